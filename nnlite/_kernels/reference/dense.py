@@ -1,0 +1,36 @@
+r"""Reference dense kernels: the fused affine map and activation.
+
+Forward:  z = xW + b,  a = φ(z)
+Backward: g = δ ⊙ φ'(z)  (from a),  ∂W = xᵀg,  ∂b = Σ_rows g,  ∂x = gWᵀ
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import activation_backward, activation_forward
+
+
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
+                  alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
+    """a = φ(xW + b) for a 2-D batch x of shape (n, d_in); W is (d_in, d_out)."""
+    z = np.matmul(x, W, out=out)
+    if b is not None:
+        z += b
+    return activation_forward(z, act, alpha, out=z)
+
+
+def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
+                   act: str, alpha: float = 0.0, need_dx: bool = True,
+                   dW: np.ndarray | None = None, db: np.ndarray | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return (∂W, ∂b, ∂x) for δ = ∂L/∂a; ∂x is None when ``need_dx`` is False.
+
+    Pass ``act="linear"`` when δ is already ∂L/∂z (fused softmax + CE).
+    ``dW``/``db`` are optional preallocated outputs.
+    """
+    g = activation_backward(a, delta, act, alpha)
+    dW = np.matmul(x.T, g, out=dW)
+    db = np.sum(g, axis=0, out=db)
+    dx = g @ W.T if need_dx else None
+    return dW, db, dx
