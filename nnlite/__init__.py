@@ -1,0 +1,41 @@
+"""nnlite — a small neural-network engine for learning deep learning.
+
+Keras-compatible: code written for ``tf.keras`` 2 runs with
+``import nnlite as keras`` (and ``nnlite.keras is nnlite``, so
+``import nnlite as tf; tf.keras.layers.Dense`` works too).
+
+Every layer, activation, loss and optimizer is a short class whose
+docstring states its equations; the hot loops run through
+:mod:`nnlite._kernels` (NumPy reference, Numba, Cython, CUDA).
+"""
+
+from __future__ import annotations
+
+import sys as _sys
+
+from . import (
+    activations,
+    backend,
+    callbacks,
+    constraints,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)
+from ._kernels import available_backends as backends
+from ._kernels import get_backend, set_backend
+from .models import Model, Sequential
+
+__version__ = "0.1.0"
+
+keras = _sys.modules[__name__]
+
+__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
+           "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
+           "Model", "Sequential", "set_backend", "get_backend", "backends", "keras"]

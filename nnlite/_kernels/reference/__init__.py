@@ -4,7 +4,22 @@ Each family lives in its own module; this package re-exports every kernel.
 """
 
 from .activations import activation_backward, activation_forward
+from .batchnorm import (
+    bn_backward,
+    bn_forward_infer,
+    bn_forward_train,
+    bn_moving_update,
+    bn_stats,
+)
 from .dense import dense_backward, dense_forward
+from .dropout import (
+    alpha_dropout_backward,
+    alpha_dropout_forward,
+    dropout_backward,
+    dropout_forward,
+    dropout_mask,
+    dropout_uniform,
+)
 from .losses import (
     bce_from_probs,
     sigmoid_bce,
@@ -13,7 +28,21 @@ from .losses import (
     xent_dense_from_probs,
     xent_sparse_from_probs,
 )
-from .optimizers import sgd_momentum_update, sgd_update
+from .optimizers import (
+    adagrad_update,
+    adam_update,
+    adamax_update,
+    adamw_update,
+    clip_by_norm_,
+    clip_by_value_,
+    global_norm,
+    max_norm_,
+    nadam_update,
+    rmsprop_update,
+    scale_,
+    sgd_momentum_update,
+    sgd_update,
+)
 
 __all__ = [
     "activation_forward", "activation_backward",
@@ -21,4 +50,10 @@ __all__ = [
     "softmax_xent_sparse", "softmax_xent_dense", "sigmoid_bce",
     "xent_sparse_from_probs", "xent_dense_from_probs", "bce_from_probs",
     "sgd_update", "sgd_momentum_update",
+    "adagrad_update", "rmsprop_update", "adam_update", "adamw_update",
+    "adamax_update", "nadam_update",
+    "clip_by_value_", "clip_by_norm_", "global_norm", "scale_", "max_norm_",
+    "bn_stats", "bn_forward_train", "bn_forward_infer", "bn_backward", "bn_moving_update",
+    "dropout_uniform", "dropout_mask", "dropout_forward", "dropout_backward",
+    "alpha_dropout_forward", "alpha_dropout_backward",
 ]

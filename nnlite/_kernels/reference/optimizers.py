@@ -25,3 +25,162 @@ def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarra
         param += momentum * velocity - lr * grad
     else:
         param += velocity
+
+
+# ----------------------------------------------------------------------------
+# Adaptive methods.  Keras 3 / tf.keras ≥ 2.11 formulas, ε = 1e-7 by default.
+# State arrays (s, m, v, u, …) are updated in place.  Fast backends flush
+# subnormal state values to zero (|x| < finfo.tiny → 0); so does the
+# reference (``_flush``), which costs one comparison per element.
+# ----------------------------------------------------------------------------
+
+
+def _flush(state: np.ndarray) -> None:
+    """Flush subnormal floats to zero in place (they make every later op slow)."""
+    tiny = np.finfo(state.dtype).tiny
+    state[np.abs(state) < tiny] = 0
+
+
+def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
+                   lr: float, eps: float) -> None:
+    r"""AdaGrad (Keras): s ← s + g⊙g;  θ ← θ − η g / √(s + ε).
+
+    Keras puts ε *inside* the square root (Keras 3 ``adagrad.py``); the
+    accumulator s starts at 0.1 (``initial_accumulator_value``).
+    """
+    accum += grad * grad
+    param -= lr * grad / np.sqrt(accum + eps)
+
+
+def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float,
+                   rho: float, eps: float, mom: np.ndarray | None = None,
+                   momentum: float = 0.0, mg: np.ndarray | None = None) -> None:
+    r"""RMSProp (Keras): s ← ρ s + (1 − ρ) g⊙g.
+
+    Plain:    Δ = η g / √(s + ε)
+    Centered (``mg`` given): ḡ ← ρ ḡ + (1 − ρ) g,  Δ = η g / √(s − ḡ² + ε)
+    Momentum (``mom`` given): M ← μ M + Δ,  θ ← θ − M;   else θ ← θ − Δ.
+    Keras adds ε inside the square root.  s, mg and mom are flushed to zero
+    when subnormal.
+    """
+    s *= rho
+    s += (1.0 - rho) * grad * grad
+    _flush(s)
+    if mg is not None:
+        mg *= rho
+        mg += (1.0 - rho) * grad
+        _flush(mg)
+        denom = s - mg * mg + eps
+    else:
+        denom = s + eps
+    increment = lr * grad / np.sqrt(denom)
+    if mom is not None:
+        mom *= momentum
+        mom += increment
+        _flush(mom)
+        param -= mom
+    else:
+        param -= increment
+
+
+def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
+                lr: float, beta1: float, beta2: float, eps: float, t: int,
+                vhat: np.ndarray | None = None) -> None:
+    r"""Adam (Keras), t = 1, 2, … the step count:
+
+      α = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+      m ← m + (g − m)(1 − β₁),   v ← v + (g⊙g − v)(1 − β₂)
+      AMSGrad (``vhat`` given): v̂ ← max(v̂, v), and v̂ replaces v below
+      θ ← θ − α m / (√v + ε)
+    m and v are flushed to zero when subnormal.
+    """
+    alpha = lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+    m += (grad - m) * (1.0 - beta1)
+    v += (grad * grad - v) * (1.0 - beta2)
+    _flush(m)
+    _flush(v)
+    if vhat is not None:
+        np.maximum(vhat, v, out=vhat)
+        v = vhat
+    param -= alpha * m / (np.sqrt(v) + eps)
+
+
+def adamw_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
+                 lr: float, beta1: float, beta2: float, eps: float, t: int,
+                 weight_decay: float) -> None:
+    r"""AdamW (Keras): decoupled weight decay θ ← θ − η λ θ first, then Adam."""
+    param -= lr * weight_decay * param
+    adam_update(param, grad, m, v, lr, beta1, beta2, eps, t)
+
+
+def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndarray,
+                  lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
+    r"""Adamax (Keras): m ← β₁ m + (1 − β₁) g;  u ← max(β₂ u, |g|);
+    θ ← θ − η/(1 − β₁ᵗ) · m/(u + ε).  m and u are flushed when subnormal."""
+    m += (grad - m) * (1.0 - beta1)
+    np.maximum(beta2 * u, np.abs(grad), out=u)
+    _flush(m)
+    _flush(u)
+    param -= (lr / (1.0 - beta1**t)) * m / (u + eps)
+
+
+def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
+                 lr: float, beta1: float, beta2: float, eps: float, u_t: float,
+                 u_t1: float, m_sched_new: float, m_sched_next: float, t: int) -> None:
+    r"""Nadam (Keras 3 ``nadam.py``), Nesterov-accelerated Adam.
+
+    The optimizer object computes the momentum schedule (scalars) per step t:
+      u_t  = β₁(1 − ½·0.96ᵗ),   u_{t+1} = β₁(1 − ½·0.96^{t+1})
+      (legacy Keras 2.3 used 0.96^{0.004 t}; the kernel does not care)
+      ``m_sched_new``  = Π_{i≤t} u_i        (Keras' ``u_product``)
+      ``m_sched_next`` = m_sched_new · u_{t+1}
+    The kernel then does:
+      m ← m + (g − m)(1 − β₁),   v ← v + (g⊙g − v)(1 − β₂)
+      m̂ = u_{t+1} m / (1 − m_sched_next) + (1 − u_t) g / (1 − m_sched_new)
+      v̂ = v / (1 − β₂ᵗ)
+      θ ← θ − η m̂ / (√v̂ + ε)
+    m and v are flushed to zero when subnormal.
+    """
+    m += (grad - m) * (1.0 - beta1)
+    v += (grad * grad - v) * (1.0 - beta2)
+    _flush(m)
+    _flush(v)
+    m_hat = u_t1 * m / (1.0 - m_sched_next) + (1.0 - u_t) * grad / (1.0 - m_sched_new)
+    v_hat = v / (1.0 - beta2**t)
+    param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+# ----------------------------------------------------------------------------
+# Gradient clipping and weight constraints (in place).
+# ----------------------------------------------------------------------------
+
+
+def clip_by_value_(grad: np.ndarray, value: float) -> None:
+    r"""Keras ``clipvalue``: g ← clip(g, −c, c) in place."""
+    np.clip(grad, -value, value, out=grad)
+
+
+def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
+    r"""Keras ``clipnorm`` (per tensor): g ← g·c/‖g‖₂ when ‖g‖₂ > c."""
+    norm = float(np.sqrt(np.sum(np.square(grad, dtype=np.float64))))
+    if norm > clipnorm:
+        grad *= grad.dtype.type(clipnorm / norm)
+
+
+def global_norm(grads: list[np.ndarray]) -> float:
+    r"""‖(g₁, …, g_k)‖₂ = √(Σ_j Σ g_j²) over all tensors (``global_clipnorm``)."""
+    return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads)))
+
+
+def scale_(arr: np.ndarray, factor: float) -> None:
+    r"""arr ← factor·arr in place (e.g. global clipping: g ← g·c/max(‖G‖, c))."""
+    arr *= arr.dtype.type(factor)
+
+
+def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
+    r"""Keras MaxNorm constraint in place, norms along ``axis`` (0: per unit):
+
+      n = ‖w‖₂ along axis,   w ← w · clip(n, 0, c) / (ε + n),   ε = 1e-7
+    """
+    norms = np.sqrt(np.sum(np.square(W, dtype=np.float64), axis=axis, keepdims=True))
+    W *= (np.clip(norms, 0, max_value) / (1e-7 + norms)).astype(W.dtype)

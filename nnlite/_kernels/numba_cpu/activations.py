@@ -1,0 +1,152 @@
+r"""Numba activation kernels: a = φ(z + b) and g = δ ⊙ φ'(a), one fused pass.
+
+The loops are serial: around a GEMM they are a small fraction of the time,
+and a serial loop needs no thread wake-up (see DESIGN: no BLAS inside
+``parallel=True``).  φ' is written in terms of the output a, as in the
+reference.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..reference.activations import SELU_ALPHA, SELU_SCALE
+from ._common import (ELU, LEAKY, LINEAR, RELU, SELU, SIGMOID, SOFTMAX, SOFTPLUS, TANH,
+                      act_code, as2d)
+from ._jit import jit
+
+
+@jit()
+def _phi(z, code, alpha):
+    """φ(z) for one value (code from ``_common.ACT_CODE``)."""
+    if code == RELU:
+        return z if z > 0 else 0.0 * z
+    if code == SIGMOID:
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+    if code == TANH:
+        return math.tanh(z)
+    if code == SOFTPLUS:  # log(1 + e^z) = max(z, 0) + log1p(e^{-|z|})
+        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+    if code == ELU:
+        return z if z > 0 else alpha * math.expm1(z)
+    if code == SELU:
+        return SELU_SCALE * (z if z > 0 else SELU_ALPHA * math.expm1(z))
+    if code == LEAKY:
+        return z if z > 0 else alpha * z
+    return z  # linear
+
+
+@jit()
+def _dphi(a, code, alpha):
+    """φ'(z) written with the output a = φ(z)."""
+    if code == RELU:
+        return 1.0 if a > 0 else 0.0
+    if code == SIGMOID:
+        return a * (1.0 - a)
+    if code == TANH:
+        return 1.0 - a * a
+    if code == SOFTPLUS:
+        return -math.expm1(-a)
+    if code == ELU:
+        return 1.0 if a > 0 else a + alpha
+    if code == SELU:
+        return SELU_SCALE if a > 0 else a + SELU_SCALE * SELU_ALPHA
+    if code == LEAKY:
+        return 1.0 if a > 0 else alpha
+    return 1.0
+
+
+@jit()
+def bias_act_2d(z, b, out, code, alpha):
+    """out[i, j] = φ(z[i, j] + b[j]) (b may be empty: no bias); softmax per row."""
+    n, k = z.shape
+    has_b = b.shape[0] > 0
+    for i in range(n):
+        if code == SOFTMAX:
+            zmax = -np.inf
+            for j in range(k):
+                v = z[i, j] + (b[j] if has_b else 0.0)
+                out[i, j] = v
+                zmax = max(zmax, v)
+            s = 0.0
+            for j in range(k):
+                e = math.exp(out[i, j] - zmax)
+                out[i, j] = e
+                s += e
+            inv = 1.0 / s
+            for j in range(k):
+                out[i, j] *= inv
+        elif has_b:
+            for j in range(k):
+                out[i, j] = _phi(z[i, j] + b[j], code, alpha)
+        else:
+            for j in range(k):
+                out[i, j] = _phi(z[i, j], code, alpha)
+
+
+@jit()
+def act_grad_2d(a, delta, g, db, code, alpha):
+    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row); db[j] = Σ_i g[i, j] if db non-empty."""
+    n, k = a.shape
+    want_db = db.shape[0] > 0
+    acc = np.zeros(k if want_db else 0, dtype=np.float64)
+    for i in range(n):
+        if code == SOFTMAX:
+            dot = 0.0
+            for j in range(k):
+                dot += delta[i, j] * a[i, j]
+            for j in range(k):
+                g[i, j] = a[i, j] * (delta[i, j] - dot)
+        elif code == LINEAR:
+            for j in range(k):
+                g[i, j] = delta[i, j]
+        else:
+            for j in range(k):
+                g[i, j] = delta[i, j] * _dphi(a[i, j], code, alpha)
+        if want_db:
+            for j in range(k):
+                acc[j] += g[i, j]
+    for j in range(acc.shape[0]):
+        db[j] = acc[j]
+
+
+def _out_for(shape: tuple, dtype: np.dtype, out: np.ndarray | None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """(result array, C-contiguous 2-D array the kernel writes; may be the same memory)."""
+    if out is None:
+        out = np.empty(shape, dtype=dtype)
+    k = shape[-1] if len(shape) else 1
+    if out.flags.c_contiguous and out.dtype == dtype:
+        return out, out.reshape(-1, k)
+    return out, np.empty((out.size // max(k, 1), k), dtype=dtype)
+
+
+def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
+                       out: np.ndarray | None = None) -> np.ndarray:
+    """a = φ(z) (see the reference); fused single pass."""
+    code = act_code(act)
+    out, work = _out_for(z.shape, z.dtype, out)
+    if z.size:
+        z2 = as2d(z)
+        bias_act_2d(z2, z2[0, :0], work, code, float(alpha))
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(z.shape)
+    return out
+
+
+def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
+                        out: np.ndarray | None = None) -> np.ndarray:
+    """g = δ ⊙ φ'(z) from the output a (see the reference)."""
+    code = act_code(act)
+    out, work = _out_for(delta.shape, a.dtype, out)
+    if delta.size:
+        a2, d2 = as2d(a), as2d(delta.astype(a.dtype, copy=False))
+        act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(delta.shape)
+    return out

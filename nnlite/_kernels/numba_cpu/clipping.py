@@ -1,0 +1,86 @@
+r"""Numba gradient clipping and weight constraints (in place, parallel)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from .. import reference as ref
+from ._common import inplace_ok
+from ._jit import jit
+
+
+@jit(parallel=True)
+def _clip(g, c):
+    for i in prange(g.shape[0]):
+        g[i] = min(max(g[i], -c), c)
+
+
+@jit(parallel=True)
+def _sumsq(g):
+    """Σ g² accumulated in float64."""
+    s = 0.0
+    for i in prange(g.shape[0]):
+        s += np.float64(g[i]) * g[i]
+    return s
+
+
+@jit(parallel=True)
+def _scale(g, f):
+    for i in prange(g.shape[0]):
+        g[i] *= f
+
+
+@jit()
+def _max_norm_cols(W, c):
+    """Column norms n_j (float64), then W[:, j] *= clip(n_j, 0, c)/(1e-7 + n_j)."""
+    rows, cols = W.shape
+    acc = np.zeros(cols)
+    for i in range(rows):
+        for j in range(cols):
+            acc[j] += np.float64(W[i, j]) * W[i, j]
+    for j in range(cols):
+        n = math.sqrt(acc[j])
+        acc[j] = min(max(n, 0.0), c) / (1e-7 + n)
+    for i in range(rows):
+        for j in range(cols):
+            W[i, j] *= acc[j]
+
+
+def _sq(g: np.ndarray) -> float:
+    return _sumsq(np.ascontiguousarray(g).reshape(-1)) if g.size else 0.0
+
+
+def clip_by_value_(grad: np.ndarray, value: float) -> None:
+    r"""g ← clip(g, −c, c) in place."""
+    if not inplace_ok(grad):
+        return ref.clip_by_value_(grad, value)
+    _clip(grad.reshape(-1), float(value))
+
+
+def scale_(arr: np.ndarray, factor: float) -> None:
+    r"""arr ← factor·arr in place."""
+    if not inplace_ok(arr):
+        return ref.scale_(arr, factor)
+    _scale(arr.reshape(-1), float(factor))
+
+
+def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
+    r"""g ← g·c/‖g‖₂ when ‖g‖₂ > c (per tensor)."""
+    norm = math.sqrt(_sq(grad))
+    if norm > clipnorm:
+        scale_(grad, clipnorm / norm)
+
+
+def global_norm(grads: list[np.ndarray]) -> float:
+    r"""√(Σ_j ‖g_j‖²) over all tensors."""
+    return math.sqrt(sum(_sq(g) for g in grads))
+
+
+def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
+    r"""Keras MaxNorm: w ← w·clip(n, 0, c)/(ε + n), n = ‖w‖₂ along ``axis``."""
+    if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W):
+        return ref.max_norm_(W, max_value, axis)
+    _max_norm_cols(W, float(max_value))

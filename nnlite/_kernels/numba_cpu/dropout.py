@@ -1,0 +1,173 @@
+r"""Numba dropout kernels: the counter-based SplitMix64 RNG of the reference.
+
+bits_i = splitmix64(key + i),  k_i = bits_i ≫ 40,  keep_i = k_i ≥ ⌈rate·2²⁴⌉.
+Each element depends only on (key, i), so the mask is the same bit for bit
+on any number of threads.  All integer arithmetic is uint64 (mod 2⁶⁴).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from ..reference.dropout import (alpha_dropout_coefs, dropout_key, dropout_scale,
+                                 keep_threshold)
+from ._jit import jit
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2 = np.uint64(0x94D049BB133111EB)
+BLOCK = 4096  # elements per parallel work item
+
+
+@jit()
+def _splitmix64(x):
+    z = x + GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * MIX1
+    z = (z ^ (z >> np.uint64(27))) * MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@jit(parallel=True)
+def _uniform(key, out):
+    """out[i] = (splitmix64(key + i) ≫ 40)·2⁻²⁴."""
+    n = out.shape[0]
+    for blk in prange((n + BLOCK - 1) // BLOCK):
+        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
+            k = _splitmix64(key + np.uint64(i)) >> np.uint64(40)
+            out[i] = np.float64(k) * 5.9604644775390625e-08
+
+
+@jit(parallel=True)
+def _mask(key, thresh, mask):
+    """mask[i] = (splitmix64(key + i) ≫ 40) ≥ thresh."""
+    n = mask.shape[0]
+    for blk in prange((n + BLOCK - 1) // BLOCK):
+        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
+            mask[i] = (_splitmix64(key + np.uint64(i)) >> np.uint64(40)) >= thresh
+
+
+@jit(parallel=True)
+def _forward(x, key, thresh, a, b, fill, y, mask):
+    """keep_i from the hash; y_i = a·x_i + b if kept else a·fill + b (fill 0, b 0: dropout)."""
+    n = x.shape[0]
+    for blk in prange((n + BLOCK - 1) // BLOCK):
+        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
+            keep = (_splitmix64(key + np.uint64(i)) >> np.uint64(40)) >= thresh
+            mask[i] = keep
+            y[i] = a * (x[i] if keep else fill) + b
+
+
+@jit(parallel=True)
+def _backward(dy, mask, a, dx):
+    """dx_i = a·δ_i·keep_i."""
+    n = dy.shape[0]
+    for blk in prange((n + BLOCK - 1) // BLOCK):
+        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
+            dx[i] = a * dy[i] if mask[i] else 0.0 * dy[i]
+
+
+def _key(seed: int, step: int) -> np.uint64:
+    return np.uint64(dropout_key(seed, step))
+
+
+def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
+    """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (float64), as in the reference."""
+    out = np.empty(int(size), dtype=np.float64)
+    _uniform(_key(seed, step), out)
+    return out
+
+
+def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float) -> np.ndarray:
+    """Boolean keep mask of ``shape``: keep = u ≥ rate."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    mask = np.empty(math.prod(shape), dtype=np.bool_)
+    _mask(_key(seed, step), np.uint64(keep_threshold(rate)), mask)
+    return mask.reshape(shape)
+
+
+def _flat_out(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    if out is not None and out.flags.c_contiguous and out.dtype == x.dtype:
+        return out
+    return np.empty(x.shape, dtype=x.dtype)
+
+
+def _fused(x, seed, step, rate, out, a, b, fill, mask_out=None):
+    x = np.ascontiguousarray(x)
+    y = _flat_out(x, out)
+    mask = mask_out
+    if mask is None or not mask.flags.c_contiguous or mask.dtype != np.bool_:
+        mask = np.empty(x.shape, dtype=np.bool_)
+    _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)),
+             float(a), float(b), float(fill), y.reshape(-1), mask.reshape(-1))
+    if out is not None and y is not out:
+        out[...] = y
+        y = out
+    if mask_out is not None and mask is not mask_out:
+        mask_out[...] = mask
+        mask = mask_out
+    return y, mask
+
+
+def _broadcast_mask(x, seed, step, rate, mask_shape, mask_out):
+    mask = dropout_mask(mask_shape, seed, step, rate)
+    if mask_out is not None:
+        mask_out[...] = mask
+        mask = mask_out
+    return mask
+
+
+def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
+                    out: np.ndarray | None = None, *, mask_shape: tuple[int, ...] | None = None,
+                    mask_out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    if mask_shape is not None and tuple(mask_shape) != x.shape:
+        mask = _broadcast_mask(x, seed, step, rate, mask_shape, mask_out)
+        y = np.multiply(x, mask, out=out)
+        y *= x.dtype.type(dropout_scale(rate))
+        return y, mask
+    return _fused(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
+
+
+def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
+                     out: np.ndarray | None = None) -> np.ndarray:
+    """∂x = δ·keep/(1 − rate)."""
+    return _masked_scale(dy, mask, dropout_scale(rate), out)
+
+
+def _masked_scale(dy: np.ndarray, mask: np.ndarray, a: float, out: np.ndarray | None):
+    if mask.shape != dy.shape:
+        dx = np.multiply(dy, mask, out=out)
+        dx *= dy.dtype.type(a)
+        return dx
+    dy = np.ascontiguousarray(dy)
+    dx = _flat_out(dy, out)
+    _backward(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1), float(a), dx.reshape(-1))
+    if out is not None and dx is not out:
+        out[...] = dx
+        dx = out
+    return dx
+
+
+def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
+                          out: np.ndarray | None = None, *,
+                          mask_shape: tuple[int, ...] | None = None,
+                          mask_out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    a, b, ap = alpha_dropout_coefs(rate)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:
+        mask = _broadcast_mask(x, seed, step, rate, mask_shape, mask_out)
+        y = np.where(mask, x, x.dtype.type(ap)) * x.dtype.type(a) + x.dtype.type(b)
+        if out is not None:
+            out[...] = y
+            y = out
+        return y.astype(x.dtype, copy=False), mask
+    return _fused(x, seed, step, rate, out, a, b, ap, mask_out)
+
+
+def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
+                           out: np.ndarray | None = None) -> np.ndarray:
+    """∂x = a·keep·δ."""
+    return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)

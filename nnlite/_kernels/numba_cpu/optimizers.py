@@ -1,0 +1,196 @@
+r"""Numba optimizer kernels: one fused, parallel pass per tensor, in place.
+
+Same equations as ``reference/optimizers.py`` (Keras formulas).  State
+values (m, v, s, u, momentum) that fall below the smallest normal float are
+**flushed to zero** inside the loop: subnormals make every later operation
+on them ~100× slower.  Arrays that are not C-contiguous (or whose dtypes
+differ) are updated by the reference implementation instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from .. import reference as ref
+from ._common import flat, inplace_ok, tiny
+from ._jit import jit
+
+
+@jit()
+def _ftz(x, tiny):
+    """Flush-to-zero: subnormal (|x| < tiny) → 0."""
+    return x if abs(x) >= tiny else 0.0 * x
+
+
+@jit(parallel=True)
+def _sgd(p, g, lr):
+    for i in prange(p.shape[0]):
+        p[i] -= lr * g[i]
+
+
+@jit(parallel=True)
+def _sgd_momentum(p, g, vel, lr, momentum, nesterov, tiny):
+    for i in prange(p.shape[0]):
+        m = _ftz(momentum * vel[i] - lr * g[i], tiny)
+        vel[i] = m
+        p[i] += momentum * m - lr * g[i] if nesterov else m
+
+
+@jit(parallel=True)
+def _adagrad(p, g, acc, lr, eps):
+    for i in prange(p.shape[0]):
+        s = acc[i] + g[i] * g[i]
+        acc[i] = s
+        p[i] -= lr * g[i] / math.sqrt(s + eps)
+
+
+@jit(parallel=True)
+def _rmsprop(p, g, s, mom, mg, use_mom, centered, lr, rho, eps, momentum, tiny):
+    for i in prange(p.shape[0]):
+        si = _ftz(rho * s[i] + (1.0 - rho) * g[i] * g[i], tiny)
+        s[i] = si
+        denom = si + eps
+        if centered:
+            mgi = _ftz(rho * mg[i] + (1.0 - rho) * g[i], tiny)
+            mg[i] = mgi
+            denom -= mgi * mgi
+        inc = lr * g[i] / math.sqrt(denom)
+        if use_mom:
+            mi = _ftz(momentum * mom[i] + inc, tiny)
+            mom[i] = mi
+            p[i] -= mi
+        else:
+            p[i] -= inc
+
+
+@jit(parallel=True)
+def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
+    """θ ← θ − ηλθ (AdamW; λ=0 for Adam), then the Adam step with α = η√(1−β₂ᵗ)/(1−β₁ᵗ)."""
+    for i in prange(p.shape[0]):
+        gi = g[i]
+        mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
+        vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
+        m[i] = mi
+        v[i] = vi
+        if amsgrad:
+            vi = max(vhat[i], vi)
+            vhat[i] = vi
+        p[i] = p[i] - lr_wd * p[i] - alpha * mi / (math.sqrt(vi) + eps)
+
+
+@jit(parallel=True)
+def _adamax(p, g, m, u, lr_t, b1c, beta2, eps, tiny):
+    for i in prange(p.shape[0]):
+        mi = _ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
+        ui = _ftz(max(beta2 * u[i], abs(g[i])), tiny)
+        m[i] = mi
+        u[i] = ui
+        p[i] -= lr_t * mi / (ui + eps)
+
+
+@jit(parallel=True)
+def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
+    """m̂ = c_m·m + c_g·g,  v̂ = v/(1−β₂ᵗ),  θ ← θ − η m̂/(√v̂ + ε)."""
+    for i in prange(p.shape[0]):
+        gi = g[i]
+        mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
+        vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
+        m[i] = mi
+        v[i] = vi
+        p[i] -= lr * (c_m * mi + c_g * gi) / (math.sqrt(vi * inv_b2) + eps)
+
+
+def _grad(grad: np.ndarray, param: np.ndarray) -> np.ndarray:
+    """The gradient as a flat array of the parameter's dtype (read-only use)."""
+    return flat(np.asarray(grad, dtype=param.dtype))
+
+
+def _none(param: np.ndarray) -> np.ndarray:
+    return param.reshape(-1)[:0]
+
+
+def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+    r"""θ ← θ − η g."""
+    if not inplace_ok(param):
+        return ref.sgd_update(param, grad, lr)
+    _sgd(param.reshape(-1), _grad(grad, param), float(lr))
+
+
+def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
+                        lr: float, momentum: float, nesterov: bool) -> None:
+    r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
+    if not inplace_ok(param, velocity):
+        return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
+    _sgd_momentum(param.reshape(-1), _grad(grad, param), velocity.reshape(-1), float(lr),
+                  float(momentum), bool(nesterov), tiny(param.dtype))
+
+
+def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
+                   lr: float, eps: float) -> None:
+    r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
+    if not inplace_ok(param, accum):
+        return ref.adagrad_update(param, grad, accum, lr, eps)
+    _adagrad(param.reshape(-1), _grad(grad, param), accum.reshape(-1), float(lr), float(eps))
+
+
+def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float,
+                   rho: float, eps: float, mom: np.ndarray | None = None,
+                   momentum: float = 0.0, mg: np.ndarray | None = None) -> None:
+    r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
+    extra = [a for a in (mom, mg) if a is not None]
+    if not inplace_ok(param, s, *extra):
+        return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
+    _rmsprop(param.reshape(-1), _grad(grad, param), s.reshape(-1),
+             _none(param) if mom is None else mom.reshape(-1),
+             _none(param) if mg is None else mg.reshape(-1),
+             mom is not None, mg is not None, float(lr), float(rho), float(eps),
+             float(momentum), tiny(param.dtype))
+
+
+def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
+                lr: float, beta1: float, beta2: float, eps: float, t: int,
+                vhat: np.ndarray | None = None, *, weight_decay: float = 0.0) -> None:
+    r"""Adam (Keras), optional AMSGrad ``vhat``; m, v flushed to zero when subnormal."""
+    extra = [] if vhat is None else [vhat]
+    if not inplace_ok(param, m, v, *extra):
+        if weight_decay:
+            param -= lr * weight_decay * param
+        return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
+    alpha = lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+    _adam(param.reshape(-1), _grad(grad, param), m.reshape(-1), v.reshape(-1),
+          _none(param) if vhat is None else vhat.reshape(-1), vhat is not None,
+          float(alpha), 1.0 - beta1, 1.0 - beta2, float(eps), float(lr * weight_decay),
+          tiny(param.dtype))
+
+
+def adamw_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
+                 lr: float, beta1: float, beta2: float, eps: float, t: int,
+                 weight_decay: float) -> None:
+    r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
+    adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
+
+
+def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndarray,
+                  lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
+    r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
+    if not inplace_ok(param, m, u):
+        return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
+    _adamax(param.reshape(-1), _grad(grad, param), m.reshape(-1), u.reshape(-1),
+            float(lr / (1.0 - beta1**t)), 1.0 - beta1, float(beta2), float(eps),
+            tiny(param.dtype))
+
+
+def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
+                 lr: float, beta1: float, beta2: float, eps: float, u_t: float,
+                 u_t1: float, m_sched_new: float, m_sched_next: float, t: int) -> None:
+    r"""Nadam (Keras 3); the optimizer supplies the momentum-schedule scalars."""
+    if not inplace_ok(param, m, v):
+        return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
+                                m_sched_new, m_sched_next, t)
+    _nadam(param.reshape(-1), _grad(grad, param), m.reshape(-1), v.reshape(-1), float(lr),
+           1.0 - beta1, 1.0 - beta2, float(u_t1 / (1.0 - m_sched_next)),
+           float((1.0 - u_t) / (1.0 - m_sched_new)), float(1.0 / (1.0 - beta2**t)),
+           float(eps), tiny(param.dtype))

@@ -1,0 +1,156 @@
+r"""Activation functions φ and their derivatives, by name or callable.
+
+=============  ==========================================  =============================
+name           φ(z)                                        φ'(z) written with a = φ(z)
+=============  ==========================================  =============================
+linear         z                                           1
+sigmoid        σ(z) = 1 / (1 + e^{−z})                     a(1 − a)
+tanh           tanh z                                      1 − a²
+relu           max(0, z)                                   1[a > 0]
+leaky_relu     z if z > 0 else αz   (α = 0.2 as a string)  1 if a > 0 else α
+elu            z if z > 0 else α(e^z − 1)   (α = 1)        1 if a > 0 else a + α
+selu           λ·elu_{α_s}(z), λ ≈ 1.0507, α_s ≈ 1.6733    λ if a > 0 else a + λα_s
+softplus       log(1 + e^z)                                1 − e^{−a}
+softmax        e^{z_i} / Σ_j e^{z_j}                       Jacobian diag(a) − aaᵀ
+=============  ==========================================  =============================
+
+Every function works on NumPy arrays (``nnlite.activations.relu(x)``) and
+knows its derivative, so layers can back-propagate through it.  A user
+function works too; give it a ``derivative(z)`` attribute to train with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import _kernels as kernels
+from ._kernels.reference.activations import SELU_ALPHA, SELU_SCALE
+
+__all__ = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
+           "softmax", "get", "serialize", "deserialize", "SELU_ALPHA", "SELU_SCALE"]
+
+
+class KernelActivation:
+    """An activation computed by the ``activation_forward/backward`` kernels."""
+
+    uses_kernel = True
+
+    def __init__(self, name: str, kernel: str | None = None, alpha: float = 0.0,
+                 equation: str = ""):
+        self.__name__ = name
+        self.kernel = kernel or name
+        self.alpha = float(alpha)
+        self.equation = equation
+
+    def __call__(self, x, alpha: float | None = None, **kwargs) -> np.ndarray:
+        x = np.asarray(x)
+        if not np.issubdtype(x.dtype, np.floating):
+            x = x.astype(np.float32)
+        a = self.alpha if alpha is None else float(alpha)
+        alpha = kwargs.get("negative_slope", a)
+        return kernels.activation_forward(x, self.kernel, alpha)
+
+    def backward(self, a: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """δ ⊙ φ'(z), computed from the output a = φ(z)."""
+        return kernels.activation_backward(a, delta, self.kernel, self.alpha)
+
+    def with_alpha(self, alpha: float) -> KernelActivation:
+        """The same activation with another α (leaky_relu slope, elu scale)."""
+        return KernelActivation(self.__name__, self.kernel, alpha, self.equation)
+
+    def __repr__(self) -> str:
+        return f"<activation {self.__name__}>"
+
+
+class CustomActivation:
+    """Wraps a user function ``f(z)``; training needs ``f.derivative(z)``."""
+
+    uses_kernel = False
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", type(fn).__name__)
+        self.equation = getattr(fn, "equation", "")
+
+    def __call__(self, x, **kwargs) -> np.ndarray:
+        return np.asarray(self.fn(x, **kwargs))
+
+    def backward_from_z(self, z: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        derivative = getattr(self.fn, "derivative", None)
+        if derivative is None:
+            raise TypeError(
+                f"activation {self.__name__!r} has no derivative: give the function a "
+                "`derivative(z)` attribute (f.derivative = lambda z: ...) or use a "
+                "built-in activation name"
+            )
+        return delta * np.asarray(derivative(z))
+
+
+linear = KernelActivation("linear", equation=r"\varphi(z) = z")
+sigmoid = KernelActivation("sigmoid", equation=r"\sigma(z) = \frac{1}{1+e^{-z}}")
+tanh = KernelActivation("tanh", equation=r"\tanh z = \frac{e^z - e^{-z}}{e^z + e^{-z}}")
+relu = KernelActivation("relu", equation=r"\mathrm{ReLU}(z) = \max(0, z)")
+leaky_relu = KernelActivation("leaky_relu", alpha=0.2,
+                              equation=r"\mathrm{LeakyReLU}_\alpha(z) = \max(\alpha z, z)")
+elu = KernelActivation("elu", alpha=1.0,
+                       equation=r"\mathrm{ELU}_\alpha(z) = z \text{ if } z>0 "
+                                r"\text{ else } \alpha(e^z - 1)")
+selu = KernelActivation("selu", equation=r"\mathrm{SELU}(z) = \lambda\,\mathrm{ELU}_{\alpha}(z),"
+                                         r"\ \lambda\approx1.0507,\ \alpha\approx1.6733")
+softplus = KernelActivation("softplus", equation=r"\mathrm{softplus}(z) = \log(1 + e^z)")
+softmax = KernelActivation("softmax", equation=r"\mathrm{softmax}(z)_i = "
+                                               r"\frac{e^{z_i}}{\sum_j e^{z_j}}")
+
+_BY_NAME = {f.__name__: f for f in (linear, sigmoid, tanh, relu, leaky_relu, elu, selu,
+                                     softplus, softmax)}
+_custom: dict[str, Callable] = {}
+
+
+def register(fn: Callable, name: str | None = None) -> Callable:
+    """Register a user activation so it can be found by name (and loaded)."""
+    _custom[name or fn.__name__] = fn
+    return fn
+
+
+def get(identifier) -> KernelActivation | CustomActivation:
+    """Resolve ``None``, a name (``"relu"``) or a callable to an activation."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, (KernelActivation, CustomActivation)):
+        return identifier
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key in _BY_NAME:
+            return _BY_NAME[key]
+        if identifier in _custom:
+            return get(_custom[identifier])
+        raise ValueError(
+            f"Unknown activation {identifier!r}; known: {sorted(_BY_NAME)} "
+            "(or pass a callable)"
+        )
+    if hasattr(identifier, "kernel") and hasattr(identifier, "backward"):
+        return identifier
+    if callable(identifier):
+        return CustomActivation(identifier)
+    raise TypeError(f"Could not interpret activation {identifier!r}")
+
+
+def serialize(activation) -> str:
+    """The name an activation is saved under."""
+    act = get(activation)
+    if isinstance(act, KernelActivation) and act.kernel in ("leaky_relu", "elu") and \
+            act.alpha != _BY_NAME[act.__name__].alpha:
+        return f"{act.__name__}:{act.alpha!r}"
+    return act.__name__
+
+
+def deserialize(name: str, custom_objects: dict | None = None):
+    """Inverse of :func:`serialize` (``custom_objects`` maps user names)."""
+    if custom_objects and name in custom_objects:
+        return get(custom_objects[name])
+    if ":" in name:
+        base, alpha = name.split(":", 1)
+        return get(base).with_alpha(float(alpha))
+    return get(name)

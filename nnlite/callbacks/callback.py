@@ -1,0 +1,77 @@
+"""``Callback``: hooks called by ``fit``, ``evaluate`` and ``predict``.
+
+Override any of ``on_train_begin/end``, ``on_epoch_begin/end``,
+``on_train_batch_begin/end`` (alias ``on_batch_begin/end``),
+``on_test_begin/end``, ``on_test_batch_begin/end``, ``on_predict_begin/end``
+and ``on_predict_batch_begin/end``; ``self.model`` is the model being
+trained and ``self.model.stop_training = True`` ends ``fit`` after the
+current epoch.  ``logs`` holds the running metrics (``loss``, ``accuracy``,
+``val_loss``, …).
+"""
+
+from __future__ import annotations
+
+
+class Callback:
+    """Base class with empty hooks."""
+
+    def __init__(self):
+        self.model = None
+        self.params: dict = {}
+
+    def set_model(self, model) -> None:
+        self.model = model
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def on_train_begin(self, logs=None): ...
+    def on_train_end(self, logs=None): ...
+    def on_epoch_begin(self, epoch, logs=None): ...
+    def on_epoch_end(self, epoch, logs=None): ...
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
+    def on_test_begin(self, logs=None): ...
+    def on_test_end(self, logs=None): ...
+    def on_test_batch_begin(self, batch, logs=None): ...
+    def on_test_batch_end(self, batch, logs=None): ...
+    def on_predict_begin(self, logs=None): ...
+    def on_predict_end(self, logs=None): ...
+    def on_predict_batch_begin(self, batch, logs=None): ...
+    def on_predict_batch_end(self, batch, logs=None): ...
+
+
+class CallbackList:
+    """Calls a hook on every callback, in order."""
+
+    def __init__(self, callbacks, model=None, params: dict | None = None):
+        self.callbacks = list(callbacks or [])
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback) and not hasattr(cb, "on_epoch_end"):
+                raise TypeError(f"callbacks must be Callback instances, got {cb!r}")
+            cb.set_model(model)
+            cb.set_params(params or {})
+        self._batch_hooks = any(type(cb).on_train_batch_begin is not Callback.on_train_batch_begin
+                                or type(cb).on_train_batch_end is not Callback.on_train_batch_end
+                                or type(cb).on_batch_begin is not Callback.on_batch_begin
+                                or type(cb).on_batch_end is not Callback.on_batch_end
+                                for cb in self.callbacks)
+
+    def call(self, hook: str, *args) -> None:
+        for cb in self.callbacks:
+            getattr(cb, hook)(*args)
+
+    def __getattr__(self, hook: str):
+        if hook.startswith("on_"):
+            return lambda *args: self.call(hook, *args)
+        raise AttributeError(hook)
+
+    def __iter__(self):
+        return iter(self.callbacks)

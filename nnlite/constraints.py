@@ -1,0 +1,135 @@
+r"""Weight constraints, applied to a weight after every optimizer step.
+
+* ``max_norm(r, axis=0)``: w ← w · clip(‖w‖, 0, r) / (ε + ‖w‖), norms over
+  ``axis`` (axis=0: each unit's incoming weight vector of a Dense kernel)
+* ``non_neg()``: w ← max(w, 0)
+* ``unit_norm(axis=0)``: w ← w / (ε + ‖w‖)
+* ``min_max_norm(min_value, max_value, rate, axis)``: norms pulled into
+  [min, max] at ``rate``
+
+ε = 1e-7 (Keras' epsilon).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EPS = 1e-7
+
+
+class Constraint:
+    """Base class: ``c(w) -> projected w``."""
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        return w
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+
+def _norms(w: np.ndarray, axis) -> np.ndarray:
+    return np.sqrt(np.sum(np.square(w), axis=axis, keepdims=True))
+
+
+class MaxNorm(Constraint):
+    r"""‖w‖₂ ≤ r along ``axis`` (Keras default r = 2, axis = 0)."""
+
+    def __init__(self, max_value: float = 2.0, axis=0):
+        if not max_value > 0:
+            raise ValueError(f"MaxNorm: max_value must be > 0, got {max_value}")
+        self.max_value, self.axis = float(max_value), axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        return w * (np.clip(norms, 0, self.max_value) / (EPS + norms))
+
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class NonNeg(Constraint):
+    """w ≥ 0."""
+
+    def __call__(self, w):
+        return w * (w >= 0)
+
+
+class UnitNorm(Constraint):
+    r"""‖w‖₂ = 1 along ``axis``."""
+
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return w / (EPS + _norms(w, self.axis))
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    r"""min ≤ ‖w‖₂ ≤ max along ``axis``, moved there at ``rate`` (1 = at once)."""
+
+    def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0,
+                 axis=0):
+        if min_value < 0 or max_value < min_value:
+            raise ValueError(f"MinMaxNorm: need 0 <= min_value <= max_value, got "
+                             f"{min_value}, {max_value}")
+        self.min_value, self.max_value = float(min_value), float(max_value)
+        self.rate, self.axis = float(rate), axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        desired = (self.rate * np.clip(norms, self.min_value, self.max_value)
+                   + (1 - self.rate) * norms)
+        return w * (desired / (EPS + norms))
+
+    def get_config(self):
+        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
+                "axis": self.axis}
+
+
+max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
+_CLASSES = {c.__name__: c for c in (MaxNorm, NonNeg, UnitNorm, MinMaxNorm)}
+_NAMES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
+          "min_max_norm": MinMaxNorm}
+
+
+def get(identifier) -> Constraint | None:
+    """Resolve None, a name, a config dict, an instance or a callable."""
+    if identifier is None or isinstance(identifier, Constraint):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _NAMES.get(identifier.lower()) or _CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(f"Unknown constraint {identifier!r}; known: {sorted(_NAMES)}")
+        return cls()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret constraint {identifier!r}")
+
+
+def serialize(c):
+    if c is None:
+        return None
+    if not isinstance(c, Constraint):
+        return {"class_name": getattr(c, "__name__", "custom"), "config": {}}
+    return {"class_name": type(c).__name__, "config": c.get_config()}
+
+
+def deserialize(config, custom_objects: dict | None = None):
+    if config is None:
+        return None
+    name = config["class_name"]
+    if custom_objects and name in custom_objects:
+        obj = custom_objects[name]
+        return obj(**config.get("config", {})) if isinstance(obj, type) else obj
+    if name not in _CLASSES:
+        raise ValueError(f"Unknown constraint {name!r} (pass it in custom_objects)")
+    return _CLASSES[name].from_config(config.get("config", {}))

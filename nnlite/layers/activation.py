@@ -1,0 +1,33 @@
+"""``Activation``: applies φ elementwise, a = φ(x); backward δ ⊙ φ'(x)."""
+
+from __future__ import annotations
+
+from .. import activations
+from .base import Layer
+
+
+class Activation(Layer):
+    """``keras.layers.Activation("elu")`` — an activation as its own layer."""
+
+    supports_fused_loss = True
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def forward(self, x, training=False):
+        a = self.activation(x)
+        self._cache = (x, a)
+        return a
+
+    def backward(self, grad_output, pre_activation: bool = False):
+        if pre_activation:
+            return grad_output
+        x, a = self._cache
+        if self.activation.uses_kernel:
+            return self.activation.backward(a, grad_output)
+        return self.activation.backward_from_z(x, grad_output)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "activation": activations.serialize(self.activation)}

@@ -1,0 +1,222 @@
+r"""``Layer``: the base of every layer.
+
+A layer owns its weights (:class:`~nnlite.variables.Variable`), builds them
+lazily from the first input shape, and implements
+
+* ``forward(x, training)`` — compute the output and store in ``self._cache``
+  only what ``backward`` needs;
+* ``backward(grad_output)`` — write each weight's gradient into ``w.grad``
+  and return ∂L/∂input (or ``None`` when ``self.need_input_grad`` is False,
+  e.g. the first layer, whose input needs no gradient).
+
+``layer.trainable = False`` freezes it: its weights move to
+``non_trainable_weights`` and optimizers skip them (takes effect at the next
+``compile``, as in Keras).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .. import backend, initializers
+from ..graph import Node, SymbolicTensor, flatten
+from ..variables import Variable
+
+_BASE_KWARGS = {"name", "trainable", "input_shape", "batch_input_shape", "input_dim",
+                "dtype", "batch_size", "dynamic"}
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+class Layer:
+    """Base layer: weights, lazy build, forward/backward, Keras bookkeeping."""
+
+    #: True when ``backward(grad, pre_activation=True)`` accepts ∂L/∂z (fused losses).
+    supports_fused_loss = False
+
+    def __init__(self, name: str | None = None, trainable: bool = True, **kwargs):
+        unknown = set(kwargs) - _BASE_KWARGS
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: keyword argument not understood: "
+                            f"{sorted(unknown)[0]!r}")
+        self.name = name or backend.unique_name(_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._weights: list[Variable] = []
+        self.built = False
+        self.need_input_grad = True
+        self._cache = None
+        self._inbound_nodes: list[Node] = []
+        self._build_input_shape = None
+        self.activity_regularizer = None
+        self._batch_input_shape = self._parse_input_shape(kwargs)
+
+    # ------------------------------------------------------------------ config
+    @staticmethod
+    def _parse_input_shape(kwargs: dict):
+        if kwargs.get("batch_input_shape") is not None:
+            return tuple(kwargs["batch_input_shape"])
+        if kwargs.get("input_shape") is not None:
+            shape = kwargs["input_shape"]
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            return (kwargs.get("batch_size"),) + shape
+        if kwargs.get("input_dim") is not None:
+            return (kwargs.get("batch_size"), int(kwargs["input_dim"]))
+        return None
+
+    def get_config(self) -> dict:
+        """The constructor arguments (JSON-serializable), as Keras' ``get_config``."""
+        config = {"name": self.name, "trainable": self.trainable}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    # ----------------------------------------------------------------- weights
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+
+    def add_weight(self, name: str, shape, initializer="glorot_uniform", trainable: bool = True,
+                   regularizer=None, constraint=None, dtype=None) -> Variable:
+        """Create, initialize and track a weight of this layer."""
+        init = initializers.get(initializer)
+        var = Variable(init(tuple(shape), dtype or backend.floatx()), name=f"{self.name}/{name}",
+                       trainable=trainable, regularizer=regularizer, constraint=constraint)
+        var.layer = self
+        self._weights.append(var)
+        return var
+
+    @property
+    def weights(self) -> list[Variable]:
+        """Trainable weights first, then non-trainable ones (Keras order)."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self.weights
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        return [w for w in self._weights if w.trainable]
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        return [w for w in self._weights if not w.trainable]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weight values, in ``self.weights`` order."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set every weight; checks count and shapes first, so nothing is half-set."""
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(f"Layer {self.name!r} expects {len(own)} weight arrays, "
+                             f"got {len(weights)}")
+        for var, value in zip(own, weights):
+            if np.shape(value) != var.shape:
+                raise ValueError(f"Layer {self.name!r} weight {var.name!r}: expected shape "
+                                 f"{var.shape}, got {np.shape(value)}")
+        for var, value in zip(own, weights):
+            var.assign(value)
+
+    def count_params(self) -> int:
+        return int(sum(w.size for w in self._weights))
+
+    # ------------------------------------------------------------------ shapes
+    def build(self, input_shape) -> None:
+        """Create the weights for ``input_shape`` (batch axis included, may be None)."""
+        self.built = True
+
+    def _maybe_build(self, input_shape) -> None:
+        if not self.built:
+            self._build_input_shape = input_shape
+            self.build(input_shape)
+            self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def check_input_shape(self, shape: tuple) -> None:
+        """Raise a clear ValueError when ``shape`` differs from the built one."""
+        expected = self._build_input_shape
+        if expected is None or isinstance(expected, list):
+            return
+        if len(shape) != len(expected) or any(
+                e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
+            raise ValueError(
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
+                f"shape {tuple(expected)}, but received input with shape {tuple(shape)}")
+
+    # ---------------------------------------------------------- forward/back
+    def forward(self, x, training: bool = False):
+        raise NotImplementedError(f"{type(self).__name__}.forward")
+
+    def backward(self, grad_output):
+        raise NotImplementedError(f"{type(self).__name__}.backward")
+
+    def __call__(self, inputs, training=None, **kwargs):
+        """Symbolic call (functional API) or eager call on NumPy arrays."""
+        items = flatten(inputs)
+        if any(isinstance(t, SymbolicTensor) for t in items):
+            return self._call_symbolic(inputs)
+        arrays = [np.asarray(t, dtype=backend.floatx()) for t in items]
+        x = arrays if isinstance(inputs, (list, tuple)) else arrays[0]
+        shape = [a.shape for a in arrays] if isinstance(inputs, (list, tuple)) else x.shape
+        self._maybe_build(shape)
+        if not isinstance(shape, list):
+            self.check_input_shape(shape)
+        return self.forward(x, training=bool(training))
+
+    def _call_symbolic(self, inputs):
+        tensors = flatten(inputs)
+        shapes = [t.shape for t in tensors]
+        shape = shapes if isinstance(inputs, (list, tuple)) else shapes[0]
+        self._maybe_build(shape)
+        if not isinstance(shape, list):
+            self.check_input_shape(shape)
+        node = Node(self, tensors, self.compute_output_shape(shape))
+        node.multi_input = isinstance(inputs, (list, tuple))
+        self._inbound_nodes.append(node)
+        return node.output
+
+    # ------------------------------------------------------- graph properties
+    def _first_node(self) -> Node:
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name!r} has never been called on a symbolic "
+                                 "input, so it has no defined input/output")
+        return self._inbound_nodes[0]
+
+    @property
+    def input(self):
+        node = self._first_node()
+        return node.inputs if getattr(node, "multi_input", False) else node.inputs[0]
+
+    @property
+    def output(self) -> SymbolicTensor:
+        return self._first_node().output
+
+    @property
+    def input_shape(self):
+        node = self._first_node()
+        shapes = [t.shape for t in node.inputs]
+        return shapes if getattr(node, "multi_input", False) else shapes[0]
+
+    @property
+    def output_shape(self):
+        return self._first_node().output.shape
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} built={self.built}>"

@@ -1,0 +1,638 @@
+"""``Model``: the functional API (``Model(inputs, outputs)``) and training.
+
+``compile`` / ``fit`` / ``evaluate`` / ``predict`` follow tf.keras 2: same
+arguments, defaults, History keys and return values.  One training step:
+
+1. forward pass with ``training=True``;
+2. loss per output (fused with a softmax/sigmoid output layer, so the
+   gradient w.r.t. the pre-activation is simply ``p − y``) plus weight and
+   activity penalties;
+3. if the loss is NaN/inf, training stops with a message *before* any weight
+   is touched;
+4. backward pass, penalty gradients, optimizer step (clipping, update,
+   constraints).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import backend
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers as optimizers_module
+from ..callbacks import CallbackList, History, ProgbarLogger
+from ..graph import SymbolicTensor, flatten
+from ..layers.input_layer import Input
+from ..utils.progbar import Progbar
+from . import data as data_utils
+from .network import Network
+from .summary import summary_lines
+
+
+class Model(Network):
+    """A DAG of layers with Keras' training API.
+
+    >>> import nnlite as keras
+    >>> inp = keras.layers.Input(shape=[8])
+    >>> out = keras.layers.Dense(1)(keras.layers.Dense(30, activation="relu")(inp))
+    >>> model = keras.models.Model(inputs=[inp], outputs=[out])
+    >>> model.count_params()
+    301
+    """
+
+    def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
+        self.name = name or backend.unique_name(self._default_name())
+        self.stop_training = False
+        self.stop_training_nan = False
+        self.optimizer = None
+        self.history = None
+        self._compiled = False
+        self._plan = None
+        if inputs is not None or outputs is not None:
+            if inputs is None or outputs is None:
+                raise ValueError("Model needs both inputs= and outputs=")
+            self._init_graph(inputs, outputs)
+
+    def _default_name(self) -> str:
+        return "model" if type(self) is Model else \
+            __import__("re").sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", type(self).__name__).lower()
+
+    # ----------------------------------------------------- subclassed models
+    def call(self, inputs, training=None):
+        raise NotImplementedError("Model.call: pass inputs= and outputs=, or subclass Model "
+                                  "and implement call() with layer calls")
+
+    def _ensure_built(self, xs: list[np.ndarray]) -> None:
+        """Build a graph from the data's shape when none exists yet (subclassed models)."""
+        if self._plan is not None:
+            return
+        tensors = [Input(shape=x.shape[1:]) for x in xs]
+        outputs = self.call(tensors if len(tensors) > 1 else tensors[0])
+        self._init_graph(tensors if len(tensors) > 1 else tensors[0], outputs)
+
+    @property
+    def built(self) -> bool:
+        return self._plan is not None
+
+    # ------------------------------------------------------------ structure
+    @property
+    def layers(self) -> list:
+        if self._plan is None:
+            return []
+        return list(self._graph_layers)
+
+    def get_layer(self, name: str | None = None, index: int | None = None):
+        """A layer by name or by index in ``model.layers``."""
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name!r}. Existing layers are: "
+                         f"{[layer.name for layer in self.layers]}")
+
+    def _unique_weights(self, attr: str) -> list:
+        seen, out = set(), []
+        for layer in self.layers:
+            for w in getattr(layer, attr):
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    out.append(w)
+        return out
+
+    @property
+    def weights(self) -> list:
+        return self._unique_weights("weights")
+
+    variables = weights
+
+    @property
+    def trainable_weights(self) -> list:
+        return self._unique_weights("trainable_weights")
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self) -> list:
+        return self._unique_weights("non_trainable_weights")
+
+    @property
+    def trainable(self) -> bool:
+        return all(layer.trainable for layer in self.layers)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        for layer in self.layers:
+            layer.trainable = value
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set all weights (checked first, so a mismatch changes nothing)."""
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(f"Model {self.name!r} has {len(own)} weight arrays, got "
+                             f"{len(weights)}")
+        for var, value in zip(own, weights):
+            if np.shape(value) != var.shape:
+                raise ValueError(f"Weight {var.name!r}: expected shape {var.shape}, got "
+                                 f"{np.shape(value)}")
+        for var, value in zip(own, weights):
+            var.assign(value)
+
+    def count_params(self) -> int:
+        return int(sum(w.size for w in self.weights))
+
+    @property
+    def input(self):
+        return self.inputs if self._multi_input else self.inputs[0]
+
+    @property
+    def output(self):
+        return self.outputs if self._multi_output else self.outputs[0]
+
+    @property
+    def input_shape(self):
+        shapes = [t.shape for t in self.inputs]
+        return shapes if self._multi_input else shapes[0]
+
+    @property
+    def output_shape(self):
+        shapes = [t.shape for t in self.outputs]
+        return shapes if self._multi_output else shapes[0]
+
+    @property
+    def output_names(self) -> list[str]:
+        return [t.node.layer.name for t in self.outputs]
+
+    def layer_rows(self):
+        """(layer, output shape, inbound layer names) for ``summary``, in graph order."""
+        producer = {t.id: t.node.layer.name for t in self.inputs}
+        by_layer = {}
+        for layer, in_ids, out_id, _ in self._plan:
+            producer[out_id] = layer.name
+            by_layer[id(layer)] = (in_ids, out_id)
+        rows = []
+        for layer in self.layers:
+            if id(layer) in by_layer:
+                in_ids, out_id = by_layer[id(layer)]
+                rows.append((layer, self._tensors[out_id].shape, [producer[i] for i in in_ids]))
+            else:  # an InputLayer
+                rows.append((layer, layer.output.shape, []))
+        return rows
+
+    def summary(self, line_length=None, positions=None, print_fn=None,
+                show_equations: bool = False) -> None:
+        """Print the tf.keras 2 summary table (Total/Trainable/Non-trainable params)."""
+        if self._plan is None:
+            raise ValueError("This model has not yet been built. Build the model first by "
+                             "calling `build()` or by calling the model on a batch of data, "
+                             "or give the first layer an input_shape.")
+        print_fn = print_fn or print
+        for line in summary_lines(self):
+            print_fn(line)
+        if show_equations:
+            for layer in self.layers:
+                eq = getattr(layer, "equations", None)
+                if eq:
+                    print_fn(f"{layer.name}:\n{eq}")
+
+    # ---------------------------------------------------------------- compile
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, run_eagerly=None, steps_per_execution=None,
+                jit_compile=None, **kwargs) -> None:
+        """Configure training: optimizer, loss(es), metrics (names or objects)."""
+        if kwargs:
+            raise TypeError(f"compile: unexpected argument(s) {sorted(kwargs)}")
+        if loss is None:
+            raise ValueError("compile: a loss is required, e.g. loss='mse' or "
+                             "loss='sparse_categorical_crossentropy'")
+        self.optimizer = optimizers_module.get(optimizer)
+        self._loss_spec, self._metric_spec, self._loss_weight_spec = loss, metrics, loss_weights
+        self._compiled = True
+        if self._plan is not None:
+            self._finish_compile()
+
+    def _per_output(self, spec, default=None) -> list:
+        names = self.output_names
+        if isinstance(spec, dict):
+            return [spec.get(n, default) for n in names]
+        if isinstance(spec, (list, tuple)) and len(names) > 1:
+            if len(spec) != len(names):
+                raise ValueError(f"expected {len(names)} entries (one per output), got "
+                                 f"{len(spec)}")
+            return list(spec)
+        return [spec] * len(names) if len(names) > 1 and not isinstance(spec, (list, tuple)) \
+            else [spec]
+
+    def _finish_compile(self) -> None:
+        """Resolve losses/metrics against the built graph; snapshot trainable weights."""
+        self.loss = [losses_module.get(spec) for spec in self._per_output(self._loss_spec)]
+        weights = self._loss_weight_spec
+        self.loss_weights = [1.0] * len(self.outputs) if weights is None else \
+            [float(w) for w in self._per_output(weights, 1.0)]
+        metric_specs = self._metric_spec
+        if isinstance(metric_specs, dict):
+            per_out = self._per_output(metric_specs, [])
+        elif self._multi_output and metric_specs and isinstance(metric_specs[0], (list, tuple)):
+            per_out = list(metric_specs)
+        else:
+            per_out = [list(metric_specs or [])] * len(self.outputs)
+        self._metrics = []
+        for k, (specs, loss, t) in enumerate(zip(per_out, self.loss, self.outputs)):
+            for spec in flatten(specs or []):
+                m = metrics_module.get(spec, loss=loss, output_shape=t.shape)
+                prefix = f"{self.output_names[k]}_" if self._multi_output else ""
+                self._metrics.append((k, m, prefix + m.name))
+        self._fused = [self._can_fuse(k) for k in range(len(self.outputs))]
+        self._train_vars = self.trainable_weights
+        self._trainable_snapshot = [layer.trainable for layer in self.layers]
+        self._warned_trainable = False
+        self.mark_input_grads()
+        self._built_for_compile = True
+
+    def _can_fuse(self, k: int) -> bool:
+        layer = self.outputs[k].node.layer
+        act = getattr(layer, "activation", None)
+        wanted = self.loss[k].fuse_activation
+        return (wanted is not None and layer.supports_fused_loss and act is not None
+                and getattr(act, "kernel", None) == wanted
+                and layer.activity_regularizer is None
+                and len(self._consumers.get(self.outputs[k].id, [])) == 0)
+
+    @property
+    def metrics_names(self) -> list[str]:
+        names = ["loss"]
+        if self._multi_output:
+            names += [f"{n}_loss" for n in self.output_names]
+        return names + [name for _, _, name in getattr(self, "_metrics", [])]
+
+    def _require_compiled(self, what: str) -> None:
+        if not self._compiled:
+            raise RuntimeError(f"You must compile your model before {what}: call "
+                               "model.compile(optimizer=..., loss=...)")
+        if not getattr(self, "_built_for_compile", False) and self._plan is not None:
+            self._finish_compile()
+
+    def _check_trainable_changed(self) -> None:
+        if self._warned_trainable:
+            return
+        if [layer.trainable for layer in self.layers] != self._trainable_snapshot:
+            self._warned_trainable = True
+            warnings.warn("`trainable` was changed after compile(); as in Keras the change "
+                          "takes effect only at the next compile(). Call model.compile(...) "
+                          "again to train with the new setting.", UserWarning, stacklevel=3)
+
+    # ------------------------------------------------------------ data prep
+    def _prepare_x(self, x, where: str) -> list[np.ndarray]:
+        names = [t.name for t in self.inputs] if self._plan is not None else ["input"]
+        xs = data_utils.to_float_inputs(data_utils.as_list(x, names, where), where)
+        self._ensure_built(xs)
+        self.check_inputs(xs)
+        return xs
+
+    def _prepare_y(self, y, xs, where: str) -> list[np.ndarray]:
+        if y is None:
+            raise ValueError(f"{where}: y (the targets) is required")
+        ys = data_utils.as_list(y, self.output_names, where)
+        if len(ys) != len(self.outputs):
+            raise ValueError(f"{where}: the model has {len(self.outputs)} output(s) but "
+                             f"{len(ys)} target array(s) were given")
+        out = []
+        for loss, t, target in zip(self.loss, self.outputs, ys):
+            target = np.asarray(target)
+            if target.ndim == 0 or target.dtype == object:
+                raise ValueError(f"{where}: targets must be an array of one value per sample, "
+                                 f"got {target!r:.60}")
+            checked = loss.check_targets(target, (len(target),) + tuple(t.shape[1:]))
+            if np.issubdtype(checked.dtype, np.floating) or checked.dtype == bool:
+                checked = checked.astype(backend.floatx(), copy=False)
+                if not np.isfinite(checked).all():
+                    raise ValueError(f"{where}: targets contain NaN or inf")
+            elif not isinstance(loss, losses_module.SparseCategoricalCrossentropy):
+                checked = checked.astype(backend.floatx())
+            out.append(checked)
+        data_utils.check_same_length(xs, out, where)
+        return out
+
+    # ------------------------------------------------------------ one step
+    def _loss_and_grads(self, ys, outs, sample_weight=None):
+        total, per_output, grads = 0.0, [], []
+        for k, (loss, y, out) in enumerate(zip(self.loss, ys, outs)):
+            w = self.loss_weights[k]
+            scale = w / len(out)
+            fused = self._fused[k]
+            values, grad = (loss.fused_value_and_grad if fused else loss.value_and_grad)(
+                y, out, scale)
+            if sample_weight is not None:
+                values = values * sample_weight
+                grad = grad * sample_weight.reshape((-1,) + (1,) * (grad.ndim - 1))
+            value = float(np.sum(values)) / len(out)
+            per_output.append(value)
+            total += w * value
+            grads.append(grad.astype(out.dtype, copy=False))
+        return total, per_output, grads
+
+    def _penalty(self) -> float:
+        penalty = self.activity_penalty() if self._activity else 0.0
+        for var in self._train_vars:
+            if var.regularizer is not None:
+                penalty += var.regularizer(var.value)
+        return penalty
+
+    def _train_step(self, xs, ys, sample_weight=None) -> tuple[float, list[float], list]:
+        outs = self.forward(xs, training=True)
+        total, per_output, grads = self._loss_and_grads(ys, outs, sample_weight)
+        total += self._penalty()
+        if not math.isfinite(total):
+            return total, per_output, outs
+        self.backward(grads, self._fused)
+        for var in self._train_vars:
+            if var.regularizer is not None:
+                var.grad += var.regularizer.gradient(var.value).astype(var.dtype, copy=False)
+        self.optimizer.apply(self._train_vars)
+        return total, per_output, outs
+
+    def _new_trackers(self):
+        trackers = {"loss": metrics_module.Mean("loss")}
+        if self._multi_output:
+            for name in self.output_names:
+                trackers[f"{name}_loss"] = metrics_module.Mean(f"{name}_loss")
+        for _, m, name in self._metrics:
+            m.reset_state()
+            trackers[name] = m
+        return trackers
+
+    def _update_trackers(self, trackers, total, per_output, ys, outs, n) -> dict:
+        trackers["loss"].update_state(total, sample_weight=n)
+        if self._multi_output:
+            for name, value in zip(self.output_names, per_output):
+                trackers[f"{name}_loss"].update_state(value, sample_weight=n)
+        for k, m, _ in self._metrics:
+            m.update_state(ys[k], outs[k])
+        return {name: t.result() for name, t in trackers.items()}
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto",
+            callbacks=None, validation_split: float = 0.0, validation_data=None,
+            shuffle: bool = True, class_weight=None, sample_weight=None,
+            initial_epoch: int = 0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq: int = 1, **kwargs) -> History:
+        """Train for ``epochs`` epochs; returns a :class:`History`."""
+        if kwargs:
+            raise TypeError(f"fit: unexpected argument(s) {sorted(kwargs)}")
+        if not self._compiled:
+            self._require_compiled("training")
+        batch_size = self._check_batch_size(batch_size)
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+        xs = self._prepare_x(x, "fit")
+        self._require_compiled("training")
+        self._check_trainable_changed()
+        ys = self._prepare_y(y, xs, "fit")
+        sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
+        xs, ys, sw, val = self._split_validation(xs, ys, sw, validation_split, validation_data)
+        n = len(xs[0])
+        steps = math.ceil(n / batch_size)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        self.history = History()
+        cbs = [self.history] + list(callbacks or [])
+        if verbose:
+            cbs.append(ProgbarLogger(verbose))
+        params = {"verbose": verbose, "epochs": epochs, "steps": steps, "samples": n,
+                  "batch_size": batch_size}
+        self.history.params = params
+        cb = CallbackList(cbs, model=self, params=params)
+        self.stop_training = False
+        cb.on_train_begin({})
+        logs: dict = {}
+        for epoch in range(initial_epoch, epochs):
+            cb.on_epoch_begin(epoch, {})
+            logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
+            if val is not None and not self.stop_training_nan and \
+                    (epoch + 1 - initial_epoch) % validation_freq == 0:
+                val_logs = self._evaluate_arrays(val[0], val[1], val[2],
+                                                 validation_batch_size or batch_size)
+                logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            logs["lr"] = self.optimizer.current_learning_rate()
+            cb.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        cb.on_train_end(logs)
+        return self.history
+
+    @staticmethod
+    def _check_batch_size(batch_size) -> int:
+        if batch_size is None:
+            return 32
+        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        return int(batch_size)
+
+    def _fit_epoch(self, xs, ys, sw, batch_size, shuffle, cb, epoch) -> dict:
+        self.stop_training_nan = False
+        trackers = self._new_trackers()
+        logs: dict = {}
+        batch_hooks = cb._batch_hooks or any(isinstance(c, ProgbarLogger) for c in cb)
+        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, shuffle)):
+            if batch_hooks:
+                cb.on_train_batch_begin(step, logs)
+            xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
+            wb = sw[index] if sw is not None else None
+            total, per_output, outs = self._train_step(xb, yb, wb)
+            logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]))
+            if not math.isfinite(total):
+                self._stop_on_nan(epoch, step, total)
+                break
+            if batch_hooks:
+                cb.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return dict(logs)
+
+    def _stop_on_nan(self, epoch: int, step: int, total: float) -> None:
+        self.stop_training = self.stop_training_nan = True
+        warnings.warn(
+            f"Epoch {epoch + 1}, batch {step}: the loss is {total}; training stopped before "
+            "updating the weights (they are those of the last finite step). Try a smaller "
+            "learning rate, gradient clipping (e.g. clipnorm=1.0), scaled inputs, or check the "
+            "data for extreme values.", RuntimeWarning, stacklevel=4)
+
+    def _sample_weights(self, sample_weight, class_weight, ys, n):
+        if sample_weight is None and class_weight is None:
+            return None
+        w = np.ones(n, dtype=np.float64) if sample_weight is None else \
+            np.asarray(sample_weight, dtype=np.float64).reshape(-1)
+        if len(w) != n:
+            raise ValueError(f"sample_weight has {len(w)} entries for {n} samples")
+        if class_weight is not None:
+            labels = ys[0].reshape(len(ys[0]), -1)
+            labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
+            w = w * np.array([class_weight.get(int(c), 1.0) for c in labels])
+        return w
+
+    def _split_validation(self, xs, ys, sw, split, validation_data):
+        if validation_data is not None:
+            vx, vy = validation_data[0], validation_data[1]
+            vw = validation_data[2] if len(validation_data) > 2 else None
+            vxs = self._prepare_x(vx, "fit(validation_data)")
+            vys = self._prepare_y(vy, vxs, "fit(validation_data)")
+            return xs, ys, sw, (vxs, vys, None if vw is None else np.asarray(vw, float))
+        if split:
+            n = len(xs[0])
+            cut = n - int(n * split)
+            if cut <= 0 or cut >= n:
+                raise ValueError(f"validation_split={split} leaves no training or no "
+                                 f"validation samples out of {n}")
+            val = ([a[cut:] for a in xs], [a[cut:] for a in ys],
+                   None if sw is None else sw[cut:])
+            return ([a[:cut] for a in xs], [a[:cut] for a in ys],
+                    None if sw is None else sw[:cut], val)
+        return xs, ys, sw, None
+
+    # -------------------------------------------------------------- evaluate
+    def _evaluate_arrays(self, xs, ys, sw, batch_size, cb=None, bar=None) -> dict:
+        trackers = self._new_trackers()
+        logs: dict = {}
+        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
+            if cb is not None:
+                cb.on_test_batch_begin(step, logs)
+            xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
+            outs = self.forward(xb, training=False)
+            wb = sw[index] if sw is not None else None
+            total, per_output, _ = self._loss_and_grads(yb, outs, wb)
+            if self.optimizer is not None:
+                total += sum(v.regularizer(v.value) for v in self._train_vars
+                             if v.regularizer is not None)
+            logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]))
+            if cb is not None:
+                cb.on_test_batch_end(step, logs)
+            if bar is not None:
+                bar.update(step + 1, logs, finalize=False)
+        return dict(logs)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict: bool = False, **kwargs):
+        """Loss (and metrics) on (x, y): a scalar if there is only the loss, else a list."""
+        self._require_compiled("evaluating")
+        batch_size = self._check_batch_size(batch_size)
+        xs = self._prepare_x(x, "evaluate")
+        self._require_compiled("evaluating")
+        ys = self._prepare_y(y, xs, "evaluate")
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        steps = math.ceil(len(xs[0]) / batch_size)
+        cb = CallbackList(callbacks, model=self, params={"steps": steps, "verbose": verbose})
+        bar = Progbar(steps, verbose=verbose) if verbose else None
+        cb.on_test_begin({})
+        logs = self._evaluate_arrays(xs, ys, sw, batch_size, cb, bar)
+        if bar is not None:
+            bar.update(steps, logs, finalize=True)
+        cb.on_test_end(logs)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names]
+        return values[0] if len(values) == 1 else values
+
+    # --------------------------------------------------------------- predict
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
+                training: bool = False, **kwargs):
+        """Outputs for ``x`` in batches (``training=True`` keeps dropout on: MC dropout)."""
+        batch_size = self._check_batch_size(batch_size)
+        xs = self._prepare_x(x, "predict")
+        verbose = 1 if verbose == "auto" else int(verbose)
+        n_steps = math.ceil(len(xs[0]) / batch_size)
+        cb = CallbackList(callbacks, model=self, params={"steps": n_steps})
+        bar = Progbar(n_steps, verbose=verbose) if verbose else None
+        cb.on_predict_begin({})
+        chunks: list[list[np.ndarray]] = [[] for _ in self.outputs]
+        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
+            cb.on_predict_batch_begin(step, {})
+            outs = self.forward(data_utils.take(xs, index), training=training)
+            for k, out in enumerate(outs):
+                chunks[k].append(out.copy() if len(chunks[k]) == 0 else out)
+            cb.on_predict_batch_end(step, {})
+            if bar is not None:
+                bar.update(step + 1, {}, finalize=False)
+        if bar is not None:
+            bar.update(n_steps, {}, finalize=True)
+        cb.on_predict_end({})
+        results = [np.concatenate(c, axis=0) for c in chunks]
+        return results if self._multi_output else results[0]
+
+    def __call__(self, x, training: bool = False, **kwargs):
+        """Eager call on arrays: ``model(X, training=True)`` is one stochastic pass."""
+        if any(isinstance(t, SymbolicTensor) for t in flatten(x)):
+            raise NotImplementedError("Calling a model on symbolic tensors (a model as a "
+                                      "layer) is not supported; reuse model.layers instead")
+        xs = self._prepare_x(x, f"model {self.name!r}")
+        outs = [o.copy() for o in self.forward(xs, training=bool(training))]
+        return outs if self._multi_output else outs[0]
+
+    # ------------------------------------------------------------- on_batch
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       reset_metrics: bool = True, return_dict: bool = False):
+        """One optimizer step on one batch; returns the loss (and metrics)."""
+        self._require_compiled("training")
+        xs = self._prepare_x(x, "train_on_batch")
+        self._require_compiled("training")
+        ys = self._prepare_y(y, xs, "train_on_batch")
+        sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
+        if reset_metrics or not hasattr(self, "_batch_trackers"):
+            self._batch_trackers = self._new_trackers()
+        total, per_output, outs = self._train_step(xs, ys, sw)
+        if not math.isfinite(total):
+            raise FloatingPointError(f"train_on_batch: the loss is {total}; weights were not "
+                                     "updated")
+        logs = self._update_trackers(self._batch_trackers, total, per_output, ys, outs,
+                                     len(xs[0]))
+        return self._format_logs(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics: bool = True,
+                      return_dict: bool = False):
+        """Loss (and metrics) on one batch, without training."""
+        self._require_compiled("evaluating")
+        xs = self._prepare_x(x, "test_on_batch")
+        self._require_compiled("evaluating")
+        ys = self._prepare_y(y, xs, "test_on_batch")
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        return self._format_logs(self._evaluate_arrays(xs, ys, sw, len(xs[0])), return_dict)
+
+    def predict_on_batch(self, x):
+        """Outputs for one batch."""
+        return self.predict(x, batch_size=len(flatten(x)[0]) if not isinstance(x, dict)
+                            else None, verbose=0)
+
+    def _format_logs(self, logs: dict, return_dict: bool):
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names]
+        return values[0] if len(values) == 1 else values
+
+    # ------------------------------------------------------------- saving
+    def save(self, filepath, overwrite: bool = True, include_optimizer: bool = True,
+             **kwargs) -> None:
+        """Save architecture, weights and optimizer state (see :mod:`nnlite.saving`)."""
+        from ..saving import save_model
+        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath, overwrite: bool = True, **kwargs) -> None:
+        """Save only the weights (see :mod:`nnlite.saving`)."""
+        from ..saving import save_weights
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, **kwargs):
+        """Load weights saved by ``save_weights`` or ``save`` (shapes checked per layer)."""
+        from ..saving import load_weights
+        load_weights(self, filepath)
+        return self
+
+    def get_config(self) -> dict:
+        from ..saving import model_config
+        return model_config(self)

@@ -1,0 +1,88 @@
+"""``Sequential``: a plain stack of layers, each feeding the next.
+
+``Sequential([...])`` or ``model.add(layer)``.  Give the first layer an
+``input_shape`` (or add an ``InputLayer``) to build it at once; otherwise it
+is built from the first batch of data, as in Keras.
+
+Reusing layers: ``Sequential(model_A.layers[:-1])`` *shares* those layer
+objects (and their weights) with ``model_A`` — training the new model
+changes ``model_A`` too.  Use ``clone_model(model_A)`` and
+``set_weights(model_A.get_weights())`` first if ``model_A`` must stay as it is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers.base import Layer
+from ..layers.input_layer import Input, InputLayer
+from .model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers."""
+
+    def __init__(self, layers=None, name: str | None = None):
+        super().__init__(name=name)
+        self._stack: list[Layer] = []
+        self._input_tensor = None
+        for layer in layers or []:
+            self.add(layer)
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self._stack)
+
+    def add(self, layer: Layer) -> None:
+        """Append a layer on top of the stack."""
+        if isinstance(layer, Model):
+            raise NotImplementedError("Adding a model inside a Sequential model is not "
+                                      "supported; add its layers: for l in m.layers: "
+                                      "model.add(l)")
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a Layer, got {type(layer).__name__}")
+        if isinstance(layer, InputLayer):
+            if self._stack or self._input_tensor is not None:
+                raise ValueError("An InputLayer can only be the first layer of a Sequential "
+                                 "model")
+            self._input_tensor = layer.output
+            return
+        if self._input_tensor is None and not self._stack and \
+                layer._batch_input_shape is not None:
+            self._input_tensor = Input(batch_shape=layer._batch_input_shape)
+        self._stack.append(layer)
+        self._rebuild()
+
+    def pop(self) -> Layer:
+        """Remove and return the top layer."""
+        if not self._stack:
+            raise TypeError("There are no layers in the model.")
+        layer = self._stack.pop()
+        self._rebuild()
+        return layer
+
+    def _rebuild(self) -> None:
+        self._compiled_graph_stale = True
+        self._built_for_compile = False
+        if self._input_tensor is None or not self._stack:
+            self._plan = None
+            return
+        out = self._input_tensor
+        for layer in self._stack:
+            out = layer(out)
+        self._init_graph(self._input_tensor, out)
+
+    def build(self, input_shape=None) -> None:
+        """Build for ``input_shape`` (batch axis included, may be None)."""
+        if input_shape is not None and self._input_tensor is None:
+            self._input_tensor = Input(batch_shape=tuple(input_shape))
+            self._rebuild()
+        if self._plan is None:
+            raise ValueError("Sequential.build needs an input_shape")
+
+    def _ensure_built(self, xs: list[np.ndarray]) -> None:
+        if self._plan is None:
+            if not self._stack:
+                raise ValueError("This Sequential model has no layers; add some first")
+            self._input_tensor = Input(shape=xs[0].shape[1:])
+            self._rebuild()

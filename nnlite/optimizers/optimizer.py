@@ -1,0 +1,185 @@
+r"""``Optimizer``: the base of every optimizer.
+
+One training step, given the gradients g of the trainable weights θ:
+
+1. clip the gradients (at most one of):
+   ``clipvalue`` c: g ← clip(g, −c, c) elementwise (may change g's direction);
+   ``clipnorm`` c: g ← g·c/‖g‖ for each tensor whose norm exceeds c;
+   ``global_clipnorm`` c: all g ← g·c/max(c, ‖(g₁, g₂, …)‖) together;
+2. η_t = the learning rate at step t (a constant, a schedule evaluated at
+   ``iterations``, and the tf.keras 2 ``decay``: η/(1 + decay·t));
+3. the update of the subclass, through an in-place kernel per weight, with
+   per-weight state in *slots* (momentum, moment estimates, …);
+4. each weight's ``constraint`` (e.g. max-norm) is applied;
+5. ``iterations`` += 1.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from ..variables import Variable
+from .hyperparameter import HyperParameter
+
+
+class Optimizer:
+    """Base class: clipping, learning rate (constant or schedule), slots."""
+
+    _slot_names: tuple[str, ...] = ()
+
+    def __init__(self, learning_rate=0.001, name: str | None = None, clipvalue=None,
+                 clipnorm=None, global_clipnorm=None, decay: float = 0.0, **kwargs):
+        if "lr" in kwargs:
+            warnings.warn("The `lr` argument is deprecated, use `learning_rate` instead.",
+                          DeprecationWarning, stacklevel=3)
+            learning_rate = kwargs.pop("lr")
+        for legacy in ("epsilon_hat",):
+            kwargs.pop(legacy, None)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected argument(s) {sorted(kwargs)}")
+        set_options = [n for n, v in (("clipvalue", clipvalue), ("clipnorm", clipnorm),
+                                      ("global_clipnorm", global_clipnorm)) if v is not None]
+        if len(set_options) > 1:
+            raise ValueError(f"{type(self).__name__}: only one of clipvalue, clipnorm and "
+                             f"global_clipnorm can be set, got {set_options}")
+        for opt_name in set_options:
+            if not float(locals()[opt_name]) > 0:
+                raise ValueError(f"{opt_name} must be > 0, got {locals()[opt_name]}")
+        if decay < 0:
+            raise ValueError(f"decay must be >= 0, got {decay}")
+        self.name = name or type(self).__name__
+        self.clipvalue, self.clipnorm, self.global_clipnorm = clipvalue, clipnorm, global_clipnorm
+        self.decay = float(decay)
+        self.iterations = 0
+        self._slots: dict[int, dict[str, np.ndarray]] = {}
+        self._schedule = None
+        self._lr = HyperParameter("learning_rate", 0.0, on_assign=self._drop_schedule)
+        self._set_learning_rate(learning_rate)
+
+    # --------------------------------------------------------- learning rate
+    def _drop_schedule(self, value):
+        self._schedule = None
+
+    def _set_learning_rate(self, value) -> None:
+        if callable(value) and not isinstance(value, HyperParameter):
+            self._schedule = value
+            self._lr._value = float(value(self.iterations))
+        else:
+            value = float(value)
+            if not value >= 0 or not math.isfinite(value):
+                raise ValueError(f"learning_rate must be a finite number >= 0, got {value}")
+            self._schedule = None
+            self._lr._value = value
+
+    @property
+    def learning_rate(self) -> HyperParameter:
+        """The learning rate (assignable; also ``K.set_value(opt.learning_rate, v)``)."""
+        return self._lr
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self._set_learning_rate(value)
+
+    lr = learning_rate
+
+    def current_learning_rate(self) -> float:
+        """η_t used by the next step (schedule and ``decay`` applied)."""
+        lr = float(self._schedule(self.iterations)) if self._schedule is not None \
+            else self._lr._value
+        if self.decay:
+            lr /= 1.0 + self.decay * self.iterations
+        return lr
+
+    # ------------------------------------------------------------------ slots
+    def _create_slots(self, var: Variable) -> dict[str, np.ndarray]:
+        """Zero-initialized state arrays named ``self._slot_names``."""
+        return {name: np.zeros_like(var.value) for name in self._slot_names}
+
+    def slots(self, var: Variable) -> dict[str, np.ndarray]:
+        """The state arrays of ``var`` (created on first use)."""
+        state = self._slots.get(id(var))
+        if state is None:
+            state = self._slots[id(var)] = self._create_slots(var)
+        return state
+
+    def get_slot(self, var: Variable, name: str) -> np.ndarray:
+        return self.slots(var)[name]
+
+    # --------------------------------------------------------------- clipping
+    def clip_gradients(self, grads: list[np.ndarray]) -> None:
+        """Clip in place according to clipvalue / clipnorm / global_clipnorm."""
+        if self.clipvalue is not None:
+            c = float(self.clipvalue)
+            for g in grads:
+                np.clip(g, -c, c, out=g)
+        elif self.clipnorm is not None:
+            c = float(self.clipnorm)
+            for g in grads:
+                norm = float(np.sqrt(np.sum(np.square(g, dtype=np.float64))))
+                if norm > c:
+                    g *= c / norm
+        elif self.global_clipnorm is not None:
+            c = float(self.global_clipnorm)
+            norm = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+            if norm > c:
+                for g in grads:
+                    g *= c / norm
+
+    # ------------------------------------------------------------------ steps
+    def update_step(self, var: Variable, grad: np.ndarray, lr: float) -> None:
+        """Update ``var.value`` in place from ``grad`` (subclasses)."""
+        raise NotImplementedError
+
+    def apply(self, variables: list[Variable]) -> None:
+        """One step for ``variables`` using their ``.grad``."""
+        grads = [v.grad for v in variables]
+        self.clip_gradients(grads)
+        lr = self.current_learning_rate()
+        self._lr._value = lr if self._schedule is not None else self._lr._value
+        for var, grad in zip(variables, grads):
+            self.update_step(var, grad, lr)
+            if var.constraint is not None:
+                var.value[...] = var.constraint(var.value)
+        self.iterations += 1
+
+    def apply_gradients(self, grads_and_vars) -> None:
+        """Keras API: ``apply_gradients(zip(grads, variables))``."""
+        pairs = list(grads_and_vars)
+        for grad, var in pairs:
+            if np.shape(grad) != var.shape:
+                raise ValueError(f"gradient of shape {np.shape(grad)} for variable "
+                                 f"{var.name!r} of shape {var.shape}")
+            var.grad[...] = grad
+        self.apply([var for _, var in pairs])
+
+    def minimize(self, loss_fn, var_list) -> None:
+        """Not available: nnlite has no autodiff of arbitrary Python functions."""
+        raise NotImplementedError(
+            "nnlite optimizers apply gradients computed by model backprop; use "
+            "model.fit/train_on_batch, or apply_gradients(zip(grads, vars))")
+
+    # ----------------------------------------------------------------- config
+    def get_config(self) -> dict:
+        lr = self._schedule if self._schedule is not None else self._lr._value
+        if hasattr(lr, "get_config"):
+            lr = {"class_name": type(lr).__name__, "config": lr.get_config()}
+        config = {"name": self.name, "learning_rate": lr, "decay": self.decay}
+        for key in ("clipvalue", "clipnorm", "global_clipnorm"):
+            if getattr(self, key) is not None:
+                config[key] = getattr(self, key)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        config = dict(config)
+        lr = config.get("learning_rate")
+        if isinstance(lr, dict):
+            from . import schedules
+            config["learning_rate"] = schedules.deserialize(lr, custom_objects)
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} learning_rate={self._lr._value!r}>"

@@ -1,0 +1,38 @@
+r"""``SGD``: gradient descent, with optional momentum and Nesterov momentum.
+
+* plain:     θ ← θ − η g
+* momentum:  m ← βm − η g;   θ ← θ + m
+* Nesterov:  m ← βm − η g;   θ ← θ + βm − η g   (Keras' formulation)
+
+Keras defaults: ``learning_rate=0.01``, ``momentum=0.0``, ``nesterov=False``.
+Slot: ``momentum`` (the velocity m), only when momentum > 0.
+"""
+
+from __future__ import annotations
+
+from .. import _kernels as kernels
+from .optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (see the module docstring for the equations)."""
+
+    def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False,
+                 name: str = "SGD", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"SGD: momentum must be in [0, 1], got {momentum}")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self._slot_names = ("momentum",) if self.momentum > 0 else ()
+
+    def update_step(self, var, grad, lr):
+        if self.momentum == 0.0:
+            kernels.sgd_update(var.value, grad, lr)
+        else:
+            velocity = self.slots(var)["momentum"]
+            kernels.sgd_momentum_update(var.value, grad, velocity, lr, self.momentum,
+                                        self.nesterov)
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

@@ -1,0 +1,158 @@
+r"""Weight penalties added to the loss (Keras formulas, no ½ factor).
+
+* ``l1(λ)``:   Ω(w) = λ Σ|w|,   ∂Ω/∂w = λ·sign(w)
+* ``l2(λ)``:   Ω(w) = λ Σw²,    ∂Ω/∂w = 2λw
+* ``l1_l2(l1, l2)``: the sum of both
+
+Keras defaults: ``l1()`` and ``l2()`` use λ = 0.01; ``l1_l2()`` uses 0 and 0.
+Use them as ``kernel_regularizer``, ``bias_regularizer`` or
+``activity_regularizer``; ``fit`` reports the loss *including* the penalty.
+A user callable ``f(w) -> float`` works too; give it ``f.gradient(w)`` to
+train with it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Regularizer:
+    """Base class: ``reg(w) -> penalty``, ``reg.gradient(w) -> ∂penalty/∂w``."""
+
+    def __call__(self, w: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+
+def _check_factor(name: str, value: float) -> float:
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} regularization factor must be a finite number >= 0, "
+                         f"got {value}")
+    return value
+
+
+class L1L2(Regularizer):
+    r"""Ω(w) = l1·Σ|w| + l2·Σw²."""
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
+        self.l1 = _check_factor("l1", l1)
+        self.l2 = _check_factor("l2", l2)
+
+    def __call__(self, w):
+        w = np.asarray(w)
+        penalty = 0.0
+        if self.l1:
+            penalty += self.l1 * float(np.abs(w).sum())
+        if self.l2:
+            penalty += self.l2 * float(np.square(w).sum())
+        return penalty
+
+    def gradient(self, w):
+        w = np.asarray(w)
+        grad = np.zeros_like(w)
+        if self.l1:
+            grad += self.l1 * np.sign(w)
+        if self.l2:
+            grad += (2 * self.l2) * w
+        return grad
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(L1L2):
+    r"""Ω(w) = λ Σ|w| (Keras default λ = 0.01)."""
+
+    def __init__(self, l1: float = 0.01):
+        super().__init__(l1=l1)
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    r"""Ω(w) = λ Σw² (Keras default λ = 0.01; no ½ factor)."""
+
+    def __init__(self, l2: float = 0.01):
+        super().__init__(l2=l2)
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+def l1(l1: float = 0.01) -> L1:  # noqa: D103 - Keras name
+    return L1(l1)
+
+
+def l2(l2: float = 0.01) -> L2:  # noqa: D103 - Keras name
+    return L2(l2)
+
+
+def l1_l2(l1: float = 0.01, l2: float = 0.01) -> L1L2:
+    """Keras 2's ``l1_l2`` defaults both factors to 0.01."""
+    return L1L2(l1=l1, l2=l2)
+
+
+class _FunctionRegularizer(Regularizer):
+    def __init__(self, fn):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", "custom")
+
+    def __call__(self, w):
+        return float(self.fn(w))
+
+    def gradient(self, w):
+        grad = getattr(self.fn, "gradient", None)
+        if grad is None:
+            raise TypeError(f"regularizer {self.__name__!r} has no gradient: give the function "
+                            "a `gradient(w)` attribute or use nnlite.regularizers.l1/l2")
+        return np.asarray(grad(w))
+
+
+_CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2}
+_NAMES = {"l1": L1, "l2": L2, "l1_l2": L1L2}
+
+
+def get(identifier) -> Regularizer | None:
+    """Resolve None, a name (``"l2"``), a config dict, an instance or a callable."""
+    if identifier is None or isinstance(identifier, Regularizer):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier.lower() not in _NAMES:
+            raise ValueError(f"Unknown regularizer {identifier!r}; known: {sorted(_NAMES)}")
+        return _NAMES[identifier.lower()]()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if callable(identifier):
+        return _FunctionRegularizer(identifier)
+    raise TypeError(f"Could not interpret regularizer {identifier!r}")
+
+
+def serialize(reg: Regularizer | None):
+    if reg is None:
+        return None
+    if isinstance(reg, _FunctionRegularizer):
+        return {"class_name": reg.__name__, "config": {}}
+    return {"class_name": type(reg).__name__, "config": reg.get_config()}
+
+
+def deserialize(config, custom_objects: dict | None = None):
+    if config is None:
+        return None
+    name = config["class_name"]
+    if custom_objects and name in custom_objects:
+        obj = custom_objects[name]
+        return obj(**config.get("config", {})) if isinstance(obj, type) else get(obj)
+    if name not in _CLASSES:
+        raise ValueError(f"Unknown regularizer {name!r} (pass it in custom_objects)")
+    return _CLASSES[name].from_config(config.get("config", {}))

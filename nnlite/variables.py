@@ -1,0 +1,72 @@
+"""``Variable``: a named weight array with its gradient.
+
+A Variable owns ``value`` (a NumPy array that is always updated in place, so
+views of it stay valid) and ``grad`` (same shape, written by ``backward``).
+``trainable=False`` weights (BatchNormalization's moving statistics, frozen
+layers) are never touched by an optimizer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Variable:
+    """A weight: ``value``, ``grad``, ``name``, ``trainable``.
+
+    ``regularizer`` (a callable ``w -> penalty`` with ``.gradient(w)``) and
+    ``constraint`` (a callable ``w -> projected w``, applied after every
+    optimizer step) are optional.
+    """
+
+    def __init__(self, value: np.ndarray, name: str = "variable", trainable: bool = True,
+                 regularizer=None, constraint=None):
+        self.value = np.ascontiguousarray(value)
+        self.grad = np.zeros_like(self.value)
+        self.name = name
+        self._trainable = bool(trainable)
+        self.regularizer = regularizer
+        self.constraint = constraint
+        self.layer = None  # set by Layer.add_weight
+
+    @property
+    def trainable(self) -> bool:
+        """Whether optimizers update it (also False when its layer is frozen)."""
+        return self._trainable and (self.layer is None or self.layer.trainable)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    @property
+    def size(self) -> int:
+        return self.value.size
+
+    def numpy(self) -> np.ndarray:
+        """A copy of the current value."""
+        return self.value.copy()
+
+    def assign(self, new_value) -> None:
+        """Overwrite the value in place (shape must match)."""
+        new_value = np.asarray(new_value)
+        if new_value.shape != self.value.shape:
+            raise ValueError(
+                f"Variable {self.name!r}: cannot assign a value of shape {new_value.shape}, "
+                f"expected {self.value.shape}"
+            )
+        self.value[...] = new_value
+
+    def __array__(self, dtype=None, copy=None):
+        return self.value if dtype is None else self.value.astype(dtype)
+
+    def __repr__(self) -> str:
+        return (f"<Variable '{self.name}' shape={self.value.shape} "
+                f"dtype={self.value.dtype} trainable={self.trainable}>")

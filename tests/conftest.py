@@ -1,0 +1,36 @@
+"""Shared pytest fixtures for the kernel tests.
+
+The CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``) is *not* switched on here:
+numba reads it once at import, so it would change every other test.  The
+CUDA kernels are tested in a subprocess instead (tests/test_kernels_cuda.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlite import _kernels
+
+#: CPU backends checked against the reference in this process.
+CPU_BACKENDS = ("numba", "cython")
+
+
+def _backend_params():
+    status = _kernels.available_backends()
+    params = []
+    for name in CPU_BACKENDS:
+        marks = () if status[name] == "available" else pytest.mark.skip(reason=status[name])
+        params.append(pytest.param(name, marks=marks, id=name))
+    return params
+
+
+@pytest.fixture(params=_backend_params())
+def backend(request) -> str:
+    """Each fast CPU backend that loads (skipped with the reason otherwise)."""
+    return request.param
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)

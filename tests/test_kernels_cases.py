@@ -1,0 +1,280 @@
+"""Input builders for the kernel agreement tests (no tests in this module).
+
+``CASES[key](rng, dtype, variant) -> (args, kwargs)``; the kernel's name is
+the part of ``key`` before ``:``.  Variants: ``batch1`` (one row), ``odd``
+(odd sizes), ``noncontig`` (strided views), ``empty`` (zero rows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnlite._kernels.reference import dropout_mask
+from nnlite._kernels.reference.activations import ACTIVATIONS
+
+VARIANTS = ("batch1", "odd", "noncontig", "empty")
+ROWS = {"batch1": 1, "odd": 33, "noncontig": 9, "empty": 0}
+ALPHA = {"elu": 1.0, "leaky_relu": 0.2}
+
+
+def mat(rng, dtype, variant, rows=None, cols=7, scale=1.0, shift=0.0):
+    """A (rows, cols) array; a strided (every other column) view for ``noncontig``."""
+    rows = ROWS[variant] if rows is None else rows
+    if variant == "noncontig":
+        big = rng.standard_normal((rows, 2 * cols)) * scale + shift
+        return big.astype(dtype)[:, ::2]
+    return (rng.standard_normal((rows, cols)) * scale + shift).astype(dtype)
+
+
+def vec(rng, dtype, variant, n=None, scale=1.0, positive=False):
+    """A 1-D parameter-like array (strided view for ``noncontig``)."""
+    n = {"batch1": 1, "odd": 481, "noncontig": 37, "empty": 0}[variant] if n is None else n
+    a = rng.standard_normal(2 * n if variant == "noncontig" else n) * scale
+    a = np.abs(a) if positive else a
+    a = a.astype(dtype)
+    return a[::2] if variant == "noncontig" else a
+
+
+def _act_output(rng, dtype, variant, act, cols):
+    from nnlite._kernels.reference import activation_forward
+
+    z = mat(rng, dtype, variant, cols=cols)
+    return activation_forward(np.ascontiguousarray(z), act, ALPHA.get(act, 0.0)), z
+
+
+def _activation_cases():
+    cases = {}
+    for act in ACTIVATIONS:
+        al = ALPHA.get(act, 0.0)
+
+        def fwd(rng, dtype, variant, act=act, al=al):
+            return (mat(rng, dtype, variant, cols=11), act, al), {}
+
+        def bwd(rng, dtype, variant, act=act, al=al):
+            a, _ = _act_output(rng, dtype, variant, act, 11)
+            return (a, mat(rng, dtype, variant, cols=11), act, al), {}
+
+        def dfwd(rng, dtype, variant, act=act, al=al):
+            x = mat(rng, dtype, variant, cols=13)
+            W = (rng.standard_normal((13, 5)) * 0.3).astype(dtype)
+            b = rng.standard_normal(5).astype(dtype)
+            return (x, W, b, act, al), {}
+
+        def dbwd(rng, dtype, variant, act=act, al=al):
+            x = mat(rng, dtype, variant, cols=13)
+            W = (rng.standard_normal((13, 5)) * 0.3).astype(dtype)
+            a, _ = _act_output(rng, dtype, variant, act, 5)
+            delta = mat(rng, dtype, variant, rows=x.shape[0], cols=5)
+            return (x, W, a, delta, act, al), {}
+
+        cases[f"activation_forward:{act}"] = fwd
+        cases[f"activation_backward:{act}"] = bwd
+        cases[f"dense_forward:{act}"] = dfwd
+        cases[f"dense_backward:{act}"] = dbwd
+    return cases
+
+
+def _dense_extra():
+    def no_bias(rng, dtype, variant):
+        x = mat(rng, dtype, variant, cols=13)
+        return (x, (rng.standard_normal((13, 6)) * 0.3).astype(dtype), None, "relu"), {}
+
+    def no_dx(rng, dtype, variant):
+        args, _ = CASES["dense_backward:tanh"](rng, dtype, variant)
+        return args, {"need_dx": False}
+
+    return {"dense_forward:nobias": no_bias, "dense_backward:no_dx": no_dx}
+
+
+def _labels(rng, n, k):
+    return rng.integers(0, k, size=n)
+
+
+def _probs(rng, dtype, variant, k=10):
+    z = mat(rng, np.float64, variant, cols=k)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).astype(dtype)
+
+
+def _onehot(rng, n, k, dtype):
+    return np.eye(k, dtype=dtype)[_labels(rng, n, k)]
+
+
+def _loss_cases():
+    def sx_sparse(rng, dtype, v):
+        z = mat(rng, dtype, v, cols=10, scale=3)
+        return (z, _labels(rng, z.shape[0], 10), 1 / max(z.shape[0], 1)), {}
+
+    def sx_dense(rng, dtype, v):
+        z = mat(rng, dtype, v, cols=10, scale=3)
+        return (z, _onehot(rng, z.shape[0], 10, dtype), 0.5), {}
+
+    def sbce(rng, dtype, v):
+        z = mat(rng, dtype, v, cols=3, scale=4)
+        return (z, (rng.random(z.shape) > 0.5).astype(dtype), 0.25), {}
+
+    def p_sparse(rng, dtype, v):
+        p = _probs(rng, dtype, v)
+        return (p, _labels(rng, p.shape[0], 10), 0.1), {}
+
+    def p_dense(rng, dtype, v):
+        p = _probs(rng, dtype, v)
+        return (p, _onehot(rng, p.shape[0], 10, dtype), 0.1), {}
+
+    def p_bce(rng, dtype, v):
+        p = (1 / (1 + np.exp(-mat(rng, np.float64, v, cols=3, scale=3)))).astype(dtype)
+        return (p, (rng.random(p.shape) > 0.5).astype(dtype), 0.1), {}
+
+    return {"softmax_xent_sparse": sx_sparse, "softmax_xent_dense": sx_dense,
+            "sigmoid_bce": sbce, "xent_sparse_from_probs": p_sparse,
+            "xent_dense_from_probs": p_dense, "bce_from_probs": p_bce}
+
+
+def _state(rng, dtype, v, like=None, positive=False, scale=0.1):
+    return vec(rng, dtype, v, n=None if like is None else None, scale=scale, positive=positive)
+
+
+def _optimizer_cases():
+    def pgs(rng, dtype, v, n_state, positive=()):
+        p, g = vec(rng, dtype, v), vec(rng, dtype, v)
+        states = [vec(rng, dtype, v, scale=0.1, positive=i in positive) for i in range(n_state)]
+        return p, g, states
+
+    def sgd(rng, dtype, v):
+        p, g, _ = pgs(rng, dtype, v, 0)
+        return (p, g, 0.01), {}
+
+    def sgd_mom(nesterov):
+        def case(rng, dtype, v):
+            p, g, (vel,) = pgs(rng, dtype, v, 1)
+            return (p, g, vel, 0.01, 0.9, nesterov), {}
+        return case
+
+    def adagrad(rng, dtype, v):
+        p, g, (acc,) = pgs(rng, dtype, v, 1, positive=(0,))
+        return (p, g, acc, 0.01, 1e-7), {}
+
+    def rmsprop(centered, momentum):
+        def case(rng, dtype, v):
+            p, g, (s, mom, mg) = pgs(rng, dtype, v, 3, positive=(0,))
+            mg *= 0.1
+            return (p, g, s, 0.001, 0.9, 1e-7, mom if momentum else None,
+                    0.5 if momentum else 0.0, mg if centered else None), {}
+        return case
+
+    def adam(amsgrad):
+        def case(rng, dtype, v):
+            p, g, (m, vv, vh) = pgs(rng, dtype, v, 3, positive=(1, 2))
+            return (p, g, m, vv, 0.001, 0.9, 0.999, 1e-7, 3, vh if amsgrad else None), {}
+        return case
+
+    def adamw(rng, dtype, v):
+        p, g, (m, vv) = pgs(rng, dtype, v, 2, positive=(1,))
+        return (p, g, m, vv, 0.001, 0.9, 0.999, 1e-7, 5, 0.004), {}
+
+    def adamax(rng, dtype, v):
+        p, g, (m, u) = pgs(rng, dtype, v, 2, positive=(1,))
+        return (p, g, m, u, 0.002, 0.9, 0.999, 1e-7, 4), {}
+
+    def nadam(rng, dtype, v):
+        p, g, (m, vv) = pgs(rng, dtype, v, 2, positive=(1,))
+        t, b1 = 3, 0.9
+        u = [b1 * (1 - 0.5 * 0.96**i) for i in range(1, t + 2)]
+        prod = float(np.prod(u[:t]))
+        return (p, g, m, vv, 0.001, b1, 0.999, 1e-7, u[t - 1], u[t], prod, prod * u[t], t), {}
+
+    def clip_value(rng, dtype, v):
+        return (vec(rng, dtype, v, scale=3), 1.5), {}
+
+    def clip_norm(rng, dtype, v):
+        return (vec(rng, dtype, v, scale=3), 2.0), {}
+
+    def gnorm(rng, dtype, v):
+        return ([vec(rng, dtype, v), mat(rng, dtype, v, cols=5), vec(rng, dtype, "odd")],), {}
+
+    def scale(rng, dtype, v):
+        return (vec(rng, dtype, v), 0.37), {}
+
+    def max_norm(rng, dtype, v):
+        return (mat(rng, dtype, v, rows=max(ROWS[v], 1), cols=6, scale=2), 1.5), {}
+
+    def max_norm_axis1(rng, dtype, v):
+        return (mat(rng, dtype, v, rows=max(ROWS[v], 1), cols=6, scale=2), 1.5), {"axis": 1}
+
+    return {"sgd_update": sgd, "sgd_momentum_update": sgd_mom(False),
+            "sgd_momentum_update:nesterov": sgd_mom(True), "adagrad_update": adagrad,
+            "rmsprop_update": rmsprop(False, False), "rmsprop_update:centered": rmsprop(True, False),
+            "rmsprop_update:momentum": rmsprop(False, True),
+            "rmsprop_update:centered_momentum": rmsprop(True, True),
+            "adam_update": adam(False), "adam_update:amsgrad": adam(True),
+            "adamw_update": adamw, "adamax_update": adamax, "nadam_update": nadam,
+            "clip_by_value_": clip_value, "clip_by_norm_": clip_norm, "global_norm": gnorm,
+            "scale_": scale, "max_norm_": max_norm, "max_norm_:axis1": max_norm_axis1}
+
+
+def _bn_cases():
+    def stats(rng, dtype, v):
+        return (mat(rng, dtype, v, cols=6, scale=0.5, shift=3.0),), {}
+
+    def params(rng, dtype, c):
+        return (1 + 0.1 * rng.standard_normal(c)).astype(dtype), rng.standard_normal(c).astype(dtype)
+
+    def train(rng, dtype, v):
+        x = mat(rng, dtype, v, cols=6, scale=2, shift=1)
+        return (x, *params(rng, dtype, 6), 1e-3), {}
+
+    def infer(rng, dtype, v):
+        x = mat(rng, dtype, v, cols=6, scale=2, shift=1)
+        mean, var = rng.standard_normal(6).astype(dtype), (rng.random(6) + 0.5).astype(dtype)
+        return (x, mean, var, *params(rng, dtype, 6), 1e-3), {}
+
+    def backward(rng, dtype, v):
+        x = mat(rng, dtype, v, cols=6)
+        n = x.shape[0]
+        xhat = (x - x.mean(axis=0)) / (x.std(axis=0) + 1e-3) if n else x.copy()
+        gamma = (1 + 0.1 * rng.standard_normal(6)).astype(dtype)
+        inv_std = (rng.random(6) + 0.5).astype(dtype)
+        return (mat(rng, dtype, v, rows=n, cols=6), xhat.astype(dtype), gamma, inv_std), {}
+
+    def moving(rng, dtype, v):
+        return (vec(rng, dtype, "odd"), vec(rng, dtype, "odd"), 0.99), {}
+
+    return {"bn_stats": stats, "bn_forward_train": train, "bn_forward_infer": infer,
+            "bn_backward": backward, "bn_moving_update": moving}
+
+
+def _dropout_cases():
+    def shape(v):
+        return {"batch1": (1, 7), "odd": (33, 17), "noncontig": (9, 13), "empty": (0, 5)}[v]
+
+    def uniform(rng, dtype, v):
+        return (int(np.prod(shape(v))), 42, 3), {}
+
+    def mask(rng, dtype, v):
+        return (shape(v), 42, 3, 0.3), {}
+
+    def fwd(rng, dtype, v):
+        return (mat(rng, dtype, v, rows=shape(v)[0], cols=shape(v)[1]), 42, 3, 0.3), {}
+
+    def fwd_noise(rng, dtype, v):
+        x = mat(rng, dtype, v, rows=shape(v)[0], cols=shape(v)[1])
+        return (x, 42, 3, 0.3), {"mask_shape": (1, x.shape[1])}
+
+    def bwd(rng, dtype, v):
+        dy = mat(rng, dtype, v, rows=shape(v)[0], cols=shape(v)[1])
+        return (dy, dropout_mask(dy.shape, 1, 2, 0.3), 0.3), {}
+
+    def bwd_noise(rng, dtype, v):
+        dy = mat(rng, dtype, v, rows=shape(v)[0], cols=shape(v)[1])
+        return (dy, dropout_mask((1, dy.shape[1]), 1, 2, 0.3), 0.3), {}
+
+    return {"dropout_uniform": uniform, "dropout_mask": mask, "dropout_forward": fwd,
+            "dropout_forward:noise_shape": fwd_noise, "dropout_backward": bwd,
+            "dropout_backward:noise_shape": bwd_noise, "alpha_dropout_forward": fwd,
+            "alpha_dropout_forward:noise_shape": fwd_noise, "alpha_dropout_backward": bwd,
+            "alpha_dropout_backward:noise_shape": bwd_noise}
+
+
+CASES = {**_activation_cases(), **_loss_cases(), **_optimizer_cases(), **_bn_cases(),
+         **_dropout_cases()}
+CASES.update(_dense_extra())
