@@ -31,6 +31,7 @@ from . import (
 from ._kernels import available_backends as backends
 from ._kernels import get_backend, set_backend
 from .models import Model, Sequential
+from .perceptron import Perceptron
 
 __version__ = "0.1.0"
 
@@ -38,4 +39,4 @@ keras = _sys.modules[__name__]
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
            "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
-           "Model", "Sequential", "set_backend", "get_backend", "backends", "keras"]
+           "Model", "Sequential", "Perceptron", "set_backend", "get_backend", "backends", "keras"]

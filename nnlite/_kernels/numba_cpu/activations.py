@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..reference.activations import SELU_ALPHA, SELU_SCALE
-from ._common import (ELU, LEAKY, LINEAR, RELU, SELU, SIGMOID, SOFTMAX, SOFTPLUS, TANH,
+from .._common import (ELU, LEAKY, LINEAR, RELU, SELU, SIGMOID, SOFTMAX, SOFTPLUS, TANH,
                       act_code, as2d)
 from ._jit import jit
 

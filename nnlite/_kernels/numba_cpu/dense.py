@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import act_code
+from .._common import act_code
 from .activations import act_grad_2d, bias_act_2d
 
 

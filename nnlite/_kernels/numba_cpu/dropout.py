@@ -19,7 +19,6 @@ from ._jit import jit
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX2 = np.uint64(0x94D049BB133111EB)
-BLOCK = 4096  # elements per parallel work item
 
 
 @jit()
@@ -30,43 +29,42 @@ def _splitmix64(x):
     return z ^ (z >> np.uint64(31))
 
 
+# The loops are flat ``prange`` loops over i: LLVM vectorizes the 64-bit hash
+# (AVX-512DQ has a 64-bit multiply).  Masks are written through a uint8 view.
+
 @jit(parallel=True)
 def _uniform(key, out):
     """out[i] = (splitmix64(key + i) ≫ 40)·2⁻²⁴."""
-    n = out.shape[0]
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
-            k = _splitmix64(key + np.uint64(i)) >> np.uint64(40)
-            out[i] = np.float64(k) * 5.9604644775390625e-08
+    for i in prange(out.shape[0]):
+        k = _splitmix64(key + np.uint64(i)) >> np.uint64(40)
+        out[i] = np.float64(k) * 5.9604644775390625e-08
 
 
 @jit(parallel=True)
 def _mask(key, thresh, mask):
-    """mask[i] = (splitmix64(key + i) ≫ 40) ≥ thresh."""
-    n = mask.shape[0]
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
-            mask[i] = (_splitmix64(key + np.uint64(i)) >> np.uint64(40)) >= thresh
+    """mask[i] = (splitmix64(key + i) ≫ 40) ≥ thresh   (mask: uint8 view)."""
+    for i in prange(mask.shape[0]):
+        mask[i] = np.uint8((_splitmix64(key + np.uint64(i)) >> np.uint64(40)) >= thresh)
 
 
 @jit(parallel=True)
 def _forward(x, key, thresh, a, b, fill, y, mask):
-    """keep_i from the hash; y_i = a·x_i + b if kept else a·fill + b (fill 0, b 0: dropout)."""
-    n = x.shape[0]
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
-            keep = (_splitmix64(key + np.uint64(i)) >> np.uint64(40)) >= thresh
-            mask[i] = keep
-            y[i] = a * (x[i] if keep else fill) + b
+    """keep_i from the hash;  y_i = a·(x_i·keep_i + fill·(1 − keep_i)) + b.
+
+    Dropout: a = 1/(1 − rate), fill = b = 0.  Alpha dropout: fill = α'.
+    """
+    for i in prange(x.shape[0]):
+        keep = (_splitmix64(key + np.uint64(i)) >> np.uint64(40)) >= thresh
+        mask[i] = np.uint8(keep)
+        k = x.dtype.type(keep)
+        y[i] = a * (x[i] * k + fill * (1 - k)) + b
 
 
 @jit(parallel=True)
 def _backward(dy, mask, a, dx):
     """dx_i = a·δ_i·keep_i."""
-    n = dy.shape[0]
-    for blk in prange((n + BLOCK - 1) // BLOCK):
-        for i in range(blk * BLOCK, min(n, (blk + 1) * BLOCK)):
-            dx[i] = a * dy[i] if mask[i] else 0.0 * dy[i]
+    for i in prange(dy.shape[0]):
+        dx[i] = dy[i] * (a * dy.dtype.type(mask[i]))
 
 
 def _key(seed: int, step: int) -> np.uint64:
@@ -84,7 +82,7 @@ def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float
     """Boolean keep mask of ``shape``: keep = u ≥ rate."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     mask = np.empty(math.prod(shape), dtype=np.bool_)
-    _mask(_key(seed, step), np.uint64(keep_threshold(rate)), mask)
+    _mask(_key(seed, step), np.uint64(keep_threshold(rate)), mask.view(np.uint8))
     return mask.reshape(shape)
 
 
@@ -101,7 +99,8 @@ def _fused(x, seed, step, rate, out, a, b, fill, mask_out=None):
     if mask is None or not mask.flags.c_contiguous or mask.dtype != np.bool_:
         mask = np.empty(x.shape, dtype=np.bool_)
     _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)),
-             float(a), float(b), float(fill), y.reshape(-1), mask.reshape(-1))
+             x.dtype.type(a), x.dtype.type(b), x.dtype.type(fill), y.reshape(-1),
+             mask.reshape(-1).view(np.uint8))
     if out is not None and y is not out:
         out[...] = y
         y = out
@@ -144,7 +143,8 @@ def _masked_scale(dy: np.ndarray, mask: np.ndarray, a: float, out: np.ndarray | 
         return dx
     dy = np.ascontiguousarray(dy)
     dx = _flat_out(dy, out)
-    _backward(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1), float(a), dx.reshape(-1))
+    _backward(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1).view(np.uint8),
+              dy.dtype.type(a), dx.reshape(-1))
     if out is not None and dx is not out:
         out[...] = dx
         dx = out

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..reference.losses import EPSILON
-from ._common import as2d
+from .._common import as2d
 from ._jit import jit
 
 

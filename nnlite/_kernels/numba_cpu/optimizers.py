@@ -15,7 +15,7 @@ import numpy as np
 from numba import prange
 
 from .. import reference as ref
-from ._common import flat, inplace_ok, tiny
+from .._common import flat, inplace_ok, tiny
 from ._jit import jit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..reference.activations import ACTIVATIONS, _check
+from .reference.activations import ACTIVATIONS, _check
 
 #: Integer code of each activation (the jitted kernels branch on it).
 ACT_CODE = {name: i for i, name in enumerate(ACTIVATIONS)}
