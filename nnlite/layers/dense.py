@@ -95,10 +95,12 @@ class Dense(Layer):
         x2, a, z, lead = self._cache
         delta = grad_output.reshape(-1, self.units)
         act = self.activation
-        kernel_act, alpha = ("linear", 0.0) if pre_activation else (act.kernel, act.alpha) \
-            if act.uses_kernel else ("linear", 0.0)
-        if not pre_activation and not act.uses_kernel:
-            delta = act.backward_from_z(z, delta)
+        kernel_act, alpha = "linear", 0.0  # δ is already ∂L/∂z unless the kernel applies φ'
+        if not pre_activation:
+            if act.uses_kernel:
+                kernel_act, alpha = act.kernel, act.alpha
+            else:
+                delta = act.backward_from_z(z, delta)
         dW, db, dx = kernels.dense_backward(
             x2, self.kernel.value, a, delta, kernel_act, alpha, self.need_input_grad,
             dW=self.kernel.grad, db=self.bias.grad if self.use_bias else None)

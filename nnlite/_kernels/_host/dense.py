@@ -1,0 +1,75 @@
+r"""Public dense kernels: GEMM (``ll.gemm`` or NumPy's BLAS) + one fused pass.
+
+Forward:  out = xW (written into ``out``), then a = φ(out + b) in place.
+Backward: g = δ ⊙ φ'(a) and ∂b = Σ_rows g in one pass, then ∂W = xᵀg and
+∂x = gWᵀ with BLAS.  The GEMM is never called from inside a parallel
+region (OpenBLAS' threads and the OpenMP pool would fight).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._common import act_code
+
+
+class DenseKernels:
+    ll: object
+
+    def _matmul(self, A, B, out, ta=False, tb=False):
+        """op(A)·op(B) into ``out`` (allocated when None)."""
+        gemm = getattr(self.ll, "gemm", None)
+        a, b = (A.T if ta else A), (B.T if tb else B)
+        ok = (gemm is not None and A.dtype == B.dtype and A.dtype.kind == "f"
+              and A.flags.c_contiguous and B.flags.c_contiguous)
+        if not ok:
+            return np.matmul(a, b, out=out)
+        if out is None or not (out.flags.c_contiguous and out.dtype == A.dtype):
+            res = np.empty((a.shape[0], b.shape[1]), dtype=A.dtype)
+            gemm(A, B, res, ta, tb, 0.0)
+            if out is None:
+                return res
+            out[...] = res
+            return out
+        gemm(A, B, out, ta, tb, 0.0)
+        return out
+
+    def dense_forward(self, x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
+                      alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
+        """a = φ(xW + b) for x of shape (n, d_in) and W of shape (d_in, d_out)."""
+        code = act_code(act)
+        z = self._matmul(x, W, out)
+        if z.size == 0:
+            return z
+        work = z if z.flags.c_contiguous else np.ascontiguousarray(z)
+        bias = work[0, :0] if b is None else np.ascontiguousarray(b, dtype=work.dtype)
+        self.ll.bias_act_2d(work, bias, work, code, float(alpha))
+        if work is not z:
+            z[...] = work
+        return z
+
+    def dense_backward(self, x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
+                       act: str, alpha: float = 0.0, need_dx: bool = True,
+                       dW: np.ndarray | None = None, db: np.ndarray | None = None,
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
+        code = act_code(act)
+        dtype = np.result_type(a.dtype, delta.dtype)
+        a2 = np.ascontiguousarray(a, dtype=dtype)
+        d2 = np.ascontiguousarray(delta, dtype=dtype)
+        g = np.empty(d2.shape, dtype=dtype)
+        db_work = db if db is not None and db.flags.c_contiguous and db.dtype == dtype \
+            else np.empty(d2.shape[1], dtype=dtype)
+        if d2.shape[0] == 0:
+            g[...] = d2
+            db_work[...] = 0
+        else:
+            self.ll.act_grad_2d(a2, d2, g, db_work, code, float(alpha))
+        if db is None:
+            db = db_work
+        elif db_work is not db:
+            db[...] = db_work
+        xc = np.ascontiguousarray(x, dtype=dtype) if x.dtype != dtype else x
+        dW = self._matmul(xc, g, dW, ta=True)
+        dx = self._matmul(g, np.ascontiguousarray(W), None, tb=True) if need_dx else None
+        return dW, db, dx
