@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _kernels as kernels
 from ._kernels.reference.activations import SELU_ALPHA, SELU_SCALE
+from .equations import Equations
 
 __all__ = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
            "softmax", "get", "serialize", "deserialize", "SELU_ALPHA", "SELU_SCALE"]
@@ -36,6 +37,7 @@ class KernelActivation:
     """An activation computed by the ``activation_forward/backward`` kernels."""
 
     uses_kernel = True
+    equations = Equations()  # φ and φ', from nnlite.equations
 
     def __init__(self, name: str, kernel: str | None = None, alpha: float = 0.0,
                  equation: str = ""):
@@ -68,6 +70,7 @@ class CustomActivation:
     """Wraps a user function ``f(z)``; training needs ``f.derivative(z)``."""
 
     uses_kernel = False
+    equations = Equations()
 
     def __init__(self, fn: Callable):
         self.fn = fn

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _kernels as kernels
+
 EPS = 1e-7
 
 
@@ -32,6 +34,7 @@ class Constraint:
 
 
 def _norms(w: np.ndarray, axis) -> np.ndarray:
+    axis = tuple(axis) if isinstance(axis, list) else axis
     return np.sqrt(np.sum(np.square(w), axis=axis, keepdims=True))
 
 
@@ -44,6 +47,11 @@ class MaxNorm(Constraint):
         self.max_value, self.axis = float(max_value), axis
 
     def __call__(self, w):
+        w = np.asarray(w)
+        if isinstance(self.axis, (int, np.integer)) and np.issubdtype(w.dtype, np.floating):
+            out = w.copy()
+            kernels.max_norm_(out, self.max_value, int(self.axis))  # the same formula
+            return out
         norms = _norms(w, self.axis)
         return w * (np.clip(norms, 0, self.max_value) / (EPS + norms))
 
@@ -79,6 +87,8 @@ class MinMaxNorm(Constraint):
         if min_value < 0 or max_value < min_value:
             raise ValueError(f"MinMaxNorm: need 0 <= min_value <= max_value, got "
                              f"{min_value}, {max_value}")
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"MinMaxNorm: rate must be in [0, 1], got {rate}")
         self.min_value, self.max_value = float(min_value), float(max_value)
         self.rate, self.axis = float(rate), axis
 
@@ -94,9 +104,11 @@ class MinMaxNorm(Constraint):
 
 
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
+maxnorm, nonneg, unitnorm = MaxNorm, NonNeg, UnitNorm  # old Keras aliases
 _CLASSES = {c.__name__: c for c in (MaxNorm, NonNeg, UnitNorm, MinMaxNorm)}
 _NAMES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
-          "min_max_norm": MinMaxNorm}
+          "min_max_norm": MinMaxNorm, "maxnorm": MaxNorm, "nonneg": NonNeg,
+          "unitnorm": UnitNorm}
 
 
 def get(identifier) -> Constraint | None:

@@ -20,8 +20,6 @@ import json
 import os
 import time
 
-import numpy as np
-
 from . import datasets, layers, models, optimizers, plot
 from .datasets import DatasetUnavailableError
 from .utils import set_random_seed

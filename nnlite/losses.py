@@ -34,10 +34,13 @@ import numpy as np
 
 from . import _kernels as kernels
 from .backend import epsilon
+from .equations import Equations
 
 
 class Loss:
     """Base class.  Subclasses implement ``per_sample`` and ``grad``."""
+
+    equations = Equations()  # value and gradient, from nnlite.equations
 
     #: activation whose output this loss can back-propagate through in one step
     fuse_activation: str | None = None
@@ -210,7 +213,7 @@ class BinaryCrossentropy(_CrossEntropy):
         y = super().check_targets(y_true, pred_shape)
         if y.size and (np.min(y) < 0 or np.max(y) > 1):
             raise ValueError(f"{self.name}: targets must lie in [0, 1], got values in "
-                             f"[{np.min(y)}, {np.max(y)}]")
+                             f"[{np.min(y)}, {np.max(y)}] (targets of shape {np.shape(y_true)})")
         return y
 
     def per_sample(self, y_true, y_pred):
@@ -281,10 +284,11 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         if not np.issubdtype(y.dtype, np.integer):
             if not np.issubdtype(y.dtype, np.number) or not np.all(np.mod(y, 1) == 0):
                 raise ValueError(f"{self.name}: labels must be integers, got dtype {y.dtype} "
-                                 "with non-integer values")
+                                 f"with non-integer values (labels of shape {np.shape(y_true)})")
         if y.size and (y.min() < 0 or y.max() >= n_classes):
             raise ValueError(f"{self.name}: labels must be in [0, {n_classes}) for {n_classes} "
-                             f"outputs, got values in [{y.min()}, {y.max()}]")
+                             f"outputs (predictions of shape {tuple(pred_shape)}), got values "
+                             f"in [{y.min()}, {y.max()}]")
         return y.astype(np.intp, copy=False)
 
     def per_sample(self, y_true, y_pred):

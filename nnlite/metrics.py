@@ -166,7 +166,7 @@ def _accuracy_for(loss, output_shape) -> object:
     if isinstance(loss, losses_module.BinaryCrossentropy) or (output_shape and
                                                               output_shape[-1] == 1):
         return binary_accuracy
-    return sparse_categorical_accuracy
+    return categorical_accuracy  # targets then have the output's shape (e.g. one-hot)
 
 
 def get(identifier, loss=None, output_shape=None) -> Metric:

@@ -23,7 +23,9 @@ class Regularizer:
         raise NotImplementedError
 
     def gradient(self, w: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} has no gradient(w) method: nnlite adds ∂Ω/∂w to the "
+            "weights' gradients itself, so a custom regularizer must define it")
 
     def get_config(self) -> dict:
         return {}
@@ -33,8 +35,14 @@ class Regularizer:
         return cls(**config)
 
 
-def _check_factor(name: str, value: float) -> float:
-    value = float(value)
+def _check_factor(name: str, value) -> float:
+    if value is None:  # Keras treats None as 0
+        return 0.0
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} regularization factor must be a number >= 0, "
+                         f"got {value!r}") from None
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} regularization factor must be a finite number >= 0, "
                          f"got {value}")
@@ -70,11 +78,19 @@ class L1L2(Regularizer):
         return {"l1": self.l1, "l2": self.l2}
 
 
+def _old_name_l(cls: str, value, kwargs: dict):
+    """Old Keras spelled the factor ``l`` (``l2(l=0.01)``); accept it too."""
+    value = kwargs.pop("l", value)
+    if kwargs:
+        raise TypeError(f"{cls}: unexpected keyword argument(s) {sorted(kwargs)}")
+    return value
+
+
 class L1(L1L2):
     r"""Ω(w) = λ Σ|w| (Keras default λ = 0.01)."""
 
-    def __init__(self, l1: float = 0.01):
-        super().__init__(l1=l1)
+    def __init__(self, l1: float = 0.01, **kwargs):
+        super().__init__(l1=_old_name_l("L1", l1, kwargs))
 
     def get_config(self):
         return {"l1": self.l1}
@@ -83,19 +99,21 @@ class L1(L1L2):
 class L2(L1L2):
     r"""Ω(w) = λ Σw² (Keras default λ = 0.01; no ½ factor)."""
 
-    def __init__(self, l2: float = 0.01):
-        super().__init__(l2=l2)
+    def __init__(self, l2: float = 0.01, **kwargs):
+        super().__init__(l2=_old_name_l("L2", l2, kwargs))
 
     def get_config(self):
         return {"l2": self.l2}
 
 
-def l1(l1: float = 0.01) -> L1:  # noqa: D103 - Keras name
-    return L1(l1)
+def l1(l1: float = 0.01, **kwargs) -> L1:
+    """``keras.regularizers.l1(0.01)``: Ω(w) = λ Σ|w|."""
+    return L1(l1, **kwargs)
 
 
-def l2(l2: float = 0.01) -> L2:  # noqa: D103 - Keras name
-    return L2(l2)
+def l2(l2: float = 0.01, **kwargs) -> L2:
+    """``keras.regularizers.l2(0.01)``: Ω(w) = λ Σw²."""
+    return L2(l2, **kwargs)
 
 
 def l1_l2(l1: float = 0.01, l2: float = 0.01) -> L1L2:
@@ -128,9 +146,12 @@ def get(identifier) -> Regularizer | None:
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, str):
-        if identifier.lower() not in _NAMES:
+        if identifier.lower() == "l1_l2":  # Keras: the string uses l1_l2()'s 0.01 defaults
+            return l1_l2()
+        cls = _NAMES.get(identifier.lower()) or _CLASSES.get(identifier)
+        if cls is None:
             raise ValueError(f"Unknown regularizer {identifier!r}; known: {sorted(_NAMES)}")
-        return _NAMES[identifier.lower()]()
+        return cls()
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if callable(identifier):

@@ -3,9 +3,14 @@
 The CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``) is *not* switched on here:
 numba reads it once at import, so it would change every other test.  The
 CUDA kernels are tested in a subprocess instead (tests/test_kernels_cuda.py).
+
+When ``NNLITE_TEST_CUDASIM=1`` (set by that subprocess together with
+``NUMBA_ENABLE_CUDASIM=1``) the ``backend`` fixture yields ``cuda`` only.
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
@@ -14,12 +19,13 @@ from nnlite import _kernels
 
 #: CPU backends checked against the reference in this process.
 CPU_BACKENDS = ("numba", "cython")
+CUDASIM = os.environ.get("NNLITE_TEST_CUDASIM") == "1"
 
 
 def _backend_params():
     status = _kernels.available_backends()
     params = []
-    for name in CPU_BACKENDS:
+    for name in ("cuda",) if CUDASIM else CPU_BACKENDS:
         marks = () if status[name] == "available" else pytest.mark.skip(reason=status[name])
         params.append(pytest.param(name, marks=marks, id=name))
     return params

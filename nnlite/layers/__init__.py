@@ -10,3 +10,21 @@ from .reshape import Reshape
 
 __all__ = ["Layer", "InputLayer", "Input", "Dense", "Flatten", "Reshape", "Activation",
            "Concatenate", "concatenate"]
+
+# Chapter 11: batch norm, the ReLU family, the dropout family (issue 4)
+from .alpha_dropout import AlphaDropout  # noqa: E402
+from .batch_normalization import BatchNormalization  # noqa: E402
+from .dropout import Dropout  # noqa: E402
+from .elu import ELU  # noqa: E402
+from .gaussian import GaussianDropout, GaussianNoise  # noqa: E402
+from .leaky_relu import LeakyReLU  # noqa: E402
+from .prelu import PReLU  # noqa: E402
+from .relu import ReLU  # noqa: E402
+from .rrelu import RReLU  # noqa: E402
+from .softmax import Softmax  # noqa: E402
+from .stochastic import StochasticLayer  # noqa: E402
+from .thresholded_relu import ThresholdedReLU  # noqa: E402
+
+__all__ += ["BatchNormalization", "Dropout", "AlphaDropout", "GaussianNoise",
+            "GaussianDropout", "LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax", "RReLU",
+            "ThresholdedReLU", "StochasticLayer"]

@@ -21,6 +21,7 @@ import re
 import numpy as np
 
 from .. import backend, initializers
+from ..equations import Equations
 from ..graph import Node, SymbolicTensor, flatten
 from ..variables import Variable
 
@@ -29,11 +30,16 @@ _BASE_KWARGS = {"name", "trainable", "input_shape", "batch_input_shape", "input_
 
 
 def _snake_case(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    """Keras' default layer names: ``LeakyReLU`` → ``leaky_re_lu``, ``PReLU`` → ``p_re_lu``."""
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Layer:
     """Base layer: weights, lazy build, forward/backward, Keras bookkeeping."""
+
+    #: forward/backward equations (markdown + LaTeX), from :mod:`nnlite.equations`
+    equations = Equations()
 
     #: True when ``backward(grad, pre_activation=True)`` accepts ∂L/∂z (fused losses).
     supports_fused_loss = False

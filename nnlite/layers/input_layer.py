@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from .. import backend
 from ..graph import Node, SymbolicTensor
 from .base import Layer
+
+
+def _default_name() -> str:
+    """``input_1``, ``input_2``, … (tf.keras 2 numbers inputs from 1)."""
+    backend._name_counts["input"] += 1
+    return f"input_{backend._name_counts['input']}"
 
 
 class InputLayer(Layer):
@@ -21,7 +28,8 @@ class InputLayer(Layer):
                 raise ValueError("InputLayer needs input_shape (or shape, or batch_input_shape)")
             shape = (shape,) if isinstance(shape, int) else tuple(shape)
             batch_input_shape = (batch_size,) + shape
-        super().__init__(name=name or None, batch_input_shape=batch_input_shape, **kwargs)
+        super().__init__(name=name or _default_name(), batch_input_shape=batch_input_shape,
+                         **kwargs)
         self.built = True
         self._build_input_shape = tuple(batch_input_shape)
         node = Node(self, [], tuple(batch_input_shape))

@@ -16,6 +16,8 @@ def as_list(data, names: list[str], what: str) -> list:
         return [data[n] for n in names]
     if isinstance(data, (list, tuple)) and len(names) > 1:
         return list(data)
+    if isinstance(data, (list, tuple)) and len(data) == 1 and hasattr(data[0], "shape"):
+        return [data[0]]  # model.fit([X], [y]) for a one-input, one-output model (Keras)
     return [data]
 
 

@@ -228,6 +228,8 @@ class Model(Network):
                 raise ValueError(f"expected {len(names)} entries (one per output), got "
                                  f"{len(spec)}")
             return list(spec)
+        if isinstance(spec, (list, tuple)) and len(spec) == 1:  # loss=["mse"], one output
+            return list(spec)
         return [spec] * len(names) if len(names) > 1 and not isinstance(spec, (list, tuple)) \
             else [spec]
 
@@ -369,14 +371,15 @@ class Model(Network):
             trackers[name] = m
         return trackers
 
-    def _update_trackers(self, trackers, total, per_output, ys, outs, n) -> dict:
+    def _update_trackers(self, trackers, total, per_output, ys, outs, n,
+                         results: bool = True) -> dict:
         trackers["loss"].update_state(total, sample_weight=n)
         if self._multi_output:
             for name, value in zip(self.output_names, per_output):
                 trackers[f"{name}_loss"].update_state(value, sample_weight=n)
         for k, m, _ in self._metrics:
             m.update_state(ys[k], outs[k])
-        return {name: t.result() for name, t in trackers.items()}
+        return {name: t.result() for name, t in trackers.items()} if results else {}
 
     # -------------------------------------------------------------------- fit
     def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto",
@@ -446,7 +449,9 @@ class Model(Network):
             xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
             wb = sw[index] if sw is not None else None
             total, per_output, outs = self._train_step(xb, yb, wb)
-            logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]))
+            # per-batch logs only for batch hooks; otherwise once, after the epoch
+            logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]),
+                                         results=batch_hooks)
             if not math.isfinite(total):
                 self._stop_on_nan(epoch, step, total)
                 break
@@ -454,7 +459,7 @@ class Model(Network):
                 cb.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
-        return dict(logs)
+        return dict(logs) if batch_hooks else {name: t.result() for name, t in trackers.items()}
 
     def _stop_on_nan(self, epoch: int, step: int, total: float) -> None:
         self.stop_training = self.stop_training_nan = True
@@ -486,7 +491,7 @@ class Model(Network):
             return xs, ys, sw, (vxs, vys, None if vw is None else np.asarray(vw, float))
         if split:
             n = len(xs[0])
-            cut = n - int(n * split)
+            cut = int(math.floor(n * (1.0 - split)))  # Keras: the last fraction validates
             if cut <= 0 or cut >= n:
                 raise ValueError(f"validation_split={split} leaves no training or no "
                                  f"validation samples out of {n}")
@@ -507,9 +512,8 @@ class Model(Network):
             outs = self.forward(xb, training=False)
             wb = sw[index] if sw is not None else None
             total, per_output, _ = self._loss_and_grads(yb, outs, wb)
-            if self.optimizer is not None:
-                total += sum(v.regularizer(v.value) for v in self._train_vars
-                             if v.regularizer is not None)
+            if self.optimizer is not None:  # Keras: weight and activity penalties too
+                total += self._penalty()
             logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]))
             if cb is not None:
                 cb.on_test_batch_end(step, logs)
@@ -627,10 +631,11 @@ class Model(Network):
         from ..saving import save_weights
         save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, **kwargs):
+    def load_weights(self, filepath, by_name: bool = False, skip_mismatch: bool = False,
+                     **kwargs):
         """Load weights saved by ``save_weights`` or ``save`` (shapes checked per layer)."""
         from ..saving import load_weights
-        load_weights(self, filepath)
+        load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
         return self
 
     def get_config(self) -> dict:

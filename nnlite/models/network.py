@@ -89,7 +89,7 @@ class Network:
         for layer, in_ids, out_id, multi in self._plan:
             x = [values[i] for i in in_ids] if multi else values[in_ids[0]]
             y = layer.forward(x, training)
-            if layer.activity_regularizer is not None and training:
+            if layer.activity_regularizer is not None:  # its penalty counts in evaluate too
                 self._activity.append((layer, y))
             values[out_id] = y
         return [values[t.id] for t in self.outputs]

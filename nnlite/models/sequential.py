@@ -49,7 +49,8 @@ class Sequential(Model):
             return
         if self._input_tensor is None and not self._stack and \
                 layer._batch_input_shape is not None:
-            self._input_tensor = Input(batch_shape=layer._batch_input_shape)
+            self._input_tensor = Input(batch_shape=layer._batch_input_shape,
+                                       name=f"{layer.name}_input")
         self._stack.append(layer)
         self._rebuild()
 
@@ -75,7 +76,9 @@ class Sequential(Model):
     def build(self, input_shape=None) -> None:
         """Build for ``input_shape`` (batch axis included, may be None)."""
         if input_shape is not None and self._input_tensor is None:
-            self._input_tensor = Input(batch_shape=tuple(input_shape))
+            self._input_tensor = Input(batch_shape=tuple(input_shape),
+                                       name=f"{self._stack[0].name}_input" if self._stack
+                                       else None)
             self._rebuild()
         if self._plan is None:
             raise ValueError("Sequential.build needs an input_shape")
@@ -84,5 +87,5 @@ class Sequential(Model):
         if self._plan is None:
             if not self._stack:
                 raise ValueError("This Sequential model has no layers; add some first")
-            self._input_tensor = Input(shape=xs[0].shape[1:])
+            self._input_tensor = Input(shape=xs[0].shape[1:], name=f"{self._stack[0].name}_input")
             self._rebuild()

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from . import schedules
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
 from .hyperparameter import HyperParameter
+from .nadam import Nadam
 from .optimizer import Optimizer
+from .rmsprop import RMSprop
 from .sgd import SGD
 
-_BY_NAME: dict[str, type] = {"sgd": SGD}
+_BY_NAME: dict[str, type] = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop,
+                             "adam": Adam, "adamw": AdamW, "adamax": Adamax, "nadam": Nadam}
 
 
 def register(cls: type, *names: str) -> type:
@@ -45,4 +53,5 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
     return cls.from_config(config.get("config", {}))
 
 
-__all__ = ["Optimizer", "SGD", "HyperParameter", "get", "serialize", "deserialize", "register"]
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam",
+           "schedules", "HyperParameter", "get", "serialize", "deserialize", "register"]

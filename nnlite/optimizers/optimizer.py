@@ -21,12 +21,16 @@ import warnings
 
 import numpy as np
 
+from .. import _kernels as kernels
+from ..equations import Equations
 from ..variables import Variable
 from .hyperparameter import HyperParameter
 
 
 class Optimizer:
     """Base class: clipping, learning rate (constant or schedule), slots."""
+
+    equations = Equations()  # update equations, from nnlite.equations
 
     _slot_names: tuple[str, ...] = ()
 
@@ -65,6 +69,9 @@ class Optimizer:
 
     def _set_learning_rate(self, value) -> None:
         if callable(value) and not isinstance(value, HyperParameter):
+            if getattr(value, "cycle_momentum", False) and self._momentum_attr is None:
+                raise ValueError(f"{type(self).__name__} has no momentum to cycle; use "
+                                 f"{type(value).__name__}(..., cycle_momentum=False)")
             self._schedule = value
             self._lr._value = float(value(self.iterations))
         else:
@@ -110,23 +117,19 @@ class Optimizer:
 
     # --------------------------------------------------------------- clipping
     def clip_gradients(self, grads: list[np.ndarray]) -> None:
-        """Clip in place according to clipvalue / clipnorm / global_clipnorm."""
+        """Clip in place according to clipvalue / clipnorm / global_clipnorm (kernels)."""
         if self.clipvalue is not None:
-            c = float(self.clipvalue)
             for g in grads:
-                np.clip(g, -c, c, out=g)
+                kernels.clip_by_value_(g, float(self.clipvalue))
         elif self.clipnorm is not None:
-            c = float(self.clipnorm)
             for g in grads:
-                norm = float(np.sqrt(np.sum(np.square(g, dtype=np.float64))))
-                if norm > c:
-                    g *= c / norm
+                kernels.clip_by_norm_(g, float(self.clipnorm))
         elif self.global_clipnorm is not None:
             c = float(self.global_clipnorm)
-            norm = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+            norm = kernels.global_norm(grads)
             if norm > c:
                 for g in grads:
-                    g *= c / norm
+                    kernels.scale_(g, c / norm)
 
     # ------------------------------------------------------------------ steps
     def update_step(self, var: Variable, grad: np.ndarray, lr: float) -> None:
@@ -139,15 +142,31 @@ class Optimizer:
         self.clip_gradients(grads)
         lr = self.current_learning_rate()
         self._lr._value = lr if self._schedule is not None else self._lr._value
+        self._cycle_momentum()
+        self._before_step()
         for var, grad in zip(variables, grads):
             self.update_step(var, grad, lr)
             if var.constraint is not None:
                 var.value[...] = var.constraint(var.value)
         self.iterations += 1
 
+    def _before_step(self) -> None:
+        """Hook run once per step before the per-weight updates (Nadam's μ product)."""
+
+    #: attribute cycled by a schedule with a ``momentum(step)`` method (OneCycle)
+    _momentum_attr: str | None = None
+
+    def _cycle_momentum(self) -> None:
+        momentum_fn = getattr(self._schedule, "momentum", None)
+        if momentum_fn is None:
+            return
+        value = momentum_fn(self.iterations)
+        if value is not None and self._momentum_attr is not None:
+            setattr(self, self._momentum_attr, float(value))
+
     def apply_gradients(self, grads_and_vars) -> None:
-        """Keras API: ``apply_gradients(zip(grads, variables))``."""
-        pairs = list(grads_and_vars)
+        """Keras API: ``apply_gradients(zip(grads, variables))`` (None gradients skipped)."""
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         for grad, var in pairs:
             if np.shape(grad) != var.shape:
                 raise ValueError(f"gradient of shape {np.shape(grad)} for variable "
@@ -160,6 +179,55 @@ class Optimizer:
         raise NotImplementedError(
             "nnlite optimizers apply gradients computed by model backprop; use "
             "model.fit/train_on_batch, or apply_gradients(zip(grads, vars))")
+
+    # ------------------------------------------------------------------ state
+    def _extra_state(self) -> dict[str, float]:
+        """Optimizer-wide scalars beyond ``iterations`` (subclasses, e.g. Nadam)."""
+        return {}
+
+    def _set_extra_state(self, state: dict) -> None:
+        """Restore what ``_extra_state`` returned."""
+
+    def get_state(self, variables: list[Variable]) -> dict[str, np.ndarray]:
+        """Everything needed to resume training exactly, as a flat dict of arrays.
+
+        Keys: ``"iterations"``, ``"learning_rate"`` (the current constant rate),
+        one ``"{i}/{slot}"`` per slot of ``variables[i]`` (only variables that
+        have slots, i.e. that were updated), and optimizer-wide scalars such as
+        Nadam's ``"u_product"``.  ``set_state(variables, state)`` restores it
+        for the same variables in the same order (``model.save`` uses
+        ``model.trainable_weights``).
+        """
+        state = {"iterations": np.asarray(self.iterations, dtype=np.int64),
+                 "learning_rate": np.asarray(self._lr._value, dtype=np.float64)}
+        for key, value in self._extra_state().items():
+            state[key] = np.asarray(value, dtype=np.float64)
+        for i, var in enumerate(variables):
+            for name, arr in self._slots.get(id(var), {}).items():
+                state[f"{i}/{name}"] = arr.copy()
+        return state
+
+    def set_state(self, variables: list[Variable], state: dict) -> None:
+        """Restore ``get_state``'s dict onto ``variables`` (checked before any change)."""
+        slots: dict[int, dict[str, np.ndarray]] = {}
+        for key, value in state.items():
+            if "/" not in key:
+                continue
+            index, name = key.split("/", 1)
+            i = int(index)
+            if i >= len(variables):
+                raise ValueError(f"{self.name}.set_state: slot {key!r} refers to variable {i} "
+                                 f"but only {len(variables)} variables were given")
+            var = variables[i]
+            if np.shape(value) != var.shape:
+                raise ValueError(f"{self.name}.set_state: slot {key!r} has shape "
+                                 f"{np.shape(value)}, variable {var.name!r} has {var.shape}")
+            slots.setdefault(id(var), {})[name] = np.array(value, dtype=var.dtype)
+        self._slots = slots
+        self.iterations = int(np.asarray(state.get("iterations", 0)))
+        if "learning_rate" in state and self._schedule is None:
+            self._lr._value = float(np.asarray(state["learning_rate"]))
+        self._set_extra_state({k: float(np.asarray(v)) for k, v in state.items() if "/" not in k})
 
     # ----------------------------------------------------------------- config
     def get_config(self) -> dict:

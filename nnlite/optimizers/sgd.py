@@ -5,7 +5,9 @@ r"""``SGD``: gradient descent, with optional momentum and Nesterov momentum.
 * Nesterov:  m ← βm − η g;   θ ← θ + βm − η g   (Keras' formulation)
 
 Keras defaults: ``learning_rate=0.01``, ``momentum=0.0``, ``nesterov=False``.
-Slot: ``momentum`` (the velocity m), only when momentum > 0.
+Slot: ``momentum`` (the velocity m), created only when momentum > 0.
+A :class:`~nnlite.optimizers.schedules.OneCycle` schedule with
+``cycle_momentum=True`` cycles β (``momentum``) step by step.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from .optimizer import Optimizer
 class SGD(Optimizer):
     """Stochastic gradient descent (see the module docstring for the equations)."""
 
+    _slot_names = ("momentum",)
+    _momentum_attr = "momentum"
+
     def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False,
                  name: str = "SGD", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
@@ -24,7 +29,6 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: momentum must be in [0, 1], got {momentum}")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
-        self._slot_names = ("momentum",) if self.momentum > 0 else ()
 
     def update_step(self, var, grad, lr):
         if self.momentum == 0.0:

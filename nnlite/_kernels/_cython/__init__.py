@@ -1,64 +1,40 @@
-"""The ``cython`` backend: kernels compiled at install (typed memoryviews, OpenMP
-``prange``, ``scipy.linalg.cython_blas`` for the GEMM), float32 and float64.
+"""The ``cython`` backend: kernels compiled at install (typed memoryviews,
+OpenMP ``prange``, ``scipy.linalg.cython_blas`` sgemm/dgemm), float32 and float64.
 
-Raises ImportError when the extension modules were not compiled.
+The ``_*_kernels.pyx`` modules hold the low-level loops; ``_host.HostKernels``
+wraps them into the public kernels (same signatures as the reference).
+Raises ImportError with the reason when the extension modules are missing.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 try:
-    from .activations import activation_backward, activation_forward
-    from .batchnorm import (
-        bn_backward,
-        bn_forward_infer,
-        bn_forward_train,
-        bn_moving_update,
-        bn_stats,
-    )
-    from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_
-    from .dense import dense_backward, dense_forward
-    from .dropout import (
-        alpha_dropout_backward,
-        alpha_dropout_forward,
-        dropout_backward,
-        dropout_forward,
-        dropout_mask,
-        dropout_uniform,
-    )
-    from .losses import (
-        bce_from_probs,
-        sigmoid_bce,
-        softmax_xent_dense,
-        softmax_xent_sparse,
-        xent_dense_from_probs,
-        xent_sparse_from_probs,
-    )
-    from .optimizers import (
-        adagrad_update,
-        adam_update,
-        adamax_update,
-        adamw_update,
-        nadam_update,
-        rmsprop_update,
-        sgd_momentum_update,
-        sgd_update,
-    )
+    from . import (_act_kernels, _bn_kernels, _dense_kernels, _dropout_kernels,
+                   _loss_kernels, _opt_kernels)
 except ImportError as exc:
     raise ImportError(
         f"nnlite Cython kernels are not compiled ({exc}): run "
         "`pip install --no-build-isolation -e .` or `python setup.py build_ext --inplace`"
     ) from exc
 
-__all__ = [
-    "activation_forward", "activation_backward",
-    "dense_forward", "dense_backward",
-    "softmax_xent_sparse", "softmax_xent_dense", "sigmoid_bce",
-    "xent_sparse_from_probs", "xent_dense_from_probs", "bce_from_probs",
-    "sgd_update", "sgd_momentum_update",
-    "adagrad_update", "rmsprop_update", "adam_update", "adamw_update",
-    "adamax_update", "nadam_update",
-    "clip_by_value_", "clip_by_norm_", "global_norm", "scale_", "max_norm_",
-    "bn_stats", "bn_forward_train", "bn_forward_infer", "bn_backward", "bn_moving_update",
-    "dropout_uniform", "dropout_mask", "dropout_forward", "dropout_backward",
-    "alpha_dropout_backward", "alpha_dropout_forward",
-]
+from .. import reference as _reference  # noqa: E402
+from .._host import HostKernels  # noqa: E402
+
+_a, _b, _d, _o, _l = _act_kernels, _bn_kernels, _dropout_kernels, _opt_kernels, _loss_kernels
+#: The low-level kernels, under the names ``HostKernels`` expects.
+LOW_LEVEL = SimpleNamespace(
+    bias_act_2d=_a.bias_act_2d, act_grad_2d=_a.act_grad_2d, gemm=_dense_kernels.gemm_rm,
+    softmax_xent=_l.softmax_xent, sigmoid_bce=_l.sigmoid_bce, xent_probs=_l.xent_probs,
+    bce_probs=_l.bce_probs,
+    block_stats=_b.block_stats, merge_stats=_b.merge_stats, normalize=_b.normalize,
+    grad_sums=_b.grad_sums, bn_dx=_b.bn_dx,
+    uniform=_d.uniform, mask=_d.mask, dropout_fwd=_d.dropout_fwd, dropout_bwd=_d.dropout_bwd,
+    sgd=_o.sgd, sgd_momentum=_o.sgd_momentum, adagrad=_o.adagrad, rmsprop=_o.rmsprop,
+    adam=_o.adam, adamax=_o.adamax, nadam=_o.nadam,
+    clip=_o.clip, sumsq=_o.sumsq, scale=_o.scale, max_norm_cols=_o.max_norm_cols,
+)
+
+__all__ = list(_reference.__all__)
+globals().update(HostKernels(LOW_LEVEL).export(__all__))

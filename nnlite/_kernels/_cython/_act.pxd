@@ -16,8 +16,13 @@ cdef enum:
     SELU = 7
     LEAKY = 8
 
-cdef double SELU_ALPHA = 1.6732632423543772848170429916717
-cdef double SELU_SCALE = 1.0507009873554804934193349852946
+cdef extern from *:
+    """
+    #define NNLITE_SELU_ALPHA 1.6732632423543772848170429916717
+    #define NNLITE_SELU_SCALE 1.0507009873554804934193349852946
+    """
+    const double SELU_ALPHA "NNLITE_SELU_ALPHA"
+    const double SELU_SCALE "NNLITE_SELU_SCALE"
 
 
 cdef inline double phi(double z, int code, double alpha) noexcept nogil:

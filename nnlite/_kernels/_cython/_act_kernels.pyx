@@ -13,7 +13,7 @@ import numpy as np
 cdef Py_ssize_t PARALLEL_MIN = 1 << 16
 
 
-cdef void _softmax_row(real[:, ::1] z, real[::1] b, real[:, ::1] out, Py_ssize_t i,
+cdef void _softmax_row(const real[:, ::1] z, const real[::1] b, real[:, ::1] out, Py_ssize_t i,
                        bint has_b) noexcept nogil:
     cdef Py_ssize_t j, k = z.shape[1]
     cdef double v, zmax = -1e308, s = 0.0, inv
@@ -31,7 +31,7 @@ cdef void _softmax_row(real[:, ::1] z, real[::1] b, real[:, ::1] out, Py_ssize_t
         out[i, j] = <real>(out[i, j] * inv)
 
 
-def bias_act_2d(real[:, ::1] z, real[::1] b, real[:, ::1] out, int code, double alpha):
+def bias_act_2d(const real[:, ::1] z, const real[::1] b, real[:, ::1] out, int code, double alpha):
     cdef Py_ssize_t i, j, n = z.shape[0], k = z.shape[1]
     cdef bint has_b = b.shape[0] > 0
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n * k > PARALLEL_MIN):
@@ -45,7 +45,7 @@ def bias_act_2d(real[:, ::1] z, real[::1] b, real[:, ::1] out, int code, double 
                 out[i, j] = <real>phi(z[i, j], code, alpha)
 
 
-def act_grad_2d(real[:, ::1] a, real[:, ::1] delta, real[:, ::1] g, real[::1] db,
+def act_grad_2d(const real[:, ::1] a, const real[:, ::1] delta, real[:, ::1] g, real[::1] db,
                 int code, double alpha):
     cdef Py_ssize_t i, j, n = a.shape[0], k = a.shape[1]
     cdef double dot

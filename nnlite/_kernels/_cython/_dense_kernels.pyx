@@ -9,7 +9,7 @@ from scipy.linalg.cython_blas cimport sgemm, dgemm
 from ._act cimport real
 
 
-def gemm_rm(real[:, ::1] A, real[:, ::1] B, real[:, ::1] C, bint ta, bint tb, double beta):
+def gemm_rm(const real[:, ::1] A, const real[:, ::1] B, real[:, ::1] C, bint ta, bint tb, double beta):
     cdef int m = C.shape[1], n = C.shape[0]
     cdef int k = A.shape[0] if ta else A.shape[1]
     cdef int lda = A.shape[1], ldb = B.shape[1], ldc = C.shape[1]
@@ -27,8 +27,8 @@ def gemm_rm(real[:, ::1] A, real[:, ::1] B, real[:, ::1] C, bint ta, bint tb, do
         return
     with nogil:
         if real is float:
-            sgemm(&opb, &opa, &m, &n, &k, &sa, &B[0, 0], &ldb, &A[0, 0], &lda, &sb,
+            sgemm(&opb, &opa, &m, &n, &k, &sa, <float*>&B[0, 0], &ldb, <float*>&A[0, 0], &lda, &sb,
                   &C[0, 0], &ldc)
         else:
-            dgemm(&opb, &opa, &m, &n, &k, &da, &B[0, 0], &ldb, &A[0, 0], &lda, &db,
+            dgemm(&opb, &opa, &m, &n, &k, &da, <double*>&B[0, 0], &ldb, <double*>&A[0, 0], &lda, &db,
                   &C[0, 0], &ldc)

@@ -1,11 +1,19 @@
 """The ``numba`` backend: ``@njit(cache=True)`` CPU kernels, one module per family.
 
-Importing raises ImportError with the reason when numba is missing or
-cannot compile on this machine, so the registry can report why and fall
-back.  ``NNLITE_NUMBA_CACHE=0`` disables the on-disk cache.
+The modules hold the low-level jitted loops; ``_host.HostKernels`` wraps them
+into the public kernels (same signatures as the reference).  Dense layers use
+NumPy's BLAS for the GEMM and a serial fused numba pass for bias and
+activation; batch norm, dropout and the optimizers use ``parallel=True``
+loops (never around BLAS calls).
+
+Importing raises ImportError with the reason when numba is missing or cannot
+compile here, so the registry can report why and fall back.
+``NNLITE_NUMBA_CACHE=0`` disables the on-disk cache.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 try:
     import numba
@@ -19,53 +27,25 @@ try:  # a smoke test (cached after the first run): can numba compile here?
 except Exception as exc:  # pragma: no cover
     raise ImportError(f"numba {numba.__version__} cannot compile ({exc})") from exc
 
-from .activations import activation_backward, activation_forward  # noqa: E402
-from .batchnorm import (  # noqa: E402
-    bn_backward,
-    bn_forward_infer,
-    bn_forward_train,
-    bn_moving_update,
-    bn_stats,
-)
-from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402
-from .dense import dense_backward, dense_forward  # noqa: E402
-from .dropout import (  # noqa: E402
-    alpha_dropout_backward,
-    alpha_dropout_forward,
-    dropout_backward,
-    dropout_forward,
-    dropout_mask,
-    dropout_uniform,
-)
-from .losses import (  # noqa: E402
-    bce_from_probs,
-    sigmoid_bce,
-    softmax_xent_dense,
-    softmax_xent_sparse,
-    xent_dense_from_probs,
-    xent_sparse_from_probs,
-)
-from .optimizers import (  # noqa: E402
-    adagrad_update,
-    adam_update,
-    adamax_update,
-    adamw_update,
-    nadam_update,
-    rmsprop_update,
-    sgd_momentum_update,
-    sgd_update,
+from .. import reference as _reference  # noqa: E402
+from .._host import HostKernels  # noqa: E402
+from . import activations, batchnorm, clipping, dropout, losses, optimizers  # noqa: E402
+
+#: The low-level kernels, under the names ``HostKernels`` expects.
+LOW_LEVEL = SimpleNamespace(
+    bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=None,
+    softmax_xent=losses._softmax_xent, sigmoid_bce=losses._sigmoid_bce,
+    xent_probs=losses._xent_probs, bce_probs=losses._bce_probs,
+    block_stats=batchnorm.block_stats, merge_stats=batchnorm.merge_stats,
+    normalize=batchnorm.normalize, grad_sums=batchnorm.grad_sums, bn_dx=batchnorm.bn_dx,
+    uniform=dropout._uniform, mask=dropout._mask, dropout_fwd=dropout._forward,
+    dropout_bwd=dropout._backward,
+    sgd=optimizers._sgd, sgd_momentum=optimizers._sgd_momentum, adagrad=optimizers._adagrad,
+    rmsprop=optimizers._rmsprop, adam=optimizers._adam, adamax=optimizers._adamax,
+    nadam=optimizers._nadam,
+    clip=clipping._clip, sumsq=clipping._sumsq, scale=clipping._scale,
+    max_norm_cols=clipping._max_norm_cols,
 )
 
-__all__ = [
-    "activation_forward", "activation_backward",
-    "dense_forward", "dense_backward",
-    "softmax_xent_sparse", "softmax_xent_dense", "sigmoid_bce",
-    "xent_sparse_from_probs", "xent_dense_from_probs", "bce_from_probs",
-    "sgd_update", "sgd_momentum_update",
-    "adagrad_update", "rmsprop_update", "adam_update", "adamw_update",
-    "adamax_update", "nadam_update",
-    "clip_by_value_", "clip_by_norm_", "global_norm", "scale_", "max_norm_",
-    "bn_stats", "bn_forward_train", "bn_forward_infer", "bn_backward", "bn_moving_update",
-    "dropout_uniform", "dropout_mask", "dropout_forward", "dropout_backward",
-    "alpha_dropout_forward", "alpha_dropout_backward",
-]
+__all__ = list(_reference.__all__)
+globals().update(HostKernels(LOW_LEVEL).export(__all__))

@@ -7,8 +7,6 @@ import math
 import numpy as np
 from numba import prange
 
-from .. import reference as ref
-from .._common import inplace_ok
 from ._jit import jit
 
 

@@ -7,13 +7,9 @@ on any number of threads.  All integer arithmetic is uint64 (mod 2⁶⁴).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import prange
 
-from ..reference.dropout import (alpha_dropout_coefs, dropout_key, dropout_scale,
-                                 keep_threshold)
 from ._jit import jit
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)

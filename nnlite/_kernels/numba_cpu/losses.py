@@ -10,8 +10,6 @@ import math
 
 import numpy as np
 
-from ..reference.losses import EPSILON
-from .._common import as2d
 from ._jit import jit
 
 

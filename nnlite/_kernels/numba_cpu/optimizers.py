@@ -14,8 +14,6 @@ import math
 import numpy as np
 from numba import prange
 
-from .. import reference as ref
-from .._common import flat, inplace_ok, tiny
 from ._jit import jit
 
 

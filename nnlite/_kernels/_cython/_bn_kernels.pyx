@@ -1,0 +1,88 @@
+# cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Low-level batch-norm kernels (x of shape (N, C), C-contiguous); see _host/batchnorm.py."""
+from cython.parallel cimport prange
+from ._act cimport real
+
+cdef Py_ssize_t PARALLEL_MIN = 1 << 15
+
+
+def block_stats(const real[:, ::1] x, Py_ssize_t rows, double[:, ::1] bmean, double[:, ::1] bm2):
+    """Per block of ``rows`` rows: exact two-pass column means and M₂ (float64)."""
+    cdef Py_ssize_t b, i, j, lo, hi, n = x.shape[0], c = x.shape[1]
+    cdef double inv, d
+    for b in prange(bmean.shape[0], nogil=True, schedule="static",
+                    use_threads_if=n * c > PARALLEL_MIN):
+        lo = b * rows
+        hi = min(n, lo + rows)
+        inv = 1.0 / (hi - lo)
+        for j in range(c):
+            bmean[b, j] = 0.0
+            bm2[b, j] = 0.0
+        for i in range(lo, hi):
+            for j in range(c):
+                bmean[b, j] += x[i, j]
+        for j in range(c):
+            bmean[b, j] *= inv
+        for i in range(lo, hi):
+            for j in range(c):
+                d = x[i, j] - bmean[b, j]
+                bm2[b, j] += d * d
+
+
+def merge_stats(Py_ssize_t n, Py_ssize_t rows, double[:, ::1] bmean, double[:, ::1] bm2,
+                double[::1] mean, double[::1] var):
+    """Chan's merge of the block statistics; var = M₂/N."""
+    cdef Py_ssize_t b, j, nblocks = bmean.shape[0], c = bmean.shape[1]
+    cdef double m, m2, na, nb, tot, d
+    with nogil:
+        for j in range(c):
+            m = bmean[0, j]
+            m2 = bm2[0, j]
+            na = min(rows, n)
+            for b in range(1, nblocks):
+                nb = min(rows, n - b * rows)
+                tot = na + nb
+                d = bmean[b, j] - m
+                m += d * nb / tot
+                m2 += bm2[b, j] + d * d * na * nb / tot
+                na = tot
+            mean[j] = m
+            var[j] = m2 / n
+
+
+def normalize(const real[:, ::1] x, const real[::1] mean, const real[::1] inv_std,
+              const real[::1] gamma, const real[::1] beta, real[:, ::1] xhat, real[:, ::1] y, bint want_xhat):
+    """x̂ = (x − μ)·inv_std,  y = γ x̂ + β."""
+    cdef Py_ssize_t i, j, n = x.shape[0], c = x.shape[1]
+    cdef real h
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n * c > PARALLEL_MIN):
+        for j in range(c):
+            h = (x[i, j] - mean[j]) * inv_std[j]
+            if want_xhat:
+                xhat[i, j] = h
+            y[i, j] = gamma[j] * h + beta[j]
+
+
+def grad_sums(const real[:, ::1] dy, const real[:, ::1] xhat, Py_ssize_t rows, double[:, ::1] bsum,
+              double[:, ::1] bdot):
+    """Per block of rows: Σδ and Σδx̂ per column (float64)."""
+    cdef Py_ssize_t b, i, j, n = dy.shape[0], c = dy.shape[1]
+    for b in prange(bsum.shape[0], nogil=True, schedule="static",
+                    use_threads_if=n * c > PARALLEL_MIN):
+        for j in range(c):
+            bsum[b, j] = 0.0
+            bdot[b, j] = 0.0
+        for i in range(b * rows, min(n, (b + 1) * rows)):
+            for j in range(c):
+                bsum[b, j] += dy[i, j]
+                bdot[b, j] += dy[i, j] * xhat[i, j]
+
+
+def bn_dx(const real[:, ::1] dy, const real[:, ::1] xhat, const real[::1] scale,
+          const real[::1] dbeta, const real[::1] dgamma, real[:, ::1] dx):
+    """∂x = scale·(N δ − ∂β − x̂ ∂γ)."""
+    cdef Py_ssize_t i, j, n = dy.shape[0], c = dy.shape[1]
+    cdef real fn = <real>n
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n * c > PARALLEL_MIN):
+        for j in range(c):
+            dx[i, j] = scale[j] * (fn * dy[i, j] - dbeta[j] - xhat[i, j] * dgamma[j])

@@ -1,0 +1,50 @@
+"""Launch helpers: host ↔ device transfer and grid sizes for the CUDA kernels.
+
+``launcher(kernel, writes, size)`` returns a low-level function that takes the
+same arguments as the CPU low-level kernel.  Array arguments may be NumPy
+arrays (copied to the device, and back for the positions in ``writes``) or
+device arrays (used in place, nothing copied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import os
+
+import numpy as np
+from numba import cuda
+
+#: The simulator runs every GPU thread as a Python thread: keep grids tiny there.
+SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+THREADS = 4 if SIMULATED else 128  # threads per block (grid-stride kernels)
+MAX_BLOCKS = 2 if SIMULATED else 1024
+
+
+def blocks_for(n: int) -> int:
+    """Blocks for a grid-stride loop over n items."""
+    return max(1, min(MAX_BLOCKS, (int(n) + THREADS - 1) // THREADS))
+
+
+def _to_device(a):
+    if isinstance(a, np.ndarray):
+        return cuda.to_device(np.ascontiguousarray(a))
+    return a
+
+
+def launcher(kernel, writes: tuple[int, ...], size: Callable[..., int],
+             grid: Callable[..., tuple] | None = None) -> Callable:
+    """Wrap a ``@cuda.jit`` kernel: transfer arrays, launch, copy written arrays back."""
+
+    def run(*args):
+        dev = [_to_device(a) for a in args]
+        if grid is None:
+            kernel[blocks_for(size(*args)), THREADS](*dev)
+        else:
+            kernel[grid(*args)](*dev)
+        for i in writes:
+            if isinstance(args[i], np.ndarray) and args[i].size:
+                args[i][...] = dev[i].copy_to_host().reshape(args[i].shape)
+
+    run.__doc__ = kernel.__doc__ if hasattr(kernel, "__doc__") else None
+    return run

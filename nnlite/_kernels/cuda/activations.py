@@ -1,0 +1,126 @@
+"""CUDA activation kernels: φ(z + b) and δ ⊙ φ'(a) (grid-stride), softmax per row."""
+
+from __future__ import annotations
+
+import math
+
+from numba import cuda
+
+from .._common import ELU, LEAKY, LINEAR, RELU, SELU, SIGMOID, SOFTMAX, SOFTPLUS, TANH
+from ..reference.activations import SELU_ALPHA, SELU_SCALE
+from ._launch import launcher
+
+
+@cuda.jit(device=True)
+def phi(z, code, alpha):
+    """φ(z) for one value."""
+    if code == RELU:
+        return z if z > 0 else 0.0 * z
+    if code == SIGMOID:
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+    if code == TANH:
+        return math.tanh(z)
+    if code == SOFTPLUS:
+        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+    if code == ELU:
+        return z if z > 0 else alpha * math.expm1(z)
+    if code == SELU:
+        return SELU_SCALE * (z if z > 0 else SELU_ALPHA * math.expm1(z))
+    if code == LEAKY:
+        return z if z > 0 else alpha * z
+    return z
+
+
+@cuda.jit(device=True)
+def dphi(a, code, alpha):
+    """φ'(z) from the output a."""
+    if code == RELU:
+        return 1.0 if a > 0 else 0.0
+    if code == SIGMOID:
+        return a * (1.0 - a)
+    if code == TANH:
+        return 1.0 - a * a
+    if code == SOFTPLUS:
+        return -math.expm1(-a)
+    if code == ELU:
+        return 1.0 if a > 0 else a + alpha
+    if code == SELU:
+        return SELU_SCALE if a > 0 else a + SELU_SCALE * SELU_ALPHA
+    if code == LEAKY:
+        return 1.0 if a > 0 else alpha
+    return 1.0
+
+
+@cuda.jit
+def _bias_act(z, b, out, code, alpha):
+    """out = φ(z + b) elementwise (softmax rows: one thread per row)."""
+    n, k = z.shape
+    has_b = b.shape[0] > 0
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    if code == SOFTMAX:
+        for i in range(start, n, stride):
+            zmax = -1e308
+            for j in range(k):
+                v = z[i, j] + (b[j] if has_b else 0.0)
+                out[i, j] = v
+                zmax = max(zmax, v)
+            s = 0.0
+            for j in range(k):
+                e = math.exp(out[i, j] - zmax)
+                out[i, j] = e
+                s += e
+            for j in range(k):
+                out[i, j] = out[i, j] / s
+        return
+    for idx in range(start, n * k, stride):
+        i, j = idx // k, idx % k
+        out[i, j] = phi(z[i, j] + (b[j] if has_b else 0.0), code, alpha)
+
+
+@cuda.jit
+def _act_grad(a, delta, g, code, alpha):
+    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row)."""
+    n, k = a.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    if code == SOFTMAX:
+        for i in range(start, n, stride):
+            dot = 0.0
+            for j in range(k):
+                dot += delta[i, j] * a[i, j]
+            for j in range(k):
+                g[i, j] = a[i, j] * (delta[i, j] - dot)
+        return
+    for idx in range(start, n * k, stride):
+        i, j = idx // k, idx % k
+        g[i, j] = delta[i, j] if code == LINEAR else delta[i, j] * dphi(a[i, j], code, alpha)
+
+
+@cuda.jit
+def _col_sum(g, db):
+    """db[j] = Σ_i g[i, j] (one thread per column)."""
+    n, k = g.shape
+    for j in range(cuda.grid(1), k, cuda.gridsize(1)):
+        s = 0.0
+        for i in range(n):
+            s += g[i, j]
+        db[j] = s
+
+
+_bias_act_ll = launcher(_bias_act, (2,), lambda z, *_: z.size)
+_act_grad_ll = launcher(_act_grad, (2,), lambda a, *_: a.size)
+_col_sum_ll = launcher(_col_sum, (1,), lambda g, db: db.size)
+
+
+def bias_act_2d(z, b, out, code, alpha):
+    """out[i, j] = φ(z[i, j] + b[j]) (b empty: no bias)."""
+    _bias_act_ll(z, b, out, code, alpha)
+
+
+def act_grad_2d(a, delta, g, db, code, alpha):
+    """g = δ ⊙ φ'(a); db = Σ_rows g when db is non-empty."""
+    _act_grad_ll(a, delta, g, code, alpha)
+    if db.shape[0]:
+        _col_sum_ll(g, db)

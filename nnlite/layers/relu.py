@@ -1,0 +1,65 @@
+r"""``ReLU``: the rectified linear unit, with Keras' optional cap, leak and threshold.
+
+With t = ``threshold``, M = ``max_value`` and s = ``negative_slope``:
+
+.. math:: f(x) = \begin{cases} M & x \ge M \\ x & t \le x < M \\
+          s\,(x - t) & x < t \end{cases}, \qquad
+          f'(x) = \begin{cases} 0 & x \ge M \\ 1 & t \le x < M \\ s & x < t \end{cases}
+
+Keras defaults: ``max_value=None`` (no cap), ``negative_slope=0``,
+``threshold=0`` — the plain max(0, x), computed by the fused ``relu`` kernel
+(a non-zero slope alone uses the ``leaky_relu`` kernel).  All three must be ≥ 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _kernels as kernels
+from .base import Layer
+from .leaky_relu import check_slope
+
+
+class ReLU(Layer):
+    """``keras.layers.ReLU(max_value=None, negative_slope=0.0, threshold=0.0)``."""
+
+    def __init__(self, max_value: float | None = None, negative_slope: float = 0.0,
+                 threshold: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        where = f'ReLU layer "{self.name}"'
+        self.max_value = None if max_value is None else \
+            check_slope(where, "max_value", max_value)
+        self.negative_slope = check_slope(where, "negative_slope", negative_slope)
+        self.threshold = check_slope(where, "threshold", threshold)
+        if self.max_value is None and self.threshold == 0.0:
+            self._kernel = "relu" if self.negative_slope == 0.0 else "leaky_relu"
+        else:
+            self._kernel = None
+
+    def forward(self, x, training=False):
+        if self._kernel is not None:
+            a = kernels.activation_forward(x, self._kernel, self.negative_slope)
+            self._cache = a
+            return a
+        self._cache = x
+        t, s = x.dtype.type(self.threshold), x.dtype.type(self.negative_slope)
+        y = np.where(x >= t, x, s * (x - t))
+        if self.max_value is not None:
+            np.minimum(y, x.dtype.type(self.max_value), out=y)
+        return y
+
+    def backward(self, grad_output):
+        if not self.need_input_grad:
+            return None
+        if self._kernel is not None:
+            return kernels.activation_backward(self._cache, grad_output, self._kernel,
+                                               self.negative_slope)
+        x = self._cache
+        slope = np.where(x >= self.threshold, 1.0, self.negative_slope).astype(x.dtype)
+        if self.max_value is not None:
+            slope[x >= self.max_value] = 0
+        return grad_output * slope
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "max_value": self.max_value,
+                "negative_slope": self.negative_slope, "threshold": self.threshold}

@@ -1,0 +1,57 @@
+r"""``Softmax``: turns scores into probabilities along ``axis``.
+
+.. math:: a_i = \frac{e^{z_i}}{\sum_j e^{z_j}}, \qquad
+          \frac{\partial L}{\partial z_i} = a_i\Bigl(\delta_i - \sum_j \delta_j a_j\Bigr)
+
+(the Jacobian-vector product of diag(a) − aaᵀ).  Keras default: ``axis=-1``.
+As the last layer with a cross-entropy loss (and ``axis=-1``) it is fused
+with the loss like ``Dense(..., activation="softmax")``: ∂L/∂z = p − y.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _kernels as kernels
+from .. import activations
+from .base import Layer
+
+
+class Softmax(Layer):
+    """``keras.layers.Softmax(axis=-1)``."""
+
+    supports_fused_loss = True
+
+    def __init__(self, axis: int = -1, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f'Softmax layer "{self.name}": axis must be an integer, got '
+                            f"{axis!r}")
+        self.axis = int(axis)
+        # the fused softmax + cross-entropy works on the last axis only
+        self.activation = activations.softmax if self.axis == -1 else None
+
+    def _check_axis(self, ndim: int) -> int:
+        if not -ndim <= self.axis < ndim:
+            raise ValueError(f'Softmax layer "{self.name}": axis {self.axis} is out of range '
+                             f"for inputs of rank {ndim}")
+        return self.axis % ndim
+
+    def forward(self, x, training=False):
+        axis = self._check_axis(x.ndim)
+        moved = np.ascontiguousarray(np.moveaxis(x, axis, -1))
+        a = kernels.activation_forward(moved, "softmax")
+        self._cache = (a, axis)
+        return np.moveaxis(a, -1, axis)
+
+    def backward(self, grad_output, pre_activation: bool = False):
+        if pre_activation:
+            return grad_output
+        if not self.need_input_grad:
+            return None
+        a, axis = self._cache
+        delta = np.ascontiguousarray(np.moveaxis(grad_output, axis, -1))
+        return np.moveaxis(kernels.activation_backward(a, delta, "softmax"), -1, axis)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis}

@@ -1,0 +1,50 @@
+r"""``Adamax``: Adam with the ℓ∞ norm in place of the ℓ2 norm of past gradients.
+
+At step t = 1, 2, …:
+
+.. math::
+
+    m \leftarrow \beta_1 m + (1 - \beta_1)\, g \qquad
+    u \leftarrow \max(\beta_2 u, |g|)
+
+    \theta \leftarrow \theta - \frac{\eta}{1 - \beta_1^{\,t}}\; m \oslash (u + \varepsilon)
+
+The step size is bounded by η/(1 − β₁ᵗ), which can make Adamax more stable
+than Adam on some data sets (Géron ch. 11).
+
+Keras defaults: ``learning_rate=0.001``, ``beta_1=0.9``, ``beta_2=0.999``,
+``epsilon=1e-7``.  Slots: ``m``, ``u``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _kernels as kernels
+from .adam import check_betas
+from .optimizer import Optimizer
+
+
+class Adamax(Optimizer):
+    """Adamax (see the module docstring for the equations)."""
+
+    _momentum_attr = "beta_1"
+
+    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7, name: str = "Adamax", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        check_betas("Adamax", beta_1, beta_2)
+        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.epsilon = float(epsilon)
+
+    def _create_slots(self, var):
+        return {"m": np.zeros_like(var.value), "u": np.zeros_like(var.value)}
+
+    def update_step(self, var, grad, lr):
+        slots = self.slots(var)
+        kernels.adamax_update(var.value, grad, slots["m"], slots["u"], lr, self.beta_1,
+                              self.beta_2, self.epsilon, self.iterations + 1)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}

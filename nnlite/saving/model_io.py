@@ -1,0 +1,155 @@
+"""``save_model`` / ``load_model`` / ``save_weights`` / ``load_weights``.
+
+>>> import nnlite as keras, tempfile, os
+>>> model = keras.models.Sequential([keras.layers.Dense(2, input_shape=[3])])
+>>> model.compile(loss="mse", optimizer="sgd")
+>>> path = os.path.join(tempfile.mkdtemp(), "my_keras_model.h5")
+>>> model.save(path)
+>>> clone = keras.models.load_model(path)
+>>> bool((clone.get_weights()[0] == model.get_weights()[0]).all())
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import warnings
+
+from .. import backend
+from . import archive
+from .model_config import model_config, model_from_config
+from .training_state import (
+    compile_config,
+    compile_from_config,
+    layer_rng_state,
+    optimizer_state,
+    restore_layer_rng_state,
+    restore_optimizer_state,
+)
+from .weights import assign_weights, weight_table
+
+
+def _header(kind: str) -> dict:
+    from .. import __version__
+    return {"format": archive.FORMAT_NAME, "format_version": archive.FORMAT_VERSION,
+            "nnlite_version": __version__, "kind": kind}
+
+
+def _model_class_config(model) -> dict:
+    from ..models.sequential import Sequential
+    base = "Sequential" if isinstance(model, Sequential) else "Model"
+    return {"class_name": type(model).__name__, "base": base, "config": model_config(model)}
+
+
+def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool = True,
+               save_format=None, **kwargs) -> None:
+    """Save architecture, weights, compile config and optimizer state to one file.
+
+    Keras: ``model.save("my_keras_model.h5")``.  Any file name is accepted
+    (``.h5``, ``.keras``, ``.hdf5``, ``.nnlite``, ``.ckpt``, none); the file is
+    nnlite's zip format (``docs/file-format.md``), written atomically: the
+    previous file stays intact until the new one is complete.  ``save_format``
+    is accepted for compatibility and ignored.  ``overwrite=False`` raises
+    FileExistsError instead of Keras' interactive prompt.
+    """
+    path = os.fspath(filepath)
+    config = _header("model")
+    config["model"] = _model_class_config(model)
+    table, arrays, keys = weight_table(model)
+    config["weights"] = table
+    config["compile"] = compile_config(model)
+    config["layer_state"] = layer_rng_state(model)
+    entries = {archive.CONFIG: b"", archive.WEIGHTS: archive.encode_arrays(arrays)}
+    if include_optimizer and config["compile"] is not None:
+        entries[archive.OPTIMIZER] = archive.encode_arrays(optimizer_state(model, keys))
+    entries[archive.CONFIG] = archive.to_json(config, f"model {model.name!r}").encode()
+    archive.atomic_write(path, entries, overwrite=overwrite)
+
+
+def save_weights(model, filepath, overwrite: bool = True, save_format=None,
+                 **kwargs) -> None:
+    """Save only the weights (``model.save_weights("my_weights.ckpt")``), atomically."""
+    config = _header("weights")
+    table, arrays, _ = weight_table(model)
+    config["weights"] = table
+    entries = {archive.CONFIG: archive.to_json(config, f"weights of {model.name!r}").encode(),
+               archive.WEIGHTS: archive.encode_arrays(arrays)}
+    archive.atomic_write(filepath, entries, overwrite=overwrite)
+
+
+def _read(filepath) -> tuple[str, dict, dict]:
+    path = os.fspath(filepath)
+    entries = archive.read_archive(path)
+    config = archive.read_config(entries, path)
+    if archive.WEIGHTS not in entries:
+        raise ValueError(f"{path}: file is corrupt (no {archive.WEIGHTS} inside)")
+    arrays = archive.decode_arrays(entries[archive.WEIGHTS], archive.WEIGHTS, path)
+    return path, config, {"arrays": arrays, "entries": entries}
+
+
+def load_weights(model, filepath, by_name: bool = False, skip_mismatch: bool = False) -> None:
+    """Load weights saved by ``save_weights`` or ``save`` into ``model``.
+
+    Layers are matched in order (``by_name=True``: by layer name, others
+    skipped).  Every shape is checked before any weight changes; a mismatch
+    raises a ValueError naming the layer and both shapes (``skip_mismatch``:
+    a warning, and that layer is skipped).
+    """
+    path, config, data = _read(filepath)
+    assign_weights(model, config.get("weights", []), data["arrays"], path, by_name=by_name,
+                   skip_mismatch=skip_mismatch)
+
+
+def _reserve_names(model) -> None:
+    """Make new automatic names (``dense_3`` …) avoid the names of the loaded layers."""
+    for name in [model.name] + [layer.name for layer in model.layers]:
+        match = re.fullmatch(r"(.*?)(?:_(\d+))?", name)
+        base, number = match.group(1), int(match.group(2) or 0)
+        if base == "input":  # InputLayer counts from 1
+            backend._name_counts[base] = max(backend._name_counts[base], number)
+        else:
+            backend._name_counts[base] = max(backend._name_counts[base], number + 1)
+
+
+def load_model(filepath, custom_objects: dict | None = None, compile: bool = True,
+               **kwargs):
+    """The model saved by ``model.save(filepath)``: same predictions, and ``fit``
+    continues exactly where it stopped (optimizer slots and step count restored).
+
+    ``custom_objects={"name": obj}`` resolves user layers, activations,
+    losses, metrics, initializers, regularizers, constraints, optimizers and
+    schedules saved by name; an unknown name is reported in the error.
+    ``compile=False`` skips the training configuration.  Files are read with
+    ``allow_pickle=False``: opening a file from someone else cannot run code.
+    """
+    path, config, data = _read(filepath)
+    if config.get("kind") != "model" or "model" not in config:
+        raise ValueError(f"{path}: holds only weights (written by save_weights); build the "
+                         "model in code and call model.load_weights(path)")
+    model = model_from_config(config["model"], custom_objects)
+    _reserve_names(model)
+    assign_weights(model, config.get("weights", []), data["arrays"], path)
+    restore_layer_rng_state(model, config.get("layer_state", {}))
+    training = config.get("compile")
+    if compile and training is not None:
+        compile_from_config(model, training, custom_objects, path)
+        entries = data["entries"]
+        if archive.OPTIMIZER in entries and model.built:
+            arrays = archive.decode_arrays(entries[archive.OPTIMIZER], archive.OPTIMIZER, path)
+            _, _, keys = weight_table(model)
+            restore_optimizer_state(model, arrays, keys, path)
+    elif compile and training is None:
+        warnings.warn(f"{path}: no training configuration found in the file, so the model "
+                      "was *not* compiled. Compile it manually.", UserWarning, stacklevel=2)
+    return model
+
+
+def model_from_json(json_string: str, custom_objects: dict | None = None):
+    """A model (fresh weights) from ``json.dumps({"class_name": ..., "config": ...})``."""
+    return model_from_config(json.loads(json_string), custom_objects)
+
+
+__all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_config",
+           "model_from_config", "model_from_json"]

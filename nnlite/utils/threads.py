@@ -1,0 +1,107 @@
+r"""Threads per worker: keep numba and BLAS from oversubscribing the CPU.
+
+A hyperparameter search runs several fits at once (``n_jobs=2``, a dask
+cluster, …).  Each fit calls NumPy's BLAS (OpenBLAS/MKL, ``X @ W``) and
+nnlite's numba kernels, and both libraries start one thread per core by
+default.  With :math:`w` workers on :math:`c` cores that is :math:`w\,c`
+busy threads fighting for :math:`c` cores — every worker runs *slower*
+than alone.  The rule is simple:
+
+.. math::  \text{threads per worker} = \max\!\left(1, \left\lfloor c / w \right\rfloor\right)
+
+Who sets it:
+
+* **joblib's loky processes** (``n_jobs=k`` in scikit-learn) already do:
+  joblib starts each worker with ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``,
+  ``MKL_NUM_THREADS`` *and* ``NUMBA_NUM_THREADS`` set to ``c // k``.
+* **dask.distributed worker processes** get ``OMP/MKL/OPENBLAS_NUM_THREADS=1``
+  from their nanny but nothing for numba: :func:`worker_thread_budget` reads
+  ``OMP_NUM_THREADS`` so numba follows BLAS.
+* **threads** (joblib's ``"threading"`` backend, ``LocalCluster(processes=False)``):
+  several fits share one process, so a fit in a thread other than the main
+  one uses 1 thread.
+* ``NNLITE_NUM_THREADS`` overrides all of the above.
+
+The scikit-learn wrappers (:mod:`nnlite.wrappers`) run every ``fit`` /
+``predict`` inside ``limit_threads(worker_thread_budget())``; call it
+yourself around your own code::
+
+    from nnlite.utils.threads import limit_threads, threads_per_worker
+    with limit_threads(threads_per_worker(n_workers=2)):
+        model.fit(X, y)
+
+BLAS limits (``threadpoolctl``) are process-wide; numba's
+``set_num_threads`` is per calling thread.  Both are restored on exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+
+import numba
+from threadpoolctl import threadpool_limits
+
+
+def available_cpus() -> int:
+    """Cores this process may run on (CPU affinity, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def threads_per_worker(n_workers: int, n_cpus: int | None = None) -> int:
+    """``max(1, n_cpus // n_workers)``: the fair share of one of ``n_workers`` workers."""
+    if not isinstance(n_workers, (int,)) or n_workers < 1:
+        raise ValueError(f"threads_per_worker: n_workers must be a positive integer, "
+                         f"got {n_workers!r}")
+    cpus = available_cpus() if n_cpus is None else int(n_cpus)
+    return max(1, cpus // n_workers)
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    try:
+        return max(1, int(value)) if value else None
+    except ValueError:
+        return None
+
+
+def worker_thread_budget() -> int | None:
+    """Threads one fit may use here, or ``None`` for "no limit" (see the module docstring).
+
+    Order: ``NNLITE_NUM_THREADS``; 1 in a thread other than the main thread;
+    ``OMP_NUM_THREADS`` (set by joblib's loky workers and dask's nanny);
+    otherwise ``None``.
+    """
+    explicit = _env_int("NNLITE_NUM_THREADS")
+    if explicit is not None:
+        return explicit
+    if threading.current_thread() is not threading.main_thread():
+        return 1
+    return _env_int("OMP_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def limit_threads(n_threads: int | None) -> Iterator[None]:
+    """Limit BLAS/OpenMP (threadpoolctl) and numba to ``n_threads`` inside the block.
+
+    ``None`` changes nothing.  numba cannot go above ``NUMBA_NUM_THREADS``
+    (fixed when numba starts), so the numba limit is capped there.
+    """
+    if n_threads is None:
+        yield
+        return
+    if int(n_threads) < 1:
+        raise ValueError(f"limit_threads: n_threads must be >= 1 or None, got {n_threads!r}")
+    n = int(n_threads)
+    previous = numba.get_num_threads()
+    with threadpool_limits(limits=n):
+        numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+        try:
+            yield
+        finally:
+            numba.set_num_threads(previous)

@@ -1,0 +1,158 @@
+"""The ReLU family as layers: LeakyReLU, PReLU, ELU, ReLU, ThresholdedReLU, Softmax, RReLU."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from layer_harness import run_layer_test
+
+import nnlite as keras
+
+L = keras.layers
+X = np.array([[-3.0, -1.0, -0.2, 0.3, 1.0, 7.0]], dtype="float32")
+
+
+# ---------------------------------------------------------------- harness
+@pytest.mark.parametrize("cls, kwargs", [
+    (L.LeakyReLU, {}), (L.LeakyReLU, {"alpha": 0.2}), (L.ELU, {}), (L.ELU, {"alpha": 0.5}),
+    (L.ReLU, {}), (L.ReLU, {"negative_slope": 0.1}),
+    (L.ReLU, {"max_value": 1.0, "negative_slope": 0.2, "threshold": 0.5}),
+    (L.ThresholdedReLU, {"theta": 0.5}), (L.Softmax, {}), (L.Softmax, {"axis": 1}),
+    (L.RReLU, {}), (L.RReLU, {"lower": 0.1, "upper": 0.4, "seed": 2}),
+])
+def test_harness_no_weights(cls, kwargs):
+    shape = (4, 3, 5) if kwargs.get("axis") == 1 else (6, 5)
+    run_layer_test(cls, kwargs, input_shape=shape, expected_output_shape=shape,
+                   expected_num_trainable_weights=0)
+
+
+def test_harness_prelu():
+    run_layer_test(L.PReLU, {}, input_shape=(6, 5), expected_num_trainable_weights=1)
+
+
+def test_harness_prelu_shared_axes():
+    run_layer_test(L.PReLU, {"shared_axes": [1], "alpha_initializer": "ones"},
+                   input_shape=(4, 3, 5), expected_num_trainable_weights=1)
+
+
+# ----------------------------------------------------------------- values
+def test_leaky_relu_default_slope_is_keras_0_3():
+    np.testing.assert_allclose(L.LeakyReLU()(X), np.where(X > 0, X, 0.3 * X), rtol=1e-6)
+    np.testing.assert_allclose(L.LeakyReLU(alpha=0.2)(X), np.where(X > 0, X, 0.2 * X))
+    assert L.LeakyReLU(negative_slope=0.1).alpha == 0.1
+
+
+def test_elu_values():
+    np.testing.assert_allclose(L.ELU(alpha=2.0)(X), np.where(X > 0, X, 2.0 * np.expm1(X)),
+                               rtol=1e-6)
+
+
+def test_relu_keras_formula():
+    layer = L.ReLU(max_value=5.0, negative_slope=0.1, threshold=0.5)
+    expected = np.where(X >= 5.0, 5.0, np.where(X >= 0.5, X, 0.1 * (X - 0.5)))
+    np.testing.assert_allclose(layer(X), expected, rtol=1e-6)
+    np.testing.assert_allclose(L.ReLU()(X), np.maximum(X, 0))
+    np.testing.assert_allclose(L.ReLU(max_value=6.0)(X), np.clip(X, 0, 6))
+
+
+def test_thresholded_relu():
+    np.testing.assert_allclose(L.ThresholdedReLU()(X), np.where(X > 1.0, X, 0))
+
+
+def test_softmax_rows_sum_to_one_on_any_axis():
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    np.testing.assert_allclose(L.Softmax()(x).sum(axis=-1), 1.0, rtol=1e-6)
+    y = L.Softmax(axis=1)(x)
+    np.testing.assert_allclose(y.sum(axis=1), 1.0, rtol=1e-6)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(y, e / e.sum(axis=1, keepdims=True), rtol=1e-5)
+
+
+def test_softmax_layer_is_fused_with_cross_entropy_like_dense_softmax():
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((40, 6)), rng.integers(0, 4, 40)
+    keras.utils.set_random_seed(0)
+    fused = keras.models.Sequential([L.Dense(4, activation="softmax", input_shape=[6])])
+    split = keras.models.Sequential([L.Dense(4, input_shape=[6]), L.Softmax()])
+    split.set_weights(fused.get_weights())
+    for m in (fused, split):
+        m.compile(loss="sparse_categorical_crossentropy",
+                  optimizer=keras.optimizers.SGD(learning_rate=0.1))
+    h1 = fused.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+    h2 = split.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+    np.testing.assert_allclose(h1.history["loss"], h2.history["loss"], rtol=1e-5)
+    np.testing.assert_allclose(fused.get_weights()[0], split.get_weights()[0], atol=1e-5)
+
+
+def test_rrelu_random_slopes_while_training_mean_slope_at_inference():
+    layer = L.RReLU(lower=0.1, upper=0.3, seed=3)
+    x = -np.ones((200, 100), dtype="float32")
+    slopes = -layer(x, training=True)
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3
+    assert abs(slopes.mean() - 0.2) < 0.005 and slopes.std() > 0.05
+    assert not np.array_equal(slopes, -layer(x, training=True))  # new slopes each step
+    np.testing.assert_allclose(layer(x), -0.2 * np.ones_like(x), rtol=1e-6)
+    pos = np.abs(x)
+    np.testing.assert_array_equal(layer(pos, training=True), pos)
+
+
+def test_prelu_has_one_slope_per_unit_and_learns_it():
+    model = keras.models.Sequential([L.Dense(10, kernel_initializer="he_normal",
+                                             input_shape=[4]), L.PReLU(), L.Dense(1)])
+    assert model.layers[1].count_params() == 10
+    np.testing.assert_array_equal(model.layers[1].get_weights()[0], 0)  # alpha starts at 0
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((64, 4))
+    y = np.abs(x).sum(axis=1, keepdims=True)
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.01))
+    model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    assert np.abs(model.layers[1].get_weights()[0]).max() > 0
+    assert L.PReLU(shared_axes=[1, 2]).__class__ is L.PReLU
+    layer = L.PReLU(shared_axes=[1])
+    layer(np.zeros((2, 3, 5)))
+    assert layer.alpha.shape == (1, 5)
+
+
+# -------------------------------------------------------- book usage, names
+def test_book_leaky_relu_model_trains():
+    model = keras.models.Sequential([
+        L.Flatten(input_shape=[4, 4]),
+        L.Dense(10, kernel_initializer="he_normal"), L.LeakyReLU(alpha=0.2),
+        L.Dense(10, kernel_initializer="he_normal"), L.PReLU(),
+        L.Dense(10, activation="elu", kernel_initializer="he_normal"),
+        L.Dense(10, activation="selu", kernel_initializer="lecun_normal"),
+        L.Dense(3, activation="softmax")])
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((60, 4, 4)), rng.integers(0, 3, 60)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=3, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_relu_layers_listed_like_keras():
+    names = [m for m in dir(keras.layers) if "relu" in m.lower()]
+    assert {"LeakyReLU", "PReLU", "ReLU", "ThresholdedReLU"} <= set(names)
+    assert L.LeakyReLU().name.startswith("leaky_re_lu")
+    assert L.PReLU().name.startswith("p_re_lu")
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: L.LeakyReLU(alpha=-0.1), "alpha"),
+    (lambda: L.LeakyReLU(alpha=0.1, negative_slope=0.2), "not both"),
+    (lambda: L.ELU(alpha=-1.0), "alpha"),
+    (lambda: L.ReLU(max_value=-1.0), "max_value"),
+    (lambda: L.ReLU(negative_slope=-0.5), "negative_slope"),
+    (lambda: L.ReLU(threshold=-1.0), "threshold"),
+    (lambda: L.ThresholdedReLU(theta=-1.0), "theta"),
+    (lambda: L.RReLU(lower=0.5, upper=0.1), "lower <= upper"),
+])
+def test_bad_arguments_raise_clearly(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_prelu_bad_shared_axis():
+    with pytest.raises(ValueError, match="shared axis"):
+        L.PReLU(shared_axes=[3])(np.zeros((2, 3)))
