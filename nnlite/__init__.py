@@ -2,7 +2,8 @@
 
 Keras-compatible: code written for ``tf.keras`` 2 runs with
 ``import nnlite as keras`` (and ``nnlite.keras is nnlite``, so
-``import nnlite as tf; tf.keras.layers.Dense`` works too).
+``import nnlite as tf; tf.keras.layers.Dense`` works too, and so does
+``from nnlite.keras.layers import Dense``).
 
 Every layer, activation, loss and optimizer is a short class whose
 docstring states its equations; the hot loops run through
@@ -14,11 +15,13 @@ from __future__ import annotations
 import sys as _sys
 
 from . import (
+    _keras_alias,
     activations,
     backend,
     callbacks,
     constraints,
     datasets,
+    experimental,
     initializers,
     layers,
     losses,
@@ -36,7 +39,9 @@ from .perceptron import Perceptron
 __version__ = "0.1.0"
 
 keras = _sys.modules[__name__]
+_keras_alias.install(keras)  # `from nnlite.keras.layers import Dense` works too
 
-__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
-           "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
+__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "experimental",
+           "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
+           "utils",
            "Model", "Sequential", "Perceptron", "set_backend", "get_backend", "backends", "keras"]

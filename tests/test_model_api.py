@@ -73,6 +73,21 @@ def test_keras_alias():
     assert keras.models.Model is keras.Model
 
 
+def test_tf_keras_import_lines_work_with_one_word_changed():
+    import importlib
+    import sys
+
+    from nnlite.keras.datasets import fashion_mnist
+    from nnlite.keras.layers import Dense, Flatten
+    from nnlite.keras.models import Sequential
+    assert Dense is keras.layers.Dense and Flatten is keras.layers.Flatten
+    assert Sequential is keras.Sequential and fashion_mnist is keras.datasets.fashion_mnist
+    sub = importlib.import_module("nnlite.keras.datasets.fashion_mnist")
+    assert sub is sys.modules["nnlite.datasets.fashion_mnist"]   # the same module, no copy
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("nnlite.keras.no_such_module")
+
+
 # --------------------------------------------------------------- names, layers
 def test_automatic_names_and_clear_session():
     model = book_mlp()
@@ -441,3 +456,52 @@ def test_callback_hooks_and_stop_training():
     assert calls.count("batch") == 4
     assert ("epoch_end", 0, ["accuracy", "loss", "lr"]) in calls
     assert history.epoch == [0, 1]
+
+
+class WideAndDeepModel(keras.models.Model):
+    """The book's subclassing-API example (two inputs, main and auxiliary outputs)."""
+
+    def __init__(self, units=30, activation="relu", **kwargs):
+        super().__init__(**kwargs)
+        self.hidden1 = keras.layers.Dense(units, activation=activation)
+        self.hidden2 = keras.layers.Dense(units, activation=activation)
+        self.main_output = keras.layers.Dense(1)
+        self.aux_output = keras.layers.Dense(1)
+
+    def call(self, inputs):
+        input_a, input_b = inputs
+        hidden1 = self.hidden1(input_b)
+        hidden2 = self.hidden2(hidden1)
+        concat = keras.layers.concatenate([input_a, hidden2])
+        return self.main_output(concat), self.aux_output(hidden2)
+
+
+def test_subclassing_api_trains_with_tuples_of_inputs_and_targets():
+    rng = np.random.default_rng(0)
+    xa, xb = rng.normal(size=(64, 5)), rng.normal(size=(64, 6))
+    y = xa[:, :1] - xb[:, 1:2]
+    model = WideAndDeepModel(30, activation="relu")
+    assert model.name == "wide_and_deep_model" and not model.built
+    model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=keras.optimizers.SGD(0.01))
+    history = model.fit((xa, xb), (y, y), epochs=5, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    total, main, aux = model.evaluate((xa, xb), (y, y), verbose=0)
+    assert total == pytest.approx(0.9 * main + 0.1 * aux, rel=1e-5)
+    main_pred, aux_pred = model.predict((xa[:3], xb[:3]), verbose=0)
+    assert main_pred.shape == aux_pred.shape == (3, 1)
+    # 5+30 → 1 and 30 → 1 on top of 6 → 30 → 30
+    assert model.count_params() == (6 * 30 + 30) + (30 * 30 + 30) + (35 + 1) + (30 + 1)
+
+
+def test_predict_classes_of_tf_keras_2_5_still_works():
+    x, y = small_data()
+    model = small_classifier()
+    with pytest.warns(DeprecationWarning, match="predict_classes"):
+        classes = model.predict_classes(x)
+    np.testing.assert_array_equal(classes, np.argmax(model.predict(x, verbose=0), axis=-1))
+    binary = keras.models.Sequential([keras.layers.Dense(1, activation="sigmoid",
+                                                         input_shape=[4])])
+    with pytest.warns(DeprecationWarning):
+        labels = binary.predict_classes(x)
+    assert labels.shape == (60, 1) and set(np.unique(labels)) <= {0, 1}
+    np.testing.assert_array_equal(labels, (binary.predict(x, verbose=0) > 0.5).astype("int32"))

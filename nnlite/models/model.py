@@ -293,7 +293,12 @@ class Model(Network):
 
     # ------------------------------------------------------------ data prep
     def _prepare_x(self, x, where: str) -> list[np.ndarray]:
-        names = [t.name for t in self.inputs] if self._plan is not None else ["input"]
+        if self._plan is not None:
+            names = [t.name for t in self.inputs]
+        elif isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, "shape") for a in x):
+            names = [f"input_{k + 1}" for k in range(len(x))]  # unbuilt, several inputs
+        else:
+            names = ["input"]
         xs = data_utils.to_float_inputs(data_utils.as_list(x, names, where), where)
         self._ensure_built(xs)
         self.check_inputs(xs)

@@ -12,6 +12,8 @@ changes ``model_A`` too.  Use ``clone_model(model_A)`` and
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..layers.base import Layer
@@ -89,3 +91,25 @@ class Sequential(Model):
                 raise ValueError("This Sequential model has no layers; add some first")
             self._input_tensor = Input(shape=xs[0].shape[1:], name=f"{self._stack[0].name}_input")
             self._rebuild()
+
+    # ------------------------------------------- tf.keras <= 2.5 conveniences
+    def predict_classes(self, x, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
+        """Class indices (removed in tf.keras 2.6; the book's 2nd edition uses it).
+
+        ``argmax(predict(x), axis=-1)`` for several outputs per sample, and
+        ``(predict(x) > 0.5).astype("int32")`` for a single sigmoid output —
+        exactly what tf.keras 2.5 computed.
+        """
+        warnings.warn("`model.predict_classes()` was removed from tf.keras in 2.6; use "
+                      "`np.argmax(model.predict(x), axis=-1)` (or `(model.predict(x) > 0.5)"
+                      ".astype('int32')` for a sigmoid output)", DeprecationWarning, stacklevel=2)
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size: int = 32, verbose: int = 0) -> np.ndarray:
+        """Same as ``predict`` (tf.keras <= 2.5 API; warns like it)."""
+        warnings.warn("`model.predict_proba()` was removed from tf.keras in 2.6; use "
+                      "`model.predict()`", DeprecationWarning, stacklevel=2)
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
