@@ -28,6 +28,7 @@ from . import (
     metrics,
     models,
     optimizers,
+    random,
     regularizers,
     utils,
 )
@@ -42,6 +43,7 @@ keras = _sys.modules[__name__]
 _keras_alias.install(keras)  # `from nnlite.keras.layers import Dense` works too
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "experimental",
-           "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
+           "initializers", "layers", "losses", "metrics", "models", "optimizers", "random",
+           "regularizers",
            "utils",
            "Model", "Sequential", "Perceptron", "set_backend", "get_backend", "backends", "keras"]

@@ -73,6 +73,17 @@ def test_keras_alias():
     assert keras.models.Model is keras.Model
 
 
+def test_tf_random_set_seed_reproduces_weights():
+    import nnlite as tf
+    tf.random.set_seed(7)
+    first = keras.layers.Dense(4)
+    first.build((None, 3))
+    tf.random.set_seed(7)
+    second = keras.layers.Dense(4)
+    second.build((None, 3))
+    np.testing.assert_array_equal(first.get_weights()[0], second.get_weights()[0])
+
+
 def test_tf_keras_import_lines_work_with_one_word_changed():
     import importlib
     import sys
