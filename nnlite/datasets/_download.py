@@ -16,8 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from tqdm.auto import tqdm
-
 from nnlite.datasets._payload import content_sha256
 
 #: ``opener(url, timeout=seconds)`` returns a readable binary response.
@@ -74,6 +72,8 @@ def _copy(
     response: IO[bytes], out: IO[bytes], total: int | None, progress: bool, label: str
 ) -> int:
     """Stream ``response`` to ``out`` with a tqdm bar; return the byte count."""
+    from tqdm.auto import tqdm  # imported here: tqdm.auto pulls in asyncio (~0.1 s)
+
     got = 0
     with tqdm(
         total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=label, disable=not progress
