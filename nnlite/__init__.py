@@ -35,15 +35,28 @@ from . import (
 from ._kernels import available_backends as backends
 from ._kernels import get_backend, set_backend
 from .models import Model, Sequential
-from .perceptron import Perceptron
 
 __version__ = "0.1.0"
 
 keras = _sys.modules[__name__]
 _keras_alias.install(keras)  # `from nnlite.keras.layers import Dense` works too
 
+#: name -> (module, attribute or None): imported on first use, because they
+#: import scikit-learn, which costs ~1 s at start-up.
+_LAZY = {"wrappers": ("wrappers", None), "Perceptron": ("perceptron", "Perceptron")}
+
+
+def __getattr__(name: str):
+    """``nnlite.wrappers`` and ``nnlite.Perceptron`` are imported on first access."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'nnlite' has no attribute {name!r}")
+    import importlib
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return module if attribute is None else getattr(module, attribute)
+
 __all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "experimental",
            "initializers", "layers", "losses", "metrics", "models", "optimizers", "random",
            "regularizers",
-           "utils",
+           "utils", "wrappers",
            "Model", "Sequential", "Perceptron", "set_backend", "get_backend", "backends", "keras"]

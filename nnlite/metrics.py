@@ -57,9 +57,10 @@ def _from_loss(cls):
 mean_squared_error = mse = _from_loss(losses_module.MeanSquaredError)
 mean_absolute_error = mae = _from_loss(losses_module.MeanAbsoluteError)
 mean_absolute_percentage_error = mape = _from_loss(losses_module.MeanAbsolutePercentageError)
-mean_squared_error.__name__ = "mean_squared_error"
-mean_absolute_error.__name__ = "mean_absolute_error"
-mean_absolute_percentage_error.__name__ = "mean_absolute_percentage_error"
+for _fn, _name in ((mean_squared_error, "mean_squared_error"),
+                   (mean_absolute_error, "mean_absolute_error"),
+                   (mean_absolute_percentage_error, "mean_absolute_percentage_error")):
+    _fn.__name__ = _fn.__qualname__ = _name  # qualname: pickled by reference (joblib, dask)
 
 
 class Metric:

@@ -75,19 +75,24 @@ def _xorshift_permutation(n: int, seed: int) -> np.ndarray:
 
 
 class Perceptron(ClassifierMixin, BaseEstimator):
-    """Rosenblatt's perceptron: linear threshold units trained by mistakes.
+    r"""Rosenblatt's perceptron: linear threshold units trained by mistakes.
 
-    For every class the model keeps a weight vector ``w`` and a bias ``b``
-    and predicts with the Heaviside step of the net input::
+    For every class the model keeps a weight vector :math:`\mathbf w` and a
+    bias :math:`b` and predicts with the Heaviside step :math:`H` of the net
+    input:
 
-        z = w · x + b
-        ŷ = step(z) = 1 if z > 0 else 0
+    .. math::
+
+        z = \mathbf w^\top \mathbf x + b, \qquad
+        \hat y = H(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}
 
     Training visits the samples one at a time (reshuffled every epoch) and
-    applies Rosenblatt's perceptron learning rule::
+    applies Rosenblatt's perceptron learning rule
 
-        w ← w + η (y − ŷ) x
-        b ← b + η (y − ŷ)
+    .. math::
+
+        \mathbf w \leftarrow \mathbf w + \eta\,(y - \hat y)\,\mathbf x, \qquad
+        b \leftarrow b + \eta\,(y - \hat y)
 
     with targets ``y ∈ {0, 1}``.  Nothing changes when the prediction is
     right; when it is wrong, ``y − ŷ = ±1`` and the sample is added to (or
@@ -175,16 +180,30 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     Notes
     -----
     **Perceptron convergence theorem** (Rosenblatt 1962; Novikoff 1962).
-    Suppose the training set is linearly separable with margin ``γ > 0``:
-    some unit vector ``u`` satisfies ``t_i (u · x_i) ≥ γ`` for every sample
-    (the bias folded into ``x`` as a constant feature), and every sample has
-    ``‖x_i‖ ≤ R``.  Then, whatever the order of the samples and for any
-    ``η > 0``, the rule above starting from ``w = 0`` makes **at most**
-    ``(R / γ)²`` mistakes, i.e. it finds a separating hyperplane after a
-    finite number of updates.  (Proof sketch: every mistake increases
-    ``w · u`` by at least ``ηγ`` while ``‖w‖²`` grows by at most ``η²R²``,
-    so after ``k`` mistakes ``kηγ ≤ w · u ≤ ‖w‖ ≤ √k ηR``.)  The hyperplane
-    found is *a* separating one, not the maximum-margin one of an SVM.
+    Fold the bias into the weights (:math:`\mathbf x \leftarrow (\mathbf x, 1)`,
+    :math:`\mathbf w \leftarrow (\mathbf w, b)`) and write the targets as
+    :math:`t_i = 2y_i - 1 \in \{-1, +1\}`.  Suppose the training set is
+    linearly separable with margin :math:`\gamma > 0` — some unit vector
+    :math:`\mathbf u` satisfies :math:`t_i\,\mathbf u^\top \mathbf x_i \ge \gamma`
+    for every sample — and every sample has :math:`\|\mathbf x_i\| \le R`.
+    Then, whatever the order of the samples and for any :math:`\eta > 0`,
+    the rule above started from :math:`\mathbf w_0 = \mathbf 0` makes at most
+
+    .. math::  k \le \left(\frac{R}{\gamma}\right)^2
+
+    mistakes (updates), so it finds a separating hyperplane after a finite
+    number of epochs.  Proof sketch: the :math:`k`-th mistake adds
+    :math:`\eta t_i \mathbf x_i` with :math:`t_i \mathbf w^\top \mathbf x_i \le 0`, so
+    :math:`\mathbf w^\top \mathbf u` grows by at least :math:`\eta\gamma` while
+    :math:`\|\mathbf w\|^2` grows by at most :math:`\eta^2 R^2`; after
+    :math:`k` mistakes
+
+    .. math::  k\,\eta\gamma \le \mathbf w_k^\top \mathbf u \le \|\mathbf w_k\|
+               \le \sqrt{k}\,\eta R \quad\Longrightarrow\quad k \le (R/\gamma)^2 .
+
+    The hyperplane found is *a* separating one, not the maximum-margin one
+    of an SVM (on iris setosa-vs-rest, petal length and width, it separates
+    the training set perfectly: ``score == 1.0``).
 
     If the data are **not** linearly separable the theorem says nothing and
     the weights never settle: the classic counter-example is XOR

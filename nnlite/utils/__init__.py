@@ -1,15 +1,18 @@
-"""Utilities (``keras.utils``): seeding, progress bar."""
+"""Utilities (``keras.utils``): seeding, progress bar, gradient check, MC dropout, plot_model.
 
+``plot_model`` is imported on first use (it needs matplotlib, ~0.5 s to import).
+"""
+
+from .gradient_check import check_gradients
+from .mc_dropout import mc_predict
 from .progbar import Progbar
 from .random import set_random_seed
 
-__all__ = ["set_random_seed", "Progbar"]
-from .gradient_check import check_gradients  # noqa: E402
+__all__ = ["set_random_seed", "Progbar", "check_gradients", "mc_predict", "plot_model"]
 
-__all__ += ["check_gradients"]
-from .plot_model import plot_model  # noqa: E402
 
-__all__ += ["plot_model"]
-from .mc_dropout import mc_predict  # noqa: E402
-
-__all__ += ["mc_predict"]
+def __getattr__(name: str):
+    if name == "plot_model":  # (its module is not named plot_model: that would shadow it)
+        from .vis_utils import plot_model
+        return plot_model
+    raise AttributeError(f"module 'nnlite.utils' has no attribute {name!r}")

@@ -17,6 +17,9 @@ Who sets it:
 * **dask.distributed worker processes** get ``OMP/MKL/OPENBLAS_NUM_THREADS=1``
   from their nanny but nothing for numba: :func:`worker_thread_budget` reads
   ``OMP_NUM_THREADS`` so numba follows BLAS.
+* **Ray's joblib backend** (``ray.util.joblib.register_ray()``): Ray sets
+  ``OMP_NUM_THREADS`` to the task's ``num_cpus`` (1 by default) before it
+  runs a task, and :func:`worker_thread_budget` reads it the same way.
 * **threads** (joblib's ``"threading"`` backend, ``LocalCluster(processes=False)``):
   several fits share one process, so a fit in a thread other than the main
   one uses 1 thread.
@@ -74,7 +77,7 @@ def worker_thread_budget() -> int | None:
     """Threads one fit may use here, or ``None`` for "no limit" (see the module docstring).
 
     Order: ``NNLITE_NUM_THREADS``; 1 in a thread other than the main thread;
-    ``OMP_NUM_THREADS`` (set by joblib's loky workers and dask's nanny);
+    ``OMP_NUM_THREADS`` (set by joblib's loky workers, dask's nanny and Ray);
     otherwise ``None``.
     """
     explicit = _env_int("NNLITE_NUM_THREADS")

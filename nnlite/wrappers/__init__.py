@@ -8,7 +8,7 @@
 
 All four work with ``Pipeline``, ``cross_val_score``, ``GridSearchCV`` and
 ``RandomizedSearchCV`` (``n_jobs``, or ``joblib.parallel_backend("dask")``
-on a cluster); see ``docs/hyperparameter-search.md``.
+on a cluster); see the README section "Hyperparameter search and scale-out".
 """
 
 from . import scikit_learn

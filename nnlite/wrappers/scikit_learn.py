@@ -42,8 +42,25 @@ nnlite additions (tf.keras had none of these):
 * ``KerasClassifier.score`` falls back to computing accuracy from
   ``predict`` when the model was compiled without ``metrics=["accuracy"]``
   (tf.keras raised an error); binary ``predict`` returns a 1-D array.
+* Inputs are checked the scikit-learn way (``validate_data``): ``X`` is one
+  numeric array of shape ``(n_samples, …)`` (images of any rank are fine),
+  without NaN/inf, not sparse; ``n_features_in_`` is set; ``predict`` before
+  ``fit`` raises ``NotFittedError``; a classifier refuses a continuous ``y``.
+  (tf.keras passed anything to the network; multi-input models — a list or
+  dict of arrays — are not supported by the wrappers: use the model itself.)
+* A ``build_fn`` that is not callable is reported by ``fit`` with a
+  ``TypeError`` (tf.keras failed with ``AttributeError`` in the
+  constructor).
 * Every fit runs with threads limited for its worker
   (:mod:`nnlite.utils.threads`).
+
+Kept from tf.keras although scikit-learn's ``estimator_checks`` object to
+it (see ``KERAS_WRAPPER_CHECKS_NOT_PASSED`` in ``tests/test_wrappers.py``
+and the README): ``fit`` returns the ``History``, not ``self``; the
+network is the public attribute ``.model`` set by ``fit``; ``sk_params``
+is an attribute set by ``__init__``, which raises ``ValueError`` for an
+unknown parameter name; ``y`` of shape ``(n, 1)`` is accepted without a
+warning.
 
 For new code prefer :class:`nnlite.wrappers.NNRegressor` /
 :class:`nnlite.wrappers.NNClassifier` (the scikeras style).
@@ -57,6 +74,8 @@ from collections.abc import Callable
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..models import Model, Sequential
 from ..utils.threads import limit_threads, worker_thread_budget
@@ -64,6 +83,9 @@ from ._common import accepts, fit_context, loss_name, to_categorical
 
 #: sk_params nnlite accepts although no Keras function takes them.
 EXTRA_PARAMS = ("random_state",)
+
+#: How ``X`` is checked: one numeric array, any rank >= 2, finite, dense.
+_X_CHECK = {"allow_nd": True, "dtype": "numeric", "accept_sparse": False}
 
 
 class BaseWrapper(BaseEstimator):
@@ -75,16 +97,27 @@ class BaseWrapper(BaseEstimator):
         self.check_params(sk_params)
 
     # ----------------------------------------------------------- parameters
-    def _build_callable(self) -> Callable:
+    def _build_callable(self) -> Callable | None:
+        """What builds the network: ``build_fn``, its ``__call__``, or ``self.__call__``.
+
+        ``None`` when there is nothing callable (``fit`` then says so).
+        """
         if self.build_fn is None:
-            return self.__call__
-        if not isinstance(self.build_fn, (types.FunctionType, types.MethodType)):
-            return self.build_fn.__call__
-        return self.build_fn
+            return self.__call__ if callable(self) else None  # a subclass may define it
+        if isinstance(self.build_fn, (types.FunctionType, types.MethodType)):
+            return self.build_fn
+        return self.build_fn.__call__ if callable(self.build_fn) else None
 
     def check_params(self, params: dict) -> None:
-        """Raise ``ValueError`` for a name no Keras function (nor ``build_fn``) accepts."""
-        legal = [Sequential.fit, Sequential.predict, Model.evaluate, self._build_callable()]
+        """Raise ``ValueError`` for a name no Keras function (nor ``build_fn``) accepts.
+
+        Nothing is checked while there is no callable ``build_fn``: ``fit``
+        reports that.
+        """
+        build = self._build_callable()
+        if build is None:
+            return
+        legal = [Sequential.fit, Sequential.predict, Model.evaluate, build]
         for name in params:
             if name in EXTRA_PARAMS or any(accepts(fn, name) for fn in legal):
                 continue
@@ -112,22 +145,47 @@ class BaseWrapper(BaseEstimator):
         res.update(override or {})
         return res
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.sk_params.get("random_state") is None
+        return tags
+
     # ------------------------------------------------------------------ fit
     def fit(self, x, y, **kwargs):
         """Build a fresh model with ``build_fn`` and train it; returns the ``History``."""
+        x, y = self._check_fit_data(x, y)
         with fit_context(self.sk_params.get("random_state")):
-            build = self._build_callable()
-            self.model = build(**self.filter_sk_params(build))
+            self.model = self._build_model()
             if loss_name(self.model) == "categorical_crossentropy" and np.ndim(y) != 2:
                 y = to_categorical(y, getattr(self, "n_classes_", int(np.max(y)) + 1))
             fit_args = copy.deepcopy(self.filter_sk_params(Sequential.fit))
             fit_args.update(kwargs)
             return self.model.fit(x, y, **fit_args)
 
+    def _check_fit_data(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, y)`` validated; sets ``n_features_in_``."""
+        return validate_data(self, x, y, multi_output=True, y_numeric=True, **_X_CHECK)
+
+    def _build_model(self) -> Model:
+        build = self._build_callable()
+        if build is None:
+            raise TypeError(f"{type(self).__name__}: build_fn must be a function (or callable "
+                            f"object) that returns a compiled model, got {self.build_fn!r}")
+        model = build(**self.filter_sk_params(build))
+        if not isinstance(model, Model):
+            raise TypeError(f"{type(self).__name__}: build_fn returned "
+                            f"{type(model).__name__}, expected a compiled nnlite Model")
+        return model
+
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model")
 
+    def _check_x(self, x) -> np.ndarray:
+        check_is_fitted(self)
+        return validate_data(self, x, reset=False, **_X_CHECK)
+
     def _predict_raw(self, x, kwargs: dict) -> np.ndarray:
+        x = self._check_x(x)
         kwargs = self.filter_sk_params(Sequential.predict, kwargs)
         with limit_threads(worker_thread_budget()):
             return np.asarray(self.model.predict(x, **kwargs))
@@ -152,6 +210,9 @@ class KerasRegressor(RegressorMixin, BaseWrapper):
 
     def score(self, x, y, **kwargs) -> float:
         """Negative loss on ``(x, y)`` (``-model.evaluate(x, y)``)."""
+        check_is_fitted(self)
+        x, y = validate_data(self, x, y, reset=False, multi_output=True, y_numeric=True,
+                             **_X_CHECK)
         loss = self._evaluate(x, y, kwargs)
         if isinstance(loss, list):
             return -loss[0]
@@ -166,18 +227,18 @@ class KerasClassifier(ClassifierMixin, BaseWrapper):
     accuracy :math:`\\frac1n\\sum_i [\\hat y_i = y_i]`.
     """
 
-    def fit(self, x, y, **kwargs):
-        """Encode the labels (``classes_``, ``n_classes_``) and train; returns the ``History``."""
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] > 1:
+    def _check_fit_data(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """Validate, then encode the labels (``classes_``, ``n_classes_``)."""
+        x, y = validate_data(self, x, y, multi_output=True, **_X_CHECK)
+        check_classification_targets(y)
+        if y.ndim == 2 and y.shape[1] > 1:  # one-hot
             self.classes_ = np.arange(y.shape[1])
-        elif (y.ndim == 2 and y.shape[1] == 1) or y.ndim == 1:
-            self.classes_ = np.unique(y)
-            y = np.searchsorted(self.classes_, y.reshape(-1))
+        elif y.ndim == 1 or y.shape[1] == 1:
+            self.classes_, y = np.unique(y.reshape(-1), return_inverse=True)
         else:
             raise ValueError(f"KerasClassifier.fit: invalid shape for y: {y.shape}")
         self.n_classes_ = len(self.classes_)
-        return super().fit(x, y, **kwargs)
+        return x, y
 
     def predict_proba(self, x, **kwargs) -> np.ndarray:
         """Class probabilities, shape ``(n, K)``; ``[1 − p, p]`` for one sigmoid unit."""
@@ -198,6 +259,7 @@ class KerasClassifier(ClassifierMixin, BaseWrapper):
 
     def score(self, x, y, **kwargs) -> float:
         """Accuracy on ``(x, y)``: the model's ``accuracy`` metric if compiled with it."""
+        x = self._check_x(x)
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] > 1:
             labels = y.argmax(axis=1)
