@@ -114,11 +114,12 @@ def test_checkpoint_filepath_formatting():
         keras.callbacks.ModelCheckpoint("m.h5", save_freq="sometimes")
 
 
-def test_checkpoint_best_only_saves_the_best_model(data, tmp_path):
+@pytest.mark.parametrize("extension", [".h5", ".keras"])
+def test_checkpoint_best_only_saves_the_best_model(data, tmp_path, extension):
     x, y, xv, yv = data
     model = make_model(lr=0.05)
     seen: list = []
-    path = str(tmp_path / "sub" / "my_keras_model.h5")
+    path = str(tmp_path / "sub" / ("my_keras_model" + extension))
     checkpoint = keras.callbacks.ModelCheckpoint(path, save_best_only=True)
     model.fit(x, y, epochs=5, validation_data=(xv, yv), verbose=0,
               callbacks=[weights_recorder(model, seen), checkpoint])
@@ -154,6 +155,29 @@ def test_checkpoint_save_freq_in_batches(data, tmp_path):
               callbacks=[keras.callbacks.ModelCheckpoint(pattern, save_freq=3,
                                                          save_weights_only=True)])
     assert sorted(os.listdir(tmp_path)) == ["b-1-3.keras", "b-2-2.keras"]
+
+
+def test_checkpoint_interrupted_write_keeps_the_previous_file(data, tmp_path, monkeypatch):
+    """Atomic writes: a crash while saving leaves the last complete checkpoint."""
+    import zipfile
+
+    x, y, _, _ = data
+    model = make_model()
+    path = tmp_path / "model.keras"
+    checkpoint = keras.callbacks.ModelCheckpoint(str(path), monitor="loss")
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[checkpoint])
+    saved = model.get_weights()
+
+    def crash(self, name, data, *args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C in the middle of writing the archive
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", crash)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[checkpoint])
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["model.keras"]            # no temporary file left
+    for got, expected in zip(keras.models.load_model(path).get_weights(), saved):
+        np.testing.assert_array_equal(got, expected)
 
 
 # ------------------------------------------------------ learning-rate callbacks
@@ -217,6 +241,19 @@ def test_terminate_on_nan_stops_training(capsys):
     cb.on_train_batch_end(1, {"loss": float("nan")})
     assert model.stop_training
     assert "Batch 1: Invalid loss, terminating training" in capsys.readouterr().out
+
+
+def test_terminate_on_nan_inside_fit_sees_the_nan_batch(data, capsys):
+    x, y, _, _ = data
+    model = make_model(lr=1e6)                       # diverges within a few batches
+    seen = []
+    with pytest.warns(RuntimeWarning, match="training stopped before updating"):
+        history = model.fit(x, y * 1e20, epochs=3, batch_size=8, verbose=0, callbacks=[
+            keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b)),
+            keras.callbacks.TerminateOnNaN()])
+    assert "Invalid loss, terminating training" in capsys.readouterr().out
+    assert len(history.epoch) == 1 and seen                          # stopped in epoch 1
+    assert all(np.isfinite(w).all() for w in model.get_weights())   # no NaN step applied
 
 
 def test_csv_logger_rows_header_and_append(data, tmp_path):
@@ -307,6 +344,29 @@ def test_tensorboard_batch_updates(data, tmp_path):
                      callbacks=[keras.callbacks.TensorBoard(log_dir, update_freq=2)])
     train = summaries(read_events(os.path.join(log_dir, "train")))
     assert [s for s, _ in train["batch_loss"]] == [2, 4]
+
+
+def test_tensorboard_files_load_in_tensorboards_own_reader(data, tmp_path):
+    pytest.importorskip("tensorboardX")
+    event_accumulator = pytest.importorskip(
+        "tensorboard.backend.event_processing.event_accumulator")
+    x, y, xv, yv = data
+    log_dir = str(tmp_path / "run")
+    history = make_model().fit(x, y, epochs=2, validation_data=(xv, yv), verbose=0,
+                               callbacks=[keras.callbacks.TensorBoard(log_dir)])
+    for run, key in (("train", "loss"), ("validation", "val_loss")):
+        acc = event_accumulator.EventAccumulator(os.path.join(log_dir, run)).Reload()
+        assert "epoch_loss" in acc.Tags()["scalars"]
+        np.testing.assert_allclose([e.value for e in acc.Scalars("epoch_loss")],
+                                   history.history[key], rtol=1e-6)
+
+
+def test_tensorboard_without_tensorboardx_says_how_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tensorboardX", None)    # as if not installed
+    with pytest.raises(ImportError, match=r"pip install tensorboardX"):
+        keras.callbacks.TensorBoard("logs")
 
 
 # ----------------------------------------------------------------------- 1cycle

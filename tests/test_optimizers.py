@@ -55,6 +55,19 @@ def test_sgd_plain_momentum_and_nesterov_match_keras_rule():
     np.testing.assert_allclose(t2, n1 + beta * m2 - eta * G2, rtol=1e-12, atol=1e-14)
 
 
+def test_keras_nesterov_is_the_books_look_ahead_rule():
+    """Book: m ← βm − η∇J(θ + βm), θ ← θ + m.  Keras keeps φ = θ + βm, so φ must match."""
+    eta, beta, a = 0.05, 0.9, np.array([1.0, 10.0, 3.0])     # J(θ) = ½ Σ aᵢθᵢ²
+    theta, m = THETA0.copy(), np.zeros(3)
+    var = Variable(THETA0.copy(), name="phi")                # φ₀ = θ₀ (m₀ = 0)
+    opt = keras.optimizers.SGD(eta, momentum=beta, nesterov=True)
+    for _ in range(5):
+        m = beta * m - eta * a * (theta + beta * m)
+        theta = theta + m
+        opt.apply_gradients([(a * var.value, var)])          # gradient at the stored φ
+        np.testing.assert_allclose(var.value, theta + beta * m, rtol=1e-12, atol=1e-14)
+
+
 def test_adagrad_accumulator_starts_at_0_1():
     eta = 0.1
     opt = keras.optimizers.Adagrad(learning_rate=eta)
@@ -118,6 +131,21 @@ def test_adamw_decays_weights_before_the_adam_step():
     assert keras.optimizers.AdamW().weight_decay == 0.004
 
 
+def test_adamw_amsgrad_first_steps():
+    eta, wd, b1, b2 = 0.01, 0.1, 0.9, 0.999
+    grads = (G1, G2, 0.1 * G1)
+    thetas, var = two_steps(keras.optimizers.AdamW(eta, weight_decay=wd, amsgrad=True), grads)
+    theta, m, s, s_max = THETA0.copy(), np.zeros(3), np.zeros(3), np.zeros(3)
+    for t, (g, got) in enumerate(zip(grads, thetas), start=1):
+        theta = theta - eta * wd * theta
+        m = b1 * m + (1 - b1) * g
+        s = b2 * s + (1 - b2) * g * g
+        s_max = np.maximum(s_max, s)
+        alpha = eta * math.sqrt(1 - b2**t) / (1 - b1**t)
+        theta = theta - alpha * m / (np.sqrt(s_max) + EPS)
+        np.testing.assert_allclose(got, theta, rtol=1e-12, atol=1e-14)
+
+
 def test_adamax_first_steps():
     eta, b1, b2 = 0.01, 0.9, 0.999
     thetas, _ = two_steps(keras.optimizers.Adamax(eta))
@@ -177,15 +205,23 @@ def test_converges_on_an_elongated_quadratic(make):
 
 # ------------------------------------------------------------------ clipping
 def test_clipvalue_changes_direction_and_clipnorm_keeps_it():
-    """The seeds' example: g = [0.9, 100.0]."""
+    """The seeds' example: g = [0.9, 100.0] → [0.9, 1.0] (clipvalue) or [0.0089…, 0.9999…]."""
     g = np.array([0.9, 100.0])
-    for kwargs, expected in (({"clipvalue": 1.0}, [0.9, 1.0]),
-                             ({"clipnorm": 1.0}, [0.00899964, 0.9999595])):
+
+    def clipped(**kwargs):
         var = Variable(np.zeros(2), name="w")
         keras.optimizers.SGD(learning_rate=1.0, **kwargs).apply_gradients([(g, var)])
-        np.testing.assert_allclose(-var.value, expected, rtol=1e-6)
-    clipped_norm = np.array([0.00899964, 0.9999595])
-    assert np.allclose(clipped_norm / np.linalg.norm(clipped_norm), g / np.linalg.norm(g))
+        return -var.value
+
+    by_value, by_norm = clipped(clipvalue=1.0), clipped(clipnorm=1.0)
+    np.testing.assert_allclose(by_value, [0.9, 1.0], rtol=1e-12)
+    np.testing.assert_allclose(by_norm, [0.9, 100.0] / np.hypot(0.9, 100.0), rtol=1e-12)
+    assert by_norm[0] == pytest.approx(0.0089996, abs=1e-7)
+    assert by_norm[1] == pytest.approx(0.9999595, abs=1e-7)
+    cosine = lambda a, b: a @ b / (np.linalg.norm(a) * np.linalg.norm(b))  # noqa: E731
+    assert cosine(by_norm, g) == pytest.approx(1.0, abs=1e-12)     # direction kept
+    assert cosine(by_value, g) < 0.8                                # direction changed
+    np.testing.assert_array_equal(clipped(clipnorm=200.0), g)      # under the norm: untouched
 
 
 def test_clipnorm_is_per_tensor_and_global_clipnorm_joint():
@@ -197,6 +233,25 @@ def test_clipnorm_is_per_tensor_and_global_clipnorm_joint():
         keras.optimizers.SGD(1.0, **kwargs).apply_gradients([(ga, a), (gb, b)])
         np.testing.assert_allclose(-a.value, expected_a, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(-b.value, expected_b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("option", ["clipnorm", "global_clipnorm"])
+def test_clipping_applies_inside_training(option):
+    """One SGD(η=1) step of a model with huge gradients moves the weights by exactly c."""
+    keras.utils.set_random_seed(0)
+    model = keras.models.Sequential([keras.layers.Dense(3, input_shape=[4]),
+                                     keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=1.0,
+                                                             **{option: 0.5}))
+    x, y = np.ones((8, 4)), np.full((8, 1), 1e6)
+    before = model.get_weights()
+    model.train_on_batch(x, y)
+    steps = [np.linalg.norm(w1 - w0) for w0, w1 in zip(before, model.get_weights())]
+    if option == "clipnorm":      # each tensor separately: every step has norm 0.5
+        np.testing.assert_allclose(steps, 0.5, rtol=1e-9)
+    else:                         # all tensors together: the joint step has norm 0.5
+        assert np.sqrt(np.sum(np.square(steps))) == pytest.approx(0.5, rel=1e-9)
+        assert max(steps) < 0.5
 
 
 def test_only_one_clipping_option():
@@ -233,14 +288,29 @@ def test_lr_alias_learning_rate_assign_and_set_value():
     with pytest.warns(DeprecationWarning):
         opt = keras.optimizers.Adam(lr=0.01, beta_1=0.89)
     assert float(opt.lr) == 0.01 and opt.beta_1 == 0.89
+    assert opt.lr is opt.learning_rate and opt.lr == 0.01
+    assert opt.lr != "fast" and opt.lr != None  # noqa: E711  (compares, never raises)
     keras.backend.set_value(opt.lr, 0.005)
     assert keras.backend.get_value(opt.learning_rate) == 0.005
+    with pytest.raises(ValueError, match="Adam: learning_rate must be a finite number"):
+        keras.backend.set_value(opt.lr, float("nan"))
+    assert float(opt.lr) == 0.005                      # a rejected value changes nothing
     opt.learning_rate = 0.002
     assert float(opt.lr) == 0.002
     opt.learning_rate.assign(0.003)
     var = Variable(np.zeros(1), name="w")
     keras.optimizers.SGD(opt.lr).apply_gradients([(np.ones(1), var)])
     assert var.value[0] == pytest.approx(-0.003)
+
+
+@pytest.mark.parametrize("cls", [keras.optimizers.SGD, keras.optimizers.AdamW,
+                                 keras.optimizers.Nadam])
+def test_lr_warning_points_at_the_users_line(cls):
+    """Shown by default in notebooks/scripts only if attributed to the caller's code."""
+    with pytest.warns(DeprecationWarning, match="learning_rate") as record:
+        opt = cls(lr=0.02)
+    assert record[0].filename == __file__
+    assert float(opt.learning_rate) == 0.02
 
 
 def test_decay_is_inverse_time_per_iteration():
@@ -268,6 +338,31 @@ def test_schedule_is_evaluated_per_step():
     np.testing.assert_allclose(steps, [0.1, 0.1, 0.01])
     clone = keras.optimizers.SGD.from_config(opt.get_config())
     assert isinstance(clone._schedule, keras.optimizers.schedules.PiecewiseConstantDecay)
+
+
+def test_decay_inside_fit_is_logged_per_epoch():
+    """The book's power scheduling ``SGD(lr=0.01, decay=1e-4)``: History["lr"] decays."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 3)), rng.normal(size=(40, 1))
+    model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[3])])
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.01, decay=0.05))
+    history = model.fit(x, y, batch_size=10, epochs=3, verbose=0)     # 4 steps per epoch
+    np.testing.assert_allclose(history.history["lr"], [0.01 / (1 + 0.05 * 4 * e)
+                                                       for e in (1, 2, 3)])
+    assert float(model.optimizer.lr) == 0.01          # the base rate, as tf.keras 2
+
+
+def test_learning_rate_reads_the_schedule_at_the_current_step():
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    opt = keras.optimizers.SGD(learning_rate=schedule)
+    var = Variable(np.zeros(1), name="w")
+    for t in range(3):
+        assert float(opt.learning_rate) == pytest.approx(0.1 * 0.5**t)
+        opt.apply_gradients([(np.ones(1), var)])
+    assert float(opt.lr) == pytest.approx(0.1 * 0.5**3)
+    keras.backend.set_value(opt.lr, 0.3)              # a number replaces the schedule
+    opt.apply_gradients([(np.ones(1), var)])
+    assert float(opt.lr) == 0.3 and opt.get_config()["learning_rate"] == 0.3
 
 
 def test_one_cycle_schedule_cycles_sgd_momentum():

@@ -64,6 +64,9 @@ def test_cosine_decay_and_warmup():
     assert w(5) == pytest.approx(0.1)
     assert w(10) == pytest.approx(0.2)
     assert w(60) == pytest.approx(0.1)
+    # without warmup_target, warmup_steps is ignored (Keras): no rise after decay_steps
+    plain = schedules.CosineDecay(1.0, 10, warmup_steps=5)
+    assert [plain(t) for t in (5, 10, 12, 15)] == pytest.approx([0.5, 0.0, 0.0, 0.0])
 
 
 def test_cosine_decay_restarts_periods_double():
@@ -121,3 +124,24 @@ def test_schedule_advances_per_batch_inside_fit():
     history = model.fit(x, y, batch_size=16, epochs=3, verbose=0)   # 4 steps per epoch
     assert model.optimizer.iterations == 12
     np.testing.assert_allclose(history.history["lr"], [0.005, 0.0025, 0.00125])
+
+
+def test_one_cycle_schedule_drives_rate_and_momentum_inside_fit():
+    """SGD(learning_rate=OneCycle(..., cycle_momentum=True)): per-step rate and β."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 3)), rng.normal(size=(64, 1))
+    schedule = schedules.OneCycle(max_rate=0.05, total_steps=24, cycle_momentum=True)
+    optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
+    model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[3])])
+    model.compile(loss="mse", optimizer=optimizer)
+    seen = []
+    recorder = keras.callbacks.LambdaCallback(
+        on_batch_end=lambda batch, logs: seen.append((optimizer.iterations, optimizer.momentum)))
+    rates = []
+    watcher = keras.callbacks.LambdaCallback(
+        on_batch_begin=lambda batch, logs: rates.append(float(optimizer.learning_rate)))
+    model.fit(x, y, batch_size=8, epochs=3, verbose=0, callbacks=[watcher, recorder])
+    assert [t for t, _ in seen] == list(range(1, 25))
+    np.testing.assert_allclose(rates, [schedule(t) for t in range(24)])
+    np.testing.assert_allclose([m for _, m in seen], [schedule.momentum(t) for t in range(24)])
+    assert min(m for _, m in seen) == pytest.approx(0.85, abs=0.01)

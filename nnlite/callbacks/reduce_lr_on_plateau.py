@@ -61,7 +61,7 @@ class ReduceLROnPlateau(Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         optimizer = self.model.optimizer
-        logs["lr"] = float(optimizer.learning_rate)
+        logs["lr"] = optimizer.current_learning_rate()  # as fit logs it (decay applied)
         current = logs.get(self.monitor)
         if current is None:
             warn_missing("Learning rate reduction", self.monitor, logs)

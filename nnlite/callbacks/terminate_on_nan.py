@@ -1,8 +1,9 @@
 """``TerminateOnNaN``: stop training as soon as a batch loss is NaN or infinite.
 
-(``fit`` already stops before applying a non-finite step; this callback
-also works with custom loops that call the batch hooks, and prints Keras'
-message.)
+``fit`` itself already stops before applying a non-finite step (with a
+warning saying what to try); the callback sees the batch's logs first and
+prints Keras' message, and it also works in custom loops that call the
+batch hooks.
 """
 
 from __future__ import annotations

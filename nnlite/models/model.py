@@ -197,11 +197,15 @@ class Model(Network):
         print_fn = print_fn or print
         for line in summary_lines(self):
             print_fn(line)
-        if show_equations:
-            for layer in self.layers:
-                eq = getattr(layer, "equations", None)
+        if show_equations:  # each layer's, then the compiled loss(es) and optimizer's
+            named = [(layer.name, layer) for layer in self.layers]
+            named += [("loss", loss) for loss in (getattr(self, "loss", None) or [])
+                      if not isinstance(loss, str)]
+            named += [("optimizer", getattr(self, "optimizer", None))]
+            for name, obj in named:
+                eq = getattr(obj, "equations", None)
                 if eq:
-                    print_fn(f"{layer.name}:\n{eq}")
+                    print_fn(f"{name}:\n{eq}")
 
     # ---------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -457,11 +461,11 @@ class Model(Network):
             # per-batch logs only for batch hooks; otherwise once, after the epoch
             logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]),
                                          results=batch_hooks)
+            if batch_hooks:  # before the NaN check, so TerminateOnNaN sees the loss
+                cb.on_train_batch_end(step, logs)
             if not math.isfinite(total):
                 self._stop_on_nan(epoch, step, total)
                 break
-            if batch_hooks:
-                cb.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
         return dict(logs) if batch_hooks else {name: t.result() for name, t in trackers.items()}
@@ -591,6 +595,7 @@ class Model(Network):
         self._require_compiled("training")
         xs = self._prepare_x(x, "train_on_batch")
         self._require_compiled("training")
+        self._check_trainable_changed()
         ys = self._prepare_y(y, xs, "train_on_batch")
         sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
         if reset_metrics or not hasattr(self, "_batch_trackers"):

@@ -7,6 +7,8 @@ and ``optimizer.lr * 0.5`` all work.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 
@@ -19,11 +21,14 @@ class HyperParameter:
         self._on_assign = on_assign
 
     def assign(self, value) -> None:
-        """Set a new value (takes effect at the next optimizer step)."""
+        """Set a new value (takes effect at the next optimizer step).
+
+        The owner's ``on_assign(value)`` runs first: it may reject the value.
+        """
         value = float(np.asarray(value))
-        self._value = value
         if self._on_assign is not None:
             self._on_assign(value)
+        self._value = value
 
     def numpy(self) -> float:
         return self._value
@@ -40,23 +45,30 @@ class HyperParameter:
     def __repr__(self) -> str:
         return f"<{self.name}={self._value!r}>"
 
+    def _compare(self, other, op):
+        try:
+            other = float(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        return op(self._value, other)
+
     def __eq__(self, other):
-        return self._value == float(other)
+        return self._compare(other, operator.eq)
 
     def __hash__(self):
         return hash((self.name, id(self)))
 
     def __lt__(self, other):
-        return self._value < float(other)
+        return self._compare(other, operator.lt)
 
     def __le__(self, other):
-        return self._value <= float(other)
+        return self._compare(other, operator.le)
 
     def __gt__(self, other):
-        return self._value > float(other)
+        return self._compare(other, operator.gt)
 
     def __ge__(self, other):
-        return self._value >= float(other)
+        return self._compare(other, operator.ge)
 
     def __mul__(self, other):
         return self._value * float(other)

@@ -17,6 +17,8 @@ One training step, given the gradients g of the trainable weights θ:
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -25,6 +27,20 @@ from .. import _kernels as kernels
 from ..equations import Equations
 from ..variables import Variable
 from .hyperparameter import HyperParameter
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _user_stacklevel() -> int:
+    """``stacklevel`` that makes a warning point at the first caller outside nnlite.
+
+    (``AdamW(lr=…)`` reaches ``Optimizer.__init__`` through ``Adam.__init__``;
+    a fixed stacklevel would blame nnlite, where DeprecationWarnings are hidden.)
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class Optimizer:
@@ -38,7 +54,7 @@ class Optimizer:
                  clipnorm=None, global_clipnorm=None, decay: float = 0.0, **kwargs):
         if "lr" in kwargs:
             warnings.warn("The `lr` argument is deprecated, use `learning_rate` instead.",
-                          DeprecationWarning, stacklevel=3)
+                          DeprecationWarning, stacklevel=_user_stacklevel())
             learning_rate = kwargs.pop("lr")
         for legacy in ("epsilon_hat",):
             kwargs.pop(legacy, None)
@@ -60,12 +76,19 @@ class Optimizer:
         self.iterations = 0
         self._slots: dict[int, dict[str, np.ndarray]] = {}
         self._schedule = None
-        self._lr = HyperParameter("learning_rate", 0.0, on_assign=self._drop_schedule)
+        self._lr = HyperParameter("learning_rate", 0.0, on_assign=self._on_lr_assign)
         self._set_learning_rate(learning_rate)
 
     # --------------------------------------------------------- learning rate
-    def _drop_schedule(self, value):
+    def _on_lr_assign(self, value: float) -> None:
+        """``K.set_value(opt.lr, v)`` / ``opt.lr.assign(v)``: check v, replace any schedule."""
+        self._check_rate(value)
         self._schedule = None
+
+    def _check_rate(self, value: float) -> None:
+        if not value >= 0 or not math.isfinite(value):
+            raise ValueError(f"{type(self).__name__}: learning_rate must be a finite number "
+                             f">= 0, got {value}")
 
     def _set_learning_rate(self, value) -> None:
         if callable(value) and not isinstance(value, HyperParameter):
@@ -76,14 +99,23 @@ class Optimizer:
             self._lr._value = float(value(self.iterations))
         else:
             value = float(value)
-            if not value >= 0 or not math.isfinite(value):
-                raise ValueError(f"learning_rate must be a finite number >= 0, got {value}")
+            self._check_rate(value)
             self._schedule = None
             self._lr._value = value
 
+    def _sync_schedule_value(self) -> None:
+        """With a schedule, ``learning_rate`` shows its value at the next step (as Keras)."""
+        if self._schedule is not None:
+            self._lr._value = float(self._schedule(self.iterations))
+
     @property
     def learning_rate(self) -> HyperParameter:
-        """The learning rate (assignable; also ``K.set_value(opt.learning_rate, v)``)."""
+        """The learning rate (assignable; also ``K.set_value(opt.learning_rate, v)``).
+
+        With a schedule it reads as the schedule's value at ``iterations`` (the
+        rate of the next step); assigning a number replaces the schedule.
+        """
+        self._sync_schedule_value()
         return self._lr
 
     @learning_rate.setter
@@ -141,7 +173,6 @@ class Optimizer:
         grads = [v.grad for v in variables]
         self.clip_gradients(grads)
         lr = self.current_learning_rate()
-        self._lr._value = lr if self._schedule is not None else self._lr._value
         self._cycle_momentum()
         self._before_step()
         for var, grad in zip(variables, grads):
@@ -149,6 +180,7 @@ class Optimizer:
             if var.constraint is not None:
                 var.value[...] = var.constraint(var.value)
         self.iterations += 1
+        self._sync_schedule_value()
 
     def _before_step(self) -> None:
         """Hook run once per step before the per-weight updates (Nadam's μ product)."""
@@ -227,6 +259,7 @@ class Optimizer:
         self.iterations = int(np.asarray(state.get("iterations", 0)))
         if "learning_rate" in state and self._schedule is None:
             self._lr._value = float(np.asarray(state["learning_rate"]))
+        self._sync_schedule_value()
         self._set_extra_state({k: float(np.asarray(v)) for k, v in state.items() if "/" not in k})
 
     # ----------------------------------------------------------------- config

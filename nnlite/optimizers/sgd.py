@@ -4,6 +4,11 @@ r"""``SGD``: gradient descent, with optional momentum and Nesterov momentum.
 * momentum:  m ← βm − η g;   θ ← θ + m
 * Nesterov:  m ← βm − η g;   θ ← θ + βm − η g   (Keras' formulation)
 
+The book writes Nesterov as  m ← βm − η∇J(θ + βm);  θ ← θ + m.  Keras
+stores the look-ahead point θ + βm instead of θ, so the gradient it receives
+is already taken there; rewriting the book's two lines for that point gives
+the third line above (same trajectory, no second gradient evaluation).
+
 Keras defaults: ``learning_rate=0.01``, ``momentum=0.0``, ``nesterov=False``.
 Slot: ``momentum`` (the velocity m), created only when momentum > 0.
 A :class:`~nnlite.optimizers.schedules.OneCycle` schedule with

@@ -8,6 +8,7 @@ r"""``CosineDecay``: half a cosine from η₀ down to α·η₀ over s steps.
 Optional linear warm-up (Keras ≥ 2.13): with ``warmup_target`` set, the rate
 goes linearly from η₀ to ``warmup_target`` over ``warmup_steps`` steps, then
 decays from ``warmup_target`` as above (t counted from the end of warm-up).
+Without ``warmup_target``, ``warmup_steps`` is ignored (as in Keras).
 
 Keras defaults: ``alpha=0.0``, ``warmup_target=None``, ``warmup_steps=0``.
 """
@@ -39,10 +40,10 @@ class CosineDecay(LearningRateSchedule):
         self.warmup_steps = warmup_steps
 
     def __call__(self, step) -> float:
+        if self.warmup_target is None:  # no warm-up (Keras ignores warmup_steps then)
+            fraction = min(float(step), self.decay_steps) / self.decay_steps
+            return self.initial_learning_rate * cosine_factor(fraction, self.alpha)
         step = min(float(step), self.decay_steps + self.warmup_steps)
-        if self.warmup_target is None:
-            return self.initial_learning_rate * cosine_factor(step / self.decay_steps,
-                                                              self.alpha)
         if step < self.warmup_steps:
             delta = self.warmup_target - self.initial_learning_rate
             return self.initial_learning_rate + delta * step / self.warmup_steps
