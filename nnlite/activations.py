@@ -17,6 +17,9 @@ softmax        e^{z_i} / Σ_j e^{z_j}                       Jacobian diag(a) −
 Every function works on NumPy arrays (``nnlite.activations.relu(x)``) and
 knows its derivative, so layers can back-propagate through it.  A user
 function works too; give it a ``derivative(z)`` attribute to train with it.
+An activation layer works as well, as in tf.keras:
+``Dense(50, activation=keras.layers.LeakyReLU(alpha=0.2))`` uses the fused
+``leaky_relu`` kernel with α = 0.2 (also ``ELU``, ``ReLU`` and ``Softmax``).
 """
 
 from __future__ import annotations
@@ -129,10 +132,23 @@ def get(identifier) -> KernelActivation | CustomActivation:
             return _BY_NAME[key]
         if identifier in _custom:
             return get(_custom[identifier])
+        base, _, alpha = key.partition(":")  # "leaky_relu:0.3", as serialize() writes it
+        if alpha and base in ("leaky_relu", "elu"):
+            return _BY_NAME[base].with_alpha(float(alpha))
         raise ValueError(
             f"Unknown activation {identifier!r}; known: {sorted(_BY_NAME)} "
             "(or pass a callable)"
         )
+    as_activation = getattr(identifier, "as_activation", None)
+    if as_activation is not None:  # LeakyReLU(alpha=0.2), ELU(), ReLU(), Softmax() layers
+        return as_activation()
+    from .layers.base import Layer  # lazy: the layers import this module
+
+    if isinstance(identifier, Layer):
+        raise ValueError(
+            f"{type(identifier).__name__} layer {identifier.name!r} cannot be used as an "
+            "`activation=` argument; add it as its own layer right after the layer instead, "
+            f"e.g. Dense(10), {type(identifier).__name__}(...)")
     if hasattr(identifier, "kernel") and hasattr(identifier, "backward"):
         return identifier
     if callable(identifier):

@@ -33,6 +33,17 @@ class Constraint:
         return cls(**config)
 
 
+def _number(where: str, name: str, value) -> float:
+    """``float(value)``, or a ValueError naming the constraint, argument and value."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: {name} must be a number, got {value!r}") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{where}: {name} must be finite, got {value!r}")
+    return number
+
+
 def _norms(w: np.ndarray, axis) -> np.ndarray:
     axis = tuple(axis) if isinstance(axis, list) else axis
     return np.sqrt(np.sum(np.square(w), axis=axis, keepdims=True))
@@ -42,9 +53,11 @@ class MaxNorm(Constraint):
     r"""‖w‖₂ ≤ r along ``axis`` (Keras default r = 2, axis = 0)."""
 
     def __init__(self, max_value: float = 2.0, axis=0):
-        if not max_value > 0:
-            raise ValueError(f"MaxNorm: max_value must be > 0, got {max_value}")
-        self.max_value, self.axis = float(max_value), axis
+        value = _number("MaxNorm", "max_value", max_value)
+        if not value > 0:
+            raise ValueError(f"MaxNorm: max_value must be > 0 (the largest norm allowed), "
+                             f"got {max_value!r}")
+        self.max_value, self.axis = value, axis
 
     def __call__(self, w):
         w = np.asarray(w)
@@ -84,13 +97,15 @@ class MinMaxNorm(Constraint):
 
     def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0,
                  axis=0):
-        if min_value < 0 or max_value < min_value:
+        low = _number("MinMaxNorm", "min_value", min_value)
+        high = _number("MinMaxNorm", "max_value", max_value)
+        speed = _number("MinMaxNorm", "rate", rate)
+        if low < 0 or high < low:
             raise ValueError(f"MinMaxNorm: need 0 <= min_value <= max_value, got "
-                             f"{min_value}, {max_value}")
-        if not 0.0 <= rate <= 1.0:
-            raise ValueError(f"MinMaxNorm: rate must be in [0, 1], got {rate}")
-        self.min_value, self.max_value = float(min_value), float(max_value)
-        self.rate, self.axis = float(rate), axis
+                             f"min_value={min_value!r}, max_value={max_value!r}")
+        if not 0.0 <= speed <= 1.0:
+            raise ValueError(f"MinMaxNorm: rate must be in [0, 1], got {rate!r}")
+        self.min_value, self.max_value, self.rate, self.axis = low, high, speed, axis
 
     def __call__(self, w):
         norms = _norms(w, self.axis)

@@ -55,6 +55,81 @@ def test_relu_keras_formula():
     np.testing.assert_allclose(L.ReLU(max_value=6.0)(X), np.clip(X, 0, 6))
 
 
+@pytest.mark.parametrize("kwargs, expected", [  # the examples of Keras' documentation
+    ({}, [0.0, 0.0, 0.0, 5.0, 10.0]),
+    ({"negative_slope": 0.5}, [-5.0, -2.5, 0.0, 5.0, 10.0]),
+    ({"max_value": 5.0}, [0.0, 0.0, 0.0, 5.0, 5.0]),
+    ({"threshold": 5.0}, [0.0, 0.0, 0.0, 0.0, 10.0]),  # x = t maps to 0, as Keras computes
+    ({"threshold": 5.0, "negative_slope": 0.5}, [-7.5, -5.0, -2.5, 0.0, 10.0]),
+])
+def test_relu_matches_keras_examples(kwargs, expected):
+    x = np.array([[-10.0, -5.0, 0.0, 5.0, 10.0]])
+    np.testing.assert_allclose(L.ReLU(**kwargs)(x), [expected])
+
+
+def test_relu_cap_below_the_threshold_only_caps_the_upper_branch():
+    layer = L.ReLU(max_value=0.5, negative_slope=0.3, threshold=1.0)
+    x = np.array([[0.0, 0.8, 1.0, 1.2, 3.0]])
+    np.testing.assert_allclose(layer(x), [[-0.3, -0.06, 0.0, 0.5, 0.5]], atol=1e-7)
+    np.testing.assert_allclose(layer.backward(np.ones_like(x)), [[0.3, 0.3, 0.3, 0.0, 0.0]])
+
+
+def test_relu_cap_below_threshold_gradients():
+    run_layer_test(L.ReLU, {"max_value": 0.5, "negative_slope": 0.3, "threshold": 1.0},
+                   input_data=np.linspace(-2.05, 3.05, 24).reshape(4, 6), input_shape=(4, 6))
+
+
+@pytest.mark.parametrize("layer, name, alpha", [
+    (lambda: L.LeakyReLU(alpha=0.2), "leaky_relu", 0.2),
+    (lambda: L.LeakyReLU(), "leaky_relu", 0.3),
+    (lambda: L.ELU(alpha=0.7), "elu", 0.7),
+    (lambda: L.ReLU(), "relu", 0.0),
+    (lambda: L.ReLU(negative_slope=0.1), "leaky_relu", 0.1),
+    (lambda: L.Softmax(), "softmax", 0.0),
+])
+def test_activation_layer_as_activation_argument(layer, name, alpha):
+    # tf.keras: Dense(50, activation=LeakyReLU(alpha=0.2), kernel_initializer="he_normal")
+    act_layer = layer()
+    dense = L.Dense(4, activation=act_layer, kernel_initializer="he_normal")
+    assert (dense.activation.kernel, dense.activation.alpha) == (name, alpha)
+    x = np.random.default_rng(0).standard_normal((6, 3)).astype("float32")
+    plain = L.Dense(4)
+    plain(x)
+    dense(x)
+    dense.set_weights(plain.get_weights())
+    np.testing.assert_allclose(dense(x), act_layer(plain(x)), rtol=1e-6, atol=1e-6)
+    again = L.Dense.from_config(dense.get_config())  # saved as e.g. "leaky_relu:0.2"
+    assert (again.activation.kernel, again.activation.alpha) == (name, alpha)
+
+
+def test_leaky_relu_layer_as_activation_trains_like_the_separate_layer():
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((32, 3)), rng.standard_normal((32, 1))
+    keras.utils.set_random_seed(0)
+    fused = keras.models.Sequential([
+        L.Dense(8, activation=L.LeakyReLU(alpha=0.2), input_shape=[3]), L.Dense(1)])
+    split = keras.models.Sequential([L.Dense(8, input_shape=[3]), L.LeakyReLU(alpha=0.2),
+                                     L.Dense(1)])
+    split.set_weights(fused.get_weights())
+    for m in (fused, split):
+        m.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.05))
+    h1 = fused.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history["loss"]
+    h2 = split.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(h1, h2, rtol=1e-5)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: L.PReLU(name="my_prelu"), "PReLU layer 'my_prelu'.*own layer"),
+    (lambda: L.ThresholdedReLU(), "ThresholdedReLU.*own layer"),
+    (lambda: L.RReLU(), "RReLU.*own layer"),
+    (lambda: L.ReLU(max_value=6.0), "max_value=6.0.*own layer"),
+    (lambda: L.Softmax(axis=1), "axis=1.*own layer"),
+])
+def test_layers_that_cannot_be_an_activation_argument(make, match):
+    with pytest.raises(ValueError, match=match):
+        L.Dense(3, activation=make())
+
+
 def test_thresholded_relu():
     np.testing.assert_allclose(L.ThresholdedReLU()(X), np.where(X > 1.0, X, 0))
 

@@ -152,6 +152,22 @@ def test_batch_of_one_in_training_raises_clearly():
     assert layer(np.ones((1, 3)), training=False).shape == (1, 3)  # inference is fine
 
 
+def test_fit_folds_a_last_batch_of_one_into_the_batch_before():
+    """33 samples, batch 32: one batch of 33 (not 32 + 1, which BN cannot train on)."""
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(65, 3)), rng.normal(size=(65, 1))
+    model = keras.models.Sequential([BN(input_shape=[3]), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    steps_seen = []
+    history = model.fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[
+        keras.callbacks.LambdaCallback(on_train_batch_begin=lambda b, logs: steps_seen.append(b))])
+    assert history.params["steps"] == 2 and steps_seen == [0, 1, 0, 1]
+    assert model.optimizer.iterations == 4
+    plain = keras.models.Sequential([keras.layers.Dense(1, input_shape=[3])])
+    plain.compile(loss="mse", optimizer="sgd")
+    assert plain.fit(x, y, batch_size=32, verbose=0).params["steps"] == 3   # no BN: 32+32+1
+
+
 @pytest.mark.parametrize("kwargs, match", [({"momentum": 1.5}, "momentum"),
                                            ({"epsilon": 0}, "epsilon"),
                                            ({"axis": [1, 2]}, "one feature axis")])

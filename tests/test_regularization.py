@@ -123,6 +123,35 @@ def test_activity_regularizer_loss_and_gradient_float64():
         backend.set_floatx(previous)
 
 
+@pytest.mark.parametrize("training", [True, False])
+def test_model_gradient_check_through_every_ch11_layer_and_penalty(training):
+    """float64 backprop vs central differences of the full loss (penalties included)."""
+    from nnlite.utils import check_gradients
+
+    R = regularizers
+    keras.utils.set_random_seed(0)
+    model = keras.models.Sequential([
+        L.Dense(6, input_shape=[4], kernel_regularizer=R.l2(0.05),
+                bias_regularizer=R.l1(0.02), activity_regularizer=R.l1_l2(0.01, 0.02)),
+        L.BatchNormalization(momentum=0.9, gamma_regularizer=R.L2(0.1),
+                             beta_regularizer=R.L1(0.1)),
+        L.PReLU(alpha_regularizer=R.L1L2(l2=0.3)), L.Dropout(0.3),
+        L.Dense(5, activation="selu", kernel_initializer="lecun_normal"),
+        L.AlphaDropout(0.2), L.GaussianNoise(0.1), L.GaussianDropout(0.2), L.RReLU(),
+        L.Dense(5, activation="elu"), L.LeakyReLU(0.2), L.ELU(0.7),
+        L.Dense(3, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    rng = np.random.default_rng(0)
+    prelu = model.layers[2]
+    prelu.alpha.assign(0.2 * rng.standard_normal(prelu.alpha.shape))
+    bn = model.layers[1]
+    bn.moving_variance.assign(rng.uniform(0.5, 2.0, 6))
+    x, y = rng.standard_normal((8, 4)), rng.integers(0, 3, 8)
+    result = check_gradients(model, x, y, training=training, max_entries=None)
+    assert len(result) == len(model.trainable_weights) == 11
+    assert result.max_error < 1e-7, str(result)
+
+
 def test_callable_regularizers():
     def my_l1(w):
         return 0.01 * np.abs(w).sum()
@@ -203,10 +232,19 @@ def test_unit_norm_and_min_max_norm_after_training():
     assert (norms >= 0.5 - 1e-5).all() and (norms <= 0.8 + 1e-5).all()
 
 
-@pytest.mark.parametrize("bad", [0, -1.0, float("nan")])
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), "big", None])
 def test_max_norm_bad_value_raises(bad):
-    with pytest.raises(ValueError, match="max_value"):
+    with pytest.raises(ValueError, match=r"MaxNorm: max_value"):
         constraints.max_norm(bad)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"min_value": -1.0}, "min_value=-1.0"),
+                                           ({"min_value": 2.0, "max_value": 1.0}, "<="),
+                                           ({"rate": "fast"}, "rate must be a number"),
+                                           ({"max_value": float("inf")}, "finite")])
+def test_min_max_norm_bad_values_raise(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        constraints.min_max_norm(**kwargs)
 
 
 def test_constraint_names_and_serialization():
@@ -234,3 +272,20 @@ def test_evaluate_loss_includes_weight_and_activity_penalties():
     expected = (np.mean(np.square(a - y)) + 0.01 * np.square(W).sum()
                 + 0.1 * np.abs(a).sum() / len(x))
     assert model.evaluate(x, y, batch_size=8, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+def test_activity_regularizer_on_any_layer_counts_in_the_loss():
+    """tf.keras accepts activity_regularizer= on every layer (here an activation layer)."""
+    keras.backend.clear_session()
+    x = np.random.default_rng(0).normal(size=(16, 3))
+    inp = keras.layers.Input(shape=[3])
+    act = keras.layers.Activation("tanh", activity_regularizer=keras.regularizers.l2(0.5))
+    model = keras.models.Model(inp, keras.layers.Dense(1)(act(inp)))
+    model.compile(loss="mse", optimizer="sgd")
+    y = np.zeros((16, 1))
+    model.layers[-1].set_weights([np.zeros((3, 1)), np.zeros(1)])   # prediction 0: mse = 0
+    penalty = 0.5 * np.sum(np.tanh(x) ** 2) / len(x)                 # Ω(a)/n, as tf.keras 2
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(penalty, rel=1e-5)
+    assert act.get_config()["activity_regularizer"]["config"] == {"l2": 0.5}
+    clone = keras.layers.Activation.from_config(act.get_config())
+    assert clone.activity_regularizer.l2 == 0.5

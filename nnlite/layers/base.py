@@ -20,13 +20,13 @@ import re
 
 import numpy as np
 
-from .. import backend, initializers
+from .. import backend, initializers, regularizers
 from ..equations import Equations
 from ..graph import Node, SymbolicTensor, flatten
 from ..variables import Variable
 
 _BASE_KWARGS = {"name", "trainable", "input_shape", "batch_input_shape", "input_dim",
-                "dtype", "batch_size", "dynamic"}
+                "dtype", "batch_size", "dynamic", "activity_regularizer"}
 
 
 def _snake_case(name: str) -> str:
@@ -57,7 +57,8 @@ class Layer:
         self._cache = None
         self._inbound_nodes: list[Node] = []
         self._build_input_shape = None
-        self.activity_regularizer = None
+        # Ω(a) added to the loss for this layer's output a (any layer, as in tf.keras)
+        self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
         self._batch_input_shape = self._parse_input_shape(kwargs)
 
     # ------------------------------------------------------------------ config
@@ -78,6 +79,8 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
 
     @classmethod

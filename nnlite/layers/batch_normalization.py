@@ -49,6 +49,9 @@ from .base import Layer
 class BatchNormalization(Layer):
     """Normalizes each feature with the batch statistics, then scales (γ) and shifts (β)."""
 
+    #: a batch variance needs 2 samples: ``fit`` folds a last batch of one into the one before
+    min_train_batch = 2
+
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
                  center: bool = True, scale: bool = True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros",
@@ -142,25 +145,26 @@ class BatchNormalization(Layer):
                 raise ValueError(
                     f'BatchNormalization layer "{self.name}": training needs at least 2 values '
                     f"per feature to compute a batch variance, got input of shape {x.shape}. "
-                    "Use a batch_size > 1 (and avoid a last batch of one sample: "
-                    "n_samples % batch_size == 1), or call it with training=False")
-            y2, xhat, mean, var, inv_std = kernels.bn_forward_train(x2, gamma, beta,
-                                                                    self.epsilon)
+                    "Use a batch_size > 1 (fit folds a last batch of one sample into the "
+                    "batch before it), or call it with training=False")
+            # x̂ is not stored: the backward recomputes it from x2 and μ
+            y2, _, mean, var, inv_std = kernels.bn_forward_train(x2, gamma, beta,
+                                                                 self.epsilon, keep_xhat=False)
             kernels.bn_moving_update(self.moving_mean.value, mean, self.momentum)
             kernels.bn_moving_update(self.moving_variance.value, var, self.momentum)
-            self._cache = ("train", xhat, gamma, inv_std, x.shape)
+            self._cache = ("train", x2, gamma, inv_std, x.shape, mean)
         else:
             mean, var = self.moving_mean.value, self.moving_variance.value
             y2 = kernels.bn_forward_infer(x2, mean, var, gamma, beta, self.epsilon)
             inv_std = (1.0 / np.sqrt(var.astype(np.float64) + self.epsilon)).astype(x2.dtype)
-            self._cache = ("infer", x2, gamma, inv_std, x.shape)
+            self._cache = ("infer", x2, gamma, inv_std, x.shape, None)
         return self._from_2d(y2, x.shape)
 
     def backward(self, grad_output):
-        mode, saved, gamma, inv_std, shape = self._cache
+        mode, saved, gamma, inv_std, shape, mean = self._cache
         dy = self._to_2d(grad_output)
         if mode == "train":
-            dx, dgamma, dbeta = kernels.bn_backward(dy, saved, gamma, inv_std)
+            dx, dgamma, dbeta = kernels.bn_backward(dy, saved, gamma, inv_std, mean=mean)
         else:  # moving statistics are constants: z = γ·inv_std·(x − μ̂) + β
             xhat = (saved - self.moving_mean.value) * inv_std
             dgamma = np.einsum("ij,ij->j", dy, xhat)

@@ -13,6 +13,7 @@ toward 0.  Keras default: ``alpha=1.0`` (must be ≥ 0 here).  The string
 from __future__ import annotations
 
 from .. import _kernels as kernels
+from .. import activations
 from .base import Layer
 from .leaky_relu import check_slope
 
@@ -23,6 +24,10 @@ class ELU(Layer):
     def __init__(self, alpha: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = check_slope(f'ELU layer "{self.name}"', "alpha", alpha)
+
+    def as_activation(self) -> activations.KernelActivation:
+        """The same function for ``Dense(..., activation=ELU(alpha))``."""
+        return activations.elu.with_alpha(self.alpha)
 
     def forward(self, x, training=False):
         a = kernels.activation_forward(x, "elu", self.alpha)

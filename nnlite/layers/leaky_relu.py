@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 from .. import _kernels as kernels
+from .. import activations
 from .base import Layer
 
 
@@ -48,6 +49,10 @@ class LeakyReLU(Layer):
     def negative_slope(self) -> float:
         """Keras 3 name of ``alpha``."""
         return self.alpha
+
+    def as_activation(self) -> activations.KernelActivation:
+        """The same function for ``Dense(..., activation=LeakyReLU(alpha=0.2))``."""
+        return activations.leaky_relu.with_alpha(self.alpha)
 
     def forward(self, x, training=False):
         a = kernels.activation_forward(x, "leaky_relu", self.alpha)

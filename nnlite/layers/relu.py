@@ -2,13 +2,15 @@ r"""``ReLU``: the rectified linear unit, with Keras' optional cap, leak and thre
 
 With t = ``threshold``, M = ``max_value`` and s = ``negative_slope``:
 
-.. math:: f(x) = \begin{cases} M & x \ge M \\ x & t \le x < M \\
-          s\,(x - t) & x < t \end{cases}, \qquad
-          f'(x) = \begin{cases} 0 & x \ge M \\ 1 & t \le x < M \\ s & x < t \end{cases}
+.. math:: f(x) = \begin{cases} \min(x, M) & x > t \\ s\,(x - t) & x \le t \end{cases},
+          \qquad
+          f'(x) = \begin{cases} 0 & x > t,\ x \ge M \\ 1 & t < x < M \\ s & x \le t \end{cases}
 
-Keras defaults: ``max_value=None`` (no cap), ``negative_slope=0``,
-``threshold=0`` — the plain max(0, x), computed by the fused ``relu`` kernel
-(a non-zero slope alone uses the ``leaky_relu`` kernel).  All three must be ≥ 0.
+(what Keras computes: ``relu(x, threshold=5.)`` maps 5 to 0, although its
+docstring writes t ≤ x).  Keras defaults: ``max_value=None`` (no cap),
+``negative_slope=0``, ``threshold=0`` — the plain max(0, x), computed by the
+fused ``relu`` kernel (a non-zero slope alone uses the ``leaky_relu`` kernel).
+All three must be ≥ 0.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels as kernels
+from .. import activations
 from .base import Layer
 from .leaky_relu import check_slope
 
@@ -36,6 +39,16 @@ class ReLU(Layer):
         else:
             self._kernel = None
 
+    def as_activation(self) -> activations.KernelActivation:
+        """The same function for ``Dense(..., activation=ReLU())`` (no cap, no threshold)."""
+        if self._kernel is None:
+            raise ValueError(f'ReLU layer "{self.name}" with max_value={self.max_value!r}, '
+                             f"threshold={self.threshold!r} cannot be used as an "
+                             "`activation=` argument; add it as its own layer instead")
+        if self._kernel == "relu":
+            return activations.relu
+        return activations.leaky_relu.with_alpha(self.negative_slope)
+
     def forward(self, x, training=False):
         if self._kernel is not None:
             a = kernels.activation_forward(x, self._kernel, self.negative_slope)
@@ -43,7 +56,7 @@ class ReLU(Layer):
             return a
         self._cache = x
         t, s = x.dtype.type(self.threshold), x.dtype.type(self.negative_slope)
-        y = np.where(x >= t, x, s * (x - t))
+        y = np.where(x > t, x, s * (x - t))
         if self.max_value is not None:
             np.minimum(y, x.dtype.type(self.max_value), out=y)
         return y
@@ -55,9 +68,10 @@ class ReLU(Layer):
             return kernels.activation_backward(self._cache, grad_output, self._kernel,
                                                self.negative_slope)
         x = self._cache
-        slope = np.where(x >= self.threshold, 1.0, self.negative_slope).astype(x.dtype)
-        if self.max_value is not None:
-            slope[x >= self.max_value] = 0
+        above = x > self.threshold
+        slope = np.where(above, 1.0, self.negative_slope).astype(x.dtype)
+        if self.max_value is not None:  # the cap binds only above the threshold
+            slope[above & (x >= self.max_value)] = 0
         return grad_output * slope
 
     def get_config(self) -> dict:

@@ -31,6 +31,14 @@ class Softmax(Layer):
         # the fused softmax + cross-entropy works on the last axis only
         self.activation = activations.softmax if self.axis == -1 else None
 
+    def as_activation(self) -> activations.KernelActivation:
+        """The same function for ``Dense(..., activation=Softmax())`` (last axis only)."""
+        if self.activation is None:
+            raise ValueError(f'Softmax layer "{self.name}" with axis={self.axis} cannot be used '
+                             "as an `activation=` argument (only axis=-1 can); add it as its "
+                             "own layer instead")
+        return self.activation
+
     def _check_axis(self, ndim: int) -> int:
         if not -ndim <= self.axis < ndim:
             raise ValueError(f'Softmax layer "{self.name}": axis {self.axis} is out of range '

@@ -55,15 +55,29 @@ def check_same_length(xs: list[np.ndarray], ys: list[np.ndarray], where: str) ->
                              "they must match")
 
 
-def batches(n: int, batch_size: int, shuffle: bool):
+def batch_starts(n: int, batch_size: int, min_batch: int = 1) -> list[int]:
+    """Start index of each batch; a last batch smaller than ``min_batch`` joins the one before.
+
+    (Batch normalization needs 2 samples to train: with ``min_batch=2`` a
+    data set of 33 samples and batch_size 32 gives one batch of 33, not 32 + 1.)
+    """
+    starts = list(range(0, n, batch_size))
+    if len(starts) > 1 and n - starts[-1] < min_batch:
+        starts.pop()
+    return starts
+
+
+def batches(n: int, batch_size: int, shuffle: bool, min_batch: int = 1):
     """Index arrays (or slices) of successive batches; shuffled with ``np.random``."""
+    starts = batch_starts(n, batch_size, min_batch)
+    ends = starts[1:] + [n]
     if shuffle:
         order = np.random.permutation(n)
-        for start in range(0, n, batch_size):
-            yield order[start:start + batch_size]
+        for start, end in zip(starts, ends):
+            yield order[start:end]
     else:
-        for start in range(0, n, batch_size):
-            yield slice(start, start + batch_size)
+        for start, end in zip(starts, ends):
+            yield slice(start, end)
 
 
 def take(arrays: list[np.ndarray], index) -> list[np.ndarray]:

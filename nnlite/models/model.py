@@ -411,7 +411,9 @@ class Model(Network):
         sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
         xs, ys, sw, val = self._split_validation(xs, ys, sw, validation_split, validation_data)
         n = len(xs[0])
-        steps = math.ceil(n / batch_size)
+        self._min_batch = max([getattr(layer, "min_train_batch", 1) for layer in self.layers]
+                              + [1])
+        steps = len(data_utils.batch_starts(n, batch_size, self._min_batch))
         verbose = 1 if verbose == "auto" else int(verbose)
         self.history = History()
         cbs = [self.history] + list(callbacks or [])
@@ -452,7 +454,8 @@ class Model(Network):
         trackers = self._new_trackers()
         logs: dict = {}
         batch_hooks = cb._batch_hooks or any(isinstance(c, ProgbarLogger) for c in cb)
-        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, shuffle)):
+        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, shuffle,
+                                                        self._min_batch)):
             if batch_hooks:
                 cb.on_train_batch_begin(step, logs)
             xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
