@@ -127,6 +127,23 @@ def test_trainable_change_takes_effect_at_compile_and_warns_once():
     assert _changed(before, model.get_weights())[:2] == [False, False]
 
 
+def test_forgotten_recompile_warns_in_train_on_batch_too():
+    X, y = _data()
+    model = _model_A()
+    for layer in model.layers[:-1]:
+        layer.trainable = False
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    model.trainable = True  # unfreezing without compile: still frozen, as in Keras
+    before = model.get_weights()
+    with pytest.warns(UserWarning, match="takes effect only at the next compile"):
+        model.train_on_batch(X, y)
+    assert _changed(before, model.get_weights()) == [False] * 4 + [True] * 2
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    before = model.get_weights()
+    model.train_on_batch(X, y)
+    assert all(_changed(before, model.get_weights()))
+
+
 # ----------------------------------------------------------- functional reuse
 def test_model_from_an_intermediate_layer_output():
     X, _ = _data()
@@ -144,6 +161,26 @@ def test_model_from_an_intermediate_layer_output():
     mid = keras.models.Model(inputs=functional.input,
                              outputs=functional.get_layer("mid").output)
     assert mid.output_shape == (None, 4)
+
+
+def test_new_head_on_a_loaded_models_hidden_layer(tmp_path):
+    """Functional reuse of a saved model: its input, a hidden layer's output, a new head."""
+    X, y = _data()
+    model_A = _model_A()
+    model_A.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    model_A.save(tmp_path / "my_model_A.keras")
+    model_A = keras.models.load_model(tmp_path / "my_model_A.keras")
+    hidden = model_A.layers[-2]
+    assert model_A.get_layer(hidden.name) is hidden
+    head = keras.layers.Dense(1, activation="sigmoid", name="head")(hidden.output)
+    model_B = keras.models.Model(inputs=model_A.input, outputs=head)
+    assert model_B.layers[1:3] == model_A.layers[:2]  # shared, not copied
+    model_B.compile(loss="binary_crossentropy", optimizer="sgd")
+    model_B.fit(X, (y > 0).astype("float32"), epochs=1, verbose=0)
+    model_B.save(tmp_path / "model_B.keras")
+    loaded = keras.models.load_model(tmp_path / "model_B.keras")
+    np.testing.assert_array_equal(loaded.predict(X, verbose=0), model_B.predict(X, verbose=0))
+    assert loaded.get_config() == model_B.get_config()
 
 
 def test_cached_frozen_features_train_the_head_identically():

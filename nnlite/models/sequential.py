@@ -22,7 +22,12 @@ from .model import Model
 
 
 class Sequential(Model):
-    """A linear stack of layers."""
+    """A linear stack of layers.
+
+    ``Sequential(model_A.layers[:-1])`` shares those layers (and weights) with
+    ``model_A``: training the new model changes ``model_A`` too, unless
+    ``model_A`` was cloned first (``clone_model`` + ``set_weights``).
+    """
 
     def __init__(self, layers=None, name: str | None = None):
         super().__init__(name=name)

@@ -12,10 +12,13 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import warnings
+
+import numpy as np
 
 from .. import backend
 from . import archive
@@ -113,6 +116,36 @@ def _reserve_names(model) -> None:
             backend._name_counts[base] = max(backend._name_counts[base], number + 1)
 
 
+def _rebuild(config: dict, arrays: dict, custom_objects: dict | None, path: str):
+    """The saved architecture with the saved weights and noise-layer state."""
+    try:
+        with _global_rng_untouched():
+            model = model_from_config(config["model"], custom_objects)
+        _reserve_names(model)
+        if config.get("weights"):  # a model saved before it was built has none
+            assign_weights(model, config["weights"], arrays, path)
+        restore_layer_rng_state(model, config.get("layer_state", {}))
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ValueError(f"{path}: file is corrupt ({archive.CONFIG} does not describe a "
+                         f"model: {type(exc).__name__}: {exc})") from None
+    return model
+
+
+@contextlib.contextmanager
+def _global_rng_untouched():
+    """Restore NumPy's global generator afterwards.
+
+    Rebuilding a model draws initial weights (and dropout seeds) that the
+    file's values then replace; without this, those wasted draws would shift
+    the shuffles of the next ``fit`` away from those of an uninterrupted run.
+    """
+    state = np.random.get_state()
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True,
                **kwargs):
     """The model saved by ``model.save(filepath)``: same predictions, and ``fit``
@@ -123,15 +156,15 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     schedules saved by name; an unknown name is reported in the error.
     ``compile=False`` skips the training configuration.  Files are read with
     ``allow_pickle=False``: opening a file from someone else cannot run code.
+    Loading leaves NumPy's global generator as it was (the initial weights
+    drawn while rebuilding are undone), so with a fixed seed the shuffles of
+    the next ``fit`` are those of a run that never stopped.
     """
     path, config, data = _read(filepath)
     if config.get("kind") != "model" or "model" not in config:
         raise ValueError(f"{path}: holds only weights (written by save_weights); build the "
                          "model in code and call model.load_weights(path)")
-    model = model_from_config(config["model"], custom_objects)
-    _reserve_names(model)
-    assign_weights(model, config.get("weights", []), data["arrays"], path)
-    restore_layer_rng_state(model, config.get("layer_state", {}))
+    model = _rebuild(config, data["arrays"], custom_objects, path)
     training = config.get("compile")
     if compile and training is not None:
         compile_from_config(model, training, custom_objects, path)
