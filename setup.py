@@ -5,8 +5,12 @@ missing, the build prints why and installs the package without it, and
 ``nnlite`` falls back to the Numba / NumPy backends (``nnlite.backends()``
 says which are available and why not).
 
-Set ``NNLITE_NATIVE=1`` to compile with ``-march=native`` (faster on the
-build machine, not portable to other CPUs).
+The portable build targets the baseline of the build's architecture (on
+x86-64: SSE2, so 64-bit integer multiplies, as in the dropout hash, stay
+scalar).  Set ``NNLITE_NATIVE=1`` to compile with ``-march=native`` (AVX2 /
+AVX-512 on the build machine: faster there, not portable to other CPUs).
+``-fno-math-errno`` is portable and lets the compiler vectorize ``sqrt``
+(the kernels never read ``errno``).
 """
 
 import glob
@@ -25,7 +29,7 @@ def _extensions():
     except ImportError as exc:  # pragma: no cover - build without Cython
         print(f"nnlite: Cython kernels not built ({exc})", file=sys.stderr)
         return []
-    compile_args = ["-O3", "-fopenmp"]
+    compile_args = ["-O3", "-fopenmp", "-fno-math-errno"]
     if os.environ.get("NNLITE_NATIVE") == "1":
         compile_args.append("-march=native")
     exts = []

@@ -15,11 +15,10 @@ import copy
 
 import numpy as np
 import pytest
+from test_kernels_cases import CASES, VARIANTS
 
 from nnlite import _kernels
 from nnlite._kernels import reference as ref
-
-from test_kernels_cases import CASES, VARIANTS
 
 TOL = {np.float64: dict(rtol=1e-9, atol=1e-11), np.float32: dict(rtol=1e-4, atol=1e-5)}
 

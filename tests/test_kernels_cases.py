@@ -2,7 +2,9 @@
 
 ``CASES[key](rng, dtype, variant) -> (args, kwargs)``; the kernel's name is
 the part of ``key`` before ``:``.  Variants: ``batch1`` (one row), ``odd``
-(odd sizes), ``noncontig`` (strided views), ``empty`` (zero rows).
+(odd sizes), ``noncontig`` (strided views), ``empty`` (zero rows), ``large``
+(6007 rows, vectors of 40,009: big enough for the parallel loops of the
+numba and Cython kernels, which small inputs skip).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import numpy as np
 from nnlite._kernels.reference import dropout_mask
 from nnlite._kernels.reference.activations import ACTIVATIONS
 
-VARIANTS = ("batch1", "odd", "noncontig", "empty")
-ROWS = {"batch1": 1, "odd": 33, "noncontig": 9, "empty": 0}
+VARIANTS = ("batch1", "odd", "noncontig", "empty", "large")
+ROWS = {"batch1": 1, "odd": 33, "noncontig": 9, "empty": 0, "large": 6007}
+VEC = {"batch1": 1, "odd": 481, "noncontig": 37, "empty": 0, "large": 40_009}
 ALPHA = {"elu": 1.0, "leaky_relu": 0.2}
 
 
@@ -28,7 +31,7 @@ def mat(rng, dtype, variant, rows=None, cols=7, scale=1.0, shift=0.0):
 
 def vec(rng, dtype, variant, n=None, scale=1.0, positive=False):
     """A 1-D parameter-like array (strided view for ``noncontig``)."""
-    n = {"batch1": 1, "odd": 481, "noncontig": 37, "empty": 0}[variant] if n is None else n
+    n = VEC[variant] if n is None else n
     a = rng.standard_normal(2 * n if variant == "noncontig" else n) * scale
     a = np.abs(a) if positive else a
     a = a.astype(dtype)
@@ -203,7 +206,8 @@ def _optimizer_cases():
 
     return {"sgd_update": sgd, "sgd_momentum_update": sgd_mom(False),
             "sgd_momentum_update:nesterov": sgd_mom(True), "adagrad_update": adagrad,
-            "rmsprop_update": rmsprop(False, False), "rmsprop_update:centered": rmsprop(True, False),
+            "rmsprop_update": rmsprop(False, False),
+            "rmsprop_update:centered": rmsprop(True, False),
             "rmsprop_update:momentum": rmsprop(False, True),
             "rmsprop_update:centered_momentum": rmsprop(True, True),
             "adam_update": adam(False), "adam_update:amsgrad": adam(True),
@@ -217,7 +221,8 @@ def _bn_cases():
         return (mat(rng, dtype, v, cols=6, scale=0.5, shift=3.0),), {}
 
     def params(rng, dtype, c):
-        return (1 + 0.1 * rng.standard_normal(c)).astype(dtype), rng.standard_normal(c).astype(dtype)
+        gamma = (1 + 0.1 * rng.standard_normal(c)).astype(dtype)
+        return gamma, rng.standard_normal(c).astype(dtype)
 
     def train(rng, dtype, v):
         x = mat(rng, dtype, v, cols=6, scale=2, shift=1)
@@ -236,16 +241,27 @@ def _bn_cases():
         inv_std = (rng.random(6) + 0.5).astype(dtype)
         return (mat(rng, dtype, v, rows=n, cols=6), xhat.astype(dtype), gamma, inv_std), {}
 
+    def train_no_xhat(rng, dtype, v):
+        args, _ = train(rng, dtype, v)
+        return args, {"keep_xhat": False}
+
+    def backward_from_x(rng, dtype, v):
+        dy, _, gamma, inv_std = backward(rng, dtype, v)[0]
+        x = mat(rng, dtype, v, rows=dy.shape[0], cols=6, scale=2, shift=1)
+        return (dy, x, gamma, inv_std), {"mean": rng.standard_normal(6).astype(dtype)}
+
     def moving(rng, dtype, v):
         return (vec(rng, dtype, "odd"), vec(rng, dtype, "odd"), 0.99), {}
 
     return {"bn_stats": stats, "bn_forward_train": train, "bn_forward_infer": infer,
-            "bn_backward": backward, "bn_moving_update": moving}
+            "bn_forward_train:no_xhat": train_no_xhat, "bn_backward": backward,
+            "bn_backward:from_x": backward_from_x, "bn_moving_update": moving}
 
 
 def _dropout_cases():
     def shape(v):
-        return {"batch1": (1, 7), "odd": (33, 17), "noncontig": (9, 13), "empty": (0, 5)}[v]
+        return {"batch1": (1, 7), "odd": (33, 17), "noncontig": (9, 13), "empty": (0, 5),
+                "large": (6007, 7)}[v]
 
     def uniform(rng, dtype, v):
         return (int(np.prod(shape(v))), 42, 3), {}

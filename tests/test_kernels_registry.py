@@ -13,7 +13,7 @@ from nnlite._kernels import reference as ref
 def test_every_backend_reports_status():
     status = _kernels.available_backends()
     assert status["reference"] == "available"
-    for name, st in status.items():
+    for st in status.values():
         assert st == "available" or st  # a non-empty reason
 
 
@@ -46,3 +46,37 @@ def test_auto_picks_a_cpu_backend():
 def test_unknown_backend_raises():
     with pytest.raises(ValueError):
         _kernels.set_backend("fortran")
+
+
+def _break(monkeypatch, name: str) -> None:
+    """Make backend ``name`` fail to import, as a missing or broken install would."""
+    monkeypatch.setitem(_kernels._MODULES, name, "nnlite._kernels.no_such_backend")
+    monkeypatch.delitem(_kernels._loaded, name, raising=False)
+    monkeypatch.delitem(_kernels._errors, name, raising=False)
+    monkeypatch.setattr(_kernels, "_warned", set())
+
+
+def test_failed_import_is_reported_with_its_reason(monkeypatch):
+    _break(monkeypatch, "cython")
+    assert "ModuleNotFoundError" in _kernels.available_backends()["cython"]
+    with pytest.raises(RuntimeError, match="unavailable"):
+        _kernels.get_kernel("adam_update", "cython")
+
+
+def test_auto_warns_once_and_falls_back_to_the_next_backend(monkeypatch):
+    if _kernels.available_backends()["cython"] != "available":
+        pytest.skip("needs the cython backend as the fallback")
+    _break(monkeypatch, "numba")
+    previous = _kernels.get_backend()
+    try:
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            assert _kernels.set_backend("auto") == "cython"
+            assert _kernels.set_backend("auto") == "cython"
+        messages = [str(w.message) for w in rec]
+        assert len(messages) == 1 and "'numba' is unavailable" in messages[0], messages
+        assert "ModuleNotFoundError" in messages[0]
+        assert set(_kernels.kernel_table().values()) == {"cython"}
+    finally:
+        monkeypatch.undo()
+        _kernels.set_backend(previous)

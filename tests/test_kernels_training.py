@@ -49,3 +49,33 @@ def test_adam_flushes_subnormals(name, dtype):
     v = np.full(1000, tiny, dtype)
     _kernels.get_kernel("adam_update", name)(p, g, m, v, 1e-3, 0.9, 0.999, 1e-7, 1)
     assert np.all(m == 0) and np.all(v == 0)
+
+
+def _nan_step(name: str, kernel: str, dtype) -> list[np.ndarray]:
+    """One optimizer step with a NaN in the gradient; returns (param, *state)."""
+    p, g = np.ones(64, dtype), np.full(64, 1e-3, dtype)
+    g[5] = np.nan
+    state = [np.full(64, 1e-3, dtype) for _ in range(3)]
+    k = _kernels.get_kernel(kernel.split(":")[0], name)
+    if kernel == "adam_update":
+        k(p, g, *state[:2], 1e-3, 0.9, 0.999, 1e-7, 1)
+    elif kernel == "adam_update:amsgrad":
+        k(p, g, *state[:2], 1e-3, 0.9, 0.999, 1e-7, 1, state[2])
+    elif kernel == "rmsprop_update":
+        k(p, g, state[0], 1e-3, 0.9, 1e-7, state[1], 0.5)
+    elif kernel == "adamax_update":
+        k(p, g, *state[:2], 1e-3, 0.9, 0.999, 1e-7, 1)
+    else:  # sgd_momentum_update
+        k(p, g, state[0], 1e-3, 0.9, False)
+    return [p, *state]
+
+
+@pytest.mark.parametrize("kernel", ["adam_update", "adam_update:amsgrad", "rmsprop_update",
+                                    "adamax_update", "sgd_momentum_update"])
+def test_flush_to_zero_keeps_nan(backend, kernel):
+    """A NaN gradient must show up in the state and the weights, not be flushed to 0."""
+    expected = _nan_step("reference", kernel, np.float32)
+    got = _nan_step(backend, kernel, np.float32)
+    assert np.isnan(expected[0][5]) and np.isnan(expected[1][5])
+    for e, g in zip(expected, got):
+        np.testing.assert_allclose(g, e, rtol=1e-5)  # NaN == NaN here

@@ -14,8 +14,9 @@ Backends (``nnlite.backends()`` lists them with their status):
 ``auto``       the fastest working CPU backend (the default)
 
 A backend that cannot load warns once with the reason and the engine falls
-back to ``reference``; a backend that lacks one kernel uses the reference
-version of that kernel (``kernel_table()`` shows which is used).
+back to ``reference`` (``"auto"``: to the next backend of ``AUTO_ORDER``,
+warning about each faster one that failed); a backend that lacks one kernel
+uses the reference version of that kernel (``kernel_table()`` shows which).
 """
 
 from __future__ import annotations
@@ -100,21 +101,30 @@ def available_backends() -> dict[str, str]:
     return status
 
 
+def _warn_once(name: str, instead: str) -> None:
+    """Warn (once per backend and process) that ``name`` failed to load, and why."""
+    if name in _warned:
+        return
+    _warned.add(name)
+    warnings.warn(
+        f"nnlite backend {name!r} is unavailable ({_errors[name]}); using {instead!r}",
+        RuntimeWarning,
+        stacklevel=4,
+    )
+
+
 def _resolve(name: str) -> str:
     if name == "auto":
+        failed = []
         for candidate in AUTO_ORDER:
             if _load(candidate) is not None:
+                for bad in failed:  # a faster backend that should have loaded
+                    _warn_once(bad, candidate)
                 return candidate
+            failed.append(candidate)
         return "reference"
     if _load(name) is None:
-        if name not in _warned:
-            _warned.add(name)
-            warnings.warn(
-                f"nnlite backend {name!r} is unavailable ({_errors[name]}); "
-                "falling back to 'reference'",
-                RuntimeWarning,
-                stacklevel=3,
-            )
+        _warn_once(name, "reference")
         return "reference"
     return name
 

@@ -11,8 +11,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 try:
-    from . import (_act_kernels, _bn_kernels, _dense_kernels, _dropout_kernels,
-                   _loss_kernels, _opt_kernels)
+    from . import (
+        _act_kernels,
+        _bn_kernels,
+        _dense_kernels,
+        _dropout_kernels,
+        _loss_kernels,
+        _opt_kernels,
+    )
 except ImportError as exc:
     raise ImportError(
         f"nnlite Cython kernels are not compiled ({exc}): run "

@@ -31,42 +31,66 @@ def block_stats(const real[:, ::1] x, Py_ssize_t rows, double[:, ::1] bmean, dou
 
 def merge_stats(Py_ssize_t n, Py_ssize_t rows, double[:, ::1] bmean, double[:, ::1] bm2,
                 double[::1] mean, double[::1] var):
-    """Chan's merge of the block statistics; var = M₂/N."""
+    """Chan's merge of the block statistics; var = M₂/N (blocks outside, columns inside)."""
     cdef Py_ssize_t b, j, nblocks = bmean.shape[0], c = bmean.shape[1]
-    cdef double m, m2, na, nb, tot, d
+    cdef double na, nb, tot, f, w, d
     with nogil:
         for j in range(c):
-            m = bmean[0, j]
-            m2 = bm2[0, j]
-            na = min(rows, n)
-            for b in range(1, nblocks):
-                nb = min(rows, n - b * rows)
-                tot = na + nb
-                d = bmean[b, j] - m
-                m += d * nb / tot
-                m2 += bm2[b, j] + d * d * na * nb / tot
-                na = tot
-            mean[j] = m
-            var[j] = m2 / n
+            mean[j] = bmean[0, j]
+            var[j] = bm2[0, j]
+        na = min(rows, n)
+        for b in range(1, nblocks):
+            nb = min(rows, n - b * rows)
+            tot = na + nb
+            f = nb / tot
+            w = na * nb / tot
+            for j in range(c):
+                d = bmean[b, j] - mean[j]
+                mean[j] += d * f
+                var[j] += bm2[b, j] + d * d * w
+            na = tot
+        for j in range(c):
+            var[j] /= n
 
 
 def normalize(const real[:, ::1] x, const real[::1] mean, const real[::1] inv_std,
-              const real[::1] gamma, const real[::1] beta, real[:, ::1] xhat, real[:, ::1] y, bint want_xhat):
-    """x̂ = (x − μ)·inv_std,  y = γ x̂ + β."""
+              const real[::1] gamma, const real[::1] beta, real[:, ::1] xhat, real[:, ::1] y,
+              bint want_xhat):
+    """x̂ = (x − μ)·inv_std,  y = γ x̂ + β  (x̂ written only if ``want_xhat``).
+
+    Rows are indexed through raw pointers (see _opt_kernels.pyx: through a
+    memoryview the compiler reloads the data pointer after every store).
+    """
     cdef Py_ssize_t i, j, n = x.shape[0], c = x.shape[1]
+    cdef const real* xr
+    cdef real* hr
+    cdef real* yr
     cdef real h
+    if n == 0 or c == 0:
+        return
+    cdef const real* mu = &mean[0]
+    cdef const real* inv = &inv_std[0]
+    cdef const real* g = &gamma[0]
+    cdef const real* bt = &beta[0]
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n * c > PARALLEL_MIN):
-        for j in range(c):
-            h = (x[i, j] - mean[j]) * inv_std[j]
-            if want_xhat:
-                xhat[i, j] = h
-            y[i, j] = gamma[j] * h + beta[j]
+        xr = &x[i, 0]
+        yr = &y[i, 0]
+        if want_xhat:
+            hr = &xhat[i, 0]
+            for j in range(c):
+                h = (xr[j] - mu[j]) * inv[j]
+                hr[j] = h
+                yr[j] = g[j] * h + bt[j]
+        else:
+            for j in range(c):
+                yr[j] = g[j] * ((xr[j] - mu[j]) * inv[j]) + bt[j]
 
 
-def grad_sums(const real[:, ::1] dy, const real[:, ::1] xhat, Py_ssize_t rows, double[:, ::1] bsum,
-              double[:, ::1] bdot):
-    """Per block of rows: Σδ and Σδx̂ per column (float64)."""
+def grad_sums(const real[:, ::1] dy, const real[:, ::1] x, const real[::1] mean,
+              const real[::1] inv_std, Py_ssize_t rows, double[:, ::1] bsum, double[:, ::1] bdot):
+    """Per block of rows: Σδ and Σδx̂ per column (float64), x̂ = (x − μ)·inv_std."""
     cdef Py_ssize_t b, i, j, n = dy.shape[0], c = dy.shape[1]
+    cdef real h
     for b in prange(bsum.shape[0], nogil=True, schedule="static",
                     use_threads_if=n * c > PARALLEL_MIN):
         for j in range(c):
@@ -74,15 +98,18 @@ def grad_sums(const real[:, ::1] dy, const real[:, ::1] xhat, Py_ssize_t rows, d
             bdot[b, j] = 0.0
         for i in range(b * rows, min(n, (b + 1) * rows)):
             for j in range(c):
+                h = (x[i, j] - mean[j]) * inv_std[j]
                 bsum[b, j] += dy[i, j]
-                bdot[b, j] += dy[i, j] * xhat[i, j]
+                bdot[b, j] += dy[i, j] * h
 
 
-def bn_dx(const real[:, ::1] dy, const real[:, ::1] xhat, const real[::1] scale,
-          const real[::1] dbeta, const real[::1] dgamma, real[:, ::1] dx):
-    """∂x = scale·(N δ − ∂β − x̂ ∂γ)."""
+def bn_dx(const real[:, ::1] dy, const real[:, ::1] x, const real[::1] mean,
+          const real[::1] inv_std, const real[::1] scale, const real[::1] dbeta,
+          const real[::1] dgamma, real[:, ::1] dx):
+    """∂x = scale·(N δ − ∂β − x̂ ∂γ), x̂ = (x − μ)·inv_std."""
     cdef Py_ssize_t i, j, n = dy.shape[0], c = dy.shape[1]
-    cdef real fn = <real>n
+    cdef real fn = <real>n, h
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n * c > PARALLEL_MIN):
         for j in range(c):
-            dx[i, j] = scale[j] * (fn * dy[i, j] - dbeta[j] - xhat[i, j] * dgamma[j])
+            h = (x[i, j] - mean[j]) * inv_std[j]
+            dx[i, j] = scale[j] * (fn * dy[i, j] - dbeta[j] - h * dgamma[j])

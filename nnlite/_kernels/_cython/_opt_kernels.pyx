@@ -3,27 +3,58 @@
 
 State values below the smallest normal float (``tiny``) are flushed to zero
 (subnormals are ~100× slower); see reference/optimizers.py for the equations.
+The loops index raw pointers taken before the loop: through a memoryview the
+compiler reloads the data pointer after every store (it might alias), which
+blocks vectorization.
 """
 from cython.parallel cimport prange
-from libc.math cimport sqrt, fabs
+from libc.math cimport fabs, sqrt, sqrtf
 from ._act cimport real
 
 cdef Py_ssize_t PARALLEL_MIN = 1 << 15
 
 
 cdef inline double ftz(double x, double tiny) noexcept nogil:
-    return x if fabs(x) >= tiny else 0.0
+    """Flush-to-zero: |x| < tiny → 0 (NaN stays NaN, like the reference)."""
+    return 0.0 if fabs(x) < tiny else x
 
 
-def sgd(real[::1] p, const real[::1] g, double lr):
-    cdef Py_ssize_t i, n = p.shape[0]
+cdef inline real ftz_r(real x, real tiny) noexcept nogil:
+    """Flush-to-zero in the arrays' own precision (NaN stays NaN)."""
+    return 0 if (x < tiny and x > -tiny) else x
+
+
+cdef inline real sqrt_r(real x) noexcept nogil:
+    """√x in the arrays' precision (sqrtf for float32)."""
+    if real is float:
+        return sqrtf(x)
+    else:
+        return sqrt(x)
+
+
+cdef inline real* ptr(real[::1] a) noexcept nogil:
+    """Data pointer of a C-contiguous memoryview (NULL when empty)."""
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef inline const real* cptr(const real[::1] a) noexcept nogil:
+    return &a[0] if a.shape[0] else NULL
+
+
+def sgd(real[::1] p_, const real[::1] g_, double lr):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         p[i] = <real>(p[i] - lr * g[i])
 
 
-def sgd_momentum(real[::1] p, const real[::1] g, real[::1] vel, double lr, double momentum,
+def sgd_momentum(real[::1] p_, const real[::1] g_, real[::1] vel_, double lr, double momentum,
                  bint nesterov, double tiny):
-    cdef Py_ssize_t i, n = p.shape[0]
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* vel = ptr(vel_)
     cdef double m
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         m = ftz(momentum * vel[i] - lr * g[i], tiny)
@@ -34,8 +65,11 @@ def sgd_momentum(real[::1] p, const real[::1] g, real[::1] vel, double lr, doubl
             p[i] = <real>(p[i] + m)
 
 
-def adagrad(real[::1] p, const real[::1] g, real[::1] acc, double lr, double eps):
-    cdef Py_ssize_t i, n = p.shape[0]
+def adagrad(real[::1] p_, const real[::1] g_, real[::1] acc_, double lr, double eps):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* acc = ptr(acc_)
     cdef double s
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         s = acc[i] + <double>g[i] * g[i]
@@ -43,9 +77,15 @@ def adagrad(real[::1] p, const real[::1] g, real[::1] acc, double lr, double eps
         p[i] = <real>(p[i] - lr * g[i] / sqrt(s + eps))
 
 
-def rmsprop(real[::1] p, const real[::1] g, real[::1] s, real[::1] mom, real[::1] mg, bint use_mom,
-            bint centered, double lr, double rho, double eps, double momentum, double tiny):
-    cdef Py_ssize_t i, n = p.shape[0]
+def rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, real[::1] mg_,
+            bint use_mom, bint centered, double lr, double rho, double eps, double momentum,
+            double tiny):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* s = ptr(s_)
+    cdef real* mom = ptr(mom_)
+    cdef real* mg = ptr(mg_)
     cdef double si, denom, mgi, inc, mi
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         si = ftz(rho * s[i] + (1.0 - rho) * g[i] * g[i], tiny)
@@ -64,32 +104,56 @@ def rmsprop(real[::1] p, const real[::1] g, real[::1] s, real[::1] mom, real[::1
             p[i] = <real>(p[i] - inc)
 
 
-def adam(real[::1] p, const real[::1] g, real[::1] m, real[::1] v, real[::1] vhat, bint amsgrad,
-         double alpha, double b1c, double b2c, double eps, double lr_wd, double tiny):
-    """θ ← θ − ηλθ − α m/(√v + ε) with m, v updated (AMSGrad: v̂ = max(v̂, v))."""
-    cdef Py_ssize_t i, n = p.shape[0]
-    cdef double gi, mi, vi
+def adam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, real[::1] vhat_,
+         bint amsgrad, double alpha, double b1c, double b2c, double eps, double lr_wd,
+         double tiny):
+    """θ ← θ − ηλθ − α m/(√v + ε) with m, v updated (AMSGrad: v̂ = max(v̂, v)).
+
+    Computed in the arrays' precision (like the NumPy reference): float32
+    lanes are twice as many per vector as float64 ones, and √ and ÷ dominate.
+    """
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* m = ptr(m_)
+    cdef real* v = ptr(v_)
+    cdef real* vhat = ptr(vhat_)
+    cdef real gi, mi, vi
+    cdef real a = <real>alpha, c1 = <real>b1c, c2 = <real>b2c, e = <real>eps
+    cdef real wd = <real>lr_wd, t = <real>tiny
+    if amsgrad:
+        for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+            gi = g[i]
+            mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
+            vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
+            m[i] = mi
+            v[i] = vi
+            if vhat[i] >= vi or vhat[i] != vhat[i]:  # np.maximum: NaN wins
+                vi = vhat[i]
+            vhat[i] = vi
+            p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
+        return
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         gi = g[i]
-        mi = ftz(m[i] + (gi - m[i]) * b1c, tiny)
-        vi = ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
-        m[i] = <real>mi
-        v[i] = <real>vi
-        if amsgrad:
-            if vhat[i] > vi:
-                vi = vhat[i]
-            vhat[i] = <real>vi
-        p[i] = <real>(p[i] - lr_wd * p[i] - alpha * mi / (sqrt(vi) + eps))
+        mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
+        vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
+        m[i] = mi
+        v[i] = vi
+        p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
 
 
-def adamax(real[::1] p, const real[::1] g, real[::1] m, real[::1] u, double lr_t, double b1c,
-           double beta2, double eps, double tiny):
-    cdef Py_ssize_t i, n = p.shape[0]
+def adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double lr_t,
+           double b1c, double beta2, double eps, double tiny):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* m = ptr(m_)
+    cdef real* u = ptr(u_)
     cdef double mi, ui
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         mi = ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
         ui = beta2 * u[i]
-        if fabs(g[i]) > ui:
+        if not (ui >= fabs(g[i]) or ui != ui):  # np.maximum: NaN wins
             ui = fabs(g[i])
         ui = ftz(ui, tiny)
         m[i] = <real>mi
@@ -97,9 +161,13 @@ def adamax(real[::1] p, const real[::1] g, real[::1] m, real[::1] u, double lr_t
         p[i] = <real>(p[i] - lr_t * mi / (ui + eps))
 
 
-def nadam(real[::1] p, const real[::1] g, real[::1] m, real[::1] v, double lr, double b1c,
+def nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double lr, double b1c,
           double b2c, double c_m, double c_g, double inv_b2, double eps, double tiny):
-    cdef Py_ssize_t i, n = p.shape[0]
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* m = ptr(m_)
+    cdef real* v = ptr(v_)
     cdef double gi, mi, vi
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         gi = g[i]
@@ -110,26 +178,27 @@ def nadam(real[::1] p, const real[::1] g, real[::1] m, real[::1] v, double lr, d
         p[i] = <real>(p[i] - lr * (c_m * mi + c_g * gi) / (sqrt(vi * inv_b2) + eps))
 
 
-def clip(real[::1] g, double c):
-    cdef Py_ssize_t i, n = g.shape[0]
+def clip(real[::1] g_, double c):
+    cdef Py_ssize_t i, n = g_.shape[0]
+    cdef real* g = ptr(g_)
+    cdef real lo = <real>(-c), hi = <real>c
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
-        if g[i] > c:
-            g[i] = <real>c
-        elif g[i] < -c:
-            g[i] = <real>(-c)
+        g[i] = hi if g[i] > hi else (lo if g[i] < lo else g[i])
 
 
-def sumsq(const real[::1] g):
+def sumsq(const real[::1] g_):
     """Σ g² in float64."""
-    cdef Py_ssize_t i, n = g.shape[0]
+    cdef Py_ssize_t i, n = g_.shape[0]
+    cdef const real* g = cptr(g_)
     cdef double s = 0.0
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         s += <double>g[i] * g[i]
     return s
 
 
-def scale(real[::1] g, double f):
-    cdef Py_ssize_t i, n = g.shape[0]
+def scale(real[::1] g_, double f):
+    cdef Py_ssize_t i, n = g_.shape[0]
+    cdef real* g = ptr(g_)
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         g[i] = <real>(g[i] * f)
 

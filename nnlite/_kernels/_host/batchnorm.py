@@ -8,9 +8,15 @@ Chan's formula (``ll.merge_stats``):
   δ = μ_b − μ_a,  μ = μ_a + δ n_b/n,  M₂ = M₂a + M₂b + δ² n_a n_b / n,
 
 so x is read once from memory and there is no E[x²] − E[x]² cancellation.
+
+The backward kernels read x̂ as (x − μ)·inv_std: given x̂ itself, μ = 0 and
+inv_std = 1 (exact in IEEE arithmetic); given the input x (``mean=`` μ),
+x̂ is recomputed on the fly, so the forward need not write it.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
@@ -33,11 +39,22 @@ def _copy_back(work: np.ndarray, out: np.ndarray | None) -> np.ndarray:
 
 class BatchNormKernels:
     ll: object
+    #: Per-thread block buffers, reused from step to step: a fresh 512 KiB array
+    #: costs a page fault per 4 KiB page on first touch (~0.4 ms at 4096 × 1024).
+    _work = threading.local()
+
+    def _blocks(self, nblocks: int, c: int) -> tuple[np.ndarray, np.ndarray]:
+        """Two float64 (nblocks, c) work arrays (contents undefined)."""
+        cache = self._work.__dict__.setdefault("blocks", {})
+        if (nblocks, c) not in cache:
+            if len(cache) >= 16:  # many shapes: keep the memory bounded
+                cache.clear()
+            cache[nblocks, c] = (np.empty((nblocks, c)), np.empty((nblocks, c)))
+        return cache[nblocks, c]
 
     def _stats64(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n, c = x.shape
-        nblocks = -(-n // ROWS)
-        bmean, bm2 = np.empty((nblocks, c)), np.empty((nblocks, c))
+        bmean, bm2 = self._blocks(-(-n // ROWS), c)
         self.ll.block_stats(x, ROWS, bmean, bm2)
         mean, var = np.empty(c), np.empty(c)
         self.ll.merge_stats(n, ROWS, bmean, bm2, mean, var)
@@ -53,22 +70,24 @@ class BatchNormKernels:
 
     def bn_forward_train(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                          eps: float, out: np.ndarray | None = None, *,
-                         xhat_out: np.ndarray | None = None) -> Arrays5:
-        """Training forward: (y, x̂, μ, σ², 1/√(σ²+ε)) — see the reference."""
+                         xhat_out: np.ndarray | None = None, keep_xhat: bool = True) -> Arrays5:
+        """Training forward: (y, x̂ or None, μ, σ², 1/√(σ²+ε)) — see the reference."""
         x = np.ascontiguousarray(x)
         dt = x.dtype
         if x.shape[0] == 0:
             mean, var = self.bn_stats(x)
             inv = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(dt)
-            return _copy_back(x.copy(), out), _copy_back(x.copy(), xhat_out), mean, var, inv
+            xhat = _copy_back(x.copy(), xhat_out) if keep_xhat else None
+            return _copy_back(x.copy(), out), xhat, mean, var, inv
         mean, var = self._stats64(x)
         inv_std = 1.0 / np.sqrt(var + eps)
-        y, xhat = _out(x, out), _out(x, xhat_out)
+        y = _out(x, out)
+        xhat = _out(x, xhat_out) if keep_xhat else y  # y: a placeholder, not written
         self.ll.normalize(x, mean.astype(dt), inv_std.astype(dt),
                           np.ascontiguousarray(gamma, dt), np.ascontiguousarray(beta, dt),
-                          xhat, y, True)
-        return (_copy_back(y, out), _copy_back(xhat, xhat_out), mean.astype(dt),
-                var.astype(dt), inv_std.astype(dt))
+                          xhat, y, keep_xhat)
+        return (_copy_back(y, out), _copy_back(xhat, xhat_out) if keep_xhat else None,
+                mean.astype(dt), var.astype(dt), inv_std.astype(dt))
 
     def bn_forward_infer(self, x: np.ndarray, mean: np.ndarray, var: np.ndarray,
                          gamma: np.ndarray, beta: np.ndarray, eps: float,
@@ -86,21 +105,30 @@ class BatchNormKernels:
 
     def bn_backward(self, dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray,
                     inv_std: np.ndarray, *, dx_out: np.ndarray | None = None,
+                    mean: np.ndarray | None = None,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(∂x, ∂γ, ∂β): ∂β = Σδ, ∂γ = Σδx̂, ∂x = (γ·inv_std/N)(Nδ − ∂β − x̂∂γ)."""
+        """(∂x, ∂γ, ∂β): ∂β = Σδ, ∂γ = Σδx̂, ∂x = (γ·inv_std/N)(Nδ − ∂β − x̂∂γ).
+
+        With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std.
+        """
         dy = np.ascontiguousarray(dy)
         dt = dy.dtype
-        xhat = np.ascontiguousarray(xhat, dtype=dt)
+        x = np.ascontiguousarray(xhat, dtype=dt)
         n, c = dy.shape
-        nblocks = max(1, -(-n // ROWS))
-        bsum, bdot = np.zeros((nblocks, c)), np.zeros((nblocks, c))
+        if mean is None:  # x̂ given: (x̂ − 0)·1 = x̂ exactly
+            mu, inv = np.zeros(c, dt), np.ones(c, dt)
+        else:
+            mu, inv = np.ascontiguousarray(mean, dt), np.ascontiguousarray(inv_std, dt)
         if n:
-            self.ll.grad_sums(dy, xhat, ROWS, bsum, bdot)
-        dbeta, dgamma = bsum.sum(axis=0), bdot.sum(axis=0)
+            bsum, bdot = self._blocks(-(-n // ROWS), c)
+            self.ll.grad_sums(dy, x, mu, inv, ROWS, bsum, bdot)
+            dbeta, dgamma = bsum.sum(axis=0), bdot.sum(axis=0)
+        else:
+            dbeta, dgamma = np.zeros(c), np.zeros(c)
         scale = (np.asarray(gamma, np.float64) * inv_std / max(n, 1)).astype(dt)
         dx = _out(dy, dx_out)
         if n:
-            self.ll.bn_dx(dy, xhat, scale, dbeta.astype(dt), dgamma.astype(dt), dx)
+            self.ll.bn_dx(dy, x, mu, inv, scale, dbeta.astype(dt), dgamma.astype(dt), dx)
         return _copy_back(dx, dx_out), dgamma.astype(dt), dbeta.astype(dt)
 
     def bn_moving_update(self, moving: np.ndarray, batch_value: np.ndarray,

@@ -10,8 +10,7 @@ import math
 
 import numpy as np
 
-from ..reference.dropout import (alpha_dropout_coefs, dropout_key, dropout_scale,
-                                 keep_threshold)
+from ..reference.dropout import alpha_dropout_coefs, dropout_key, dropout_scale, keep_threshold
 
 Pair = tuple[np.ndarray, np.ndarray]
 

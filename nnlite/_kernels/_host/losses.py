@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..reference.losses import EPSILON
 from .._common import as2d
+from ..reference.losses import EPSILON
 
 Pair = tuple[np.ndarray, np.ndarray]
 

@@ -4,13 +4,20 @@
 same arguments as the CPU low-level kernel.  Array arguments may be NumPy
 arrays (copied to the device, and back for the positions in ``writes``) or
 device arrays (used in place, nothing copied).
+
+Under the CUDA simulator every GPU thread is a Python thread, and a thread
+that waits at ``cuda.syncthreads()`` hands the GIL on only after Python's
+switch interval (5 ms).  ``simulated_launch()`` shortens that interval for
+the duration of a launch (≈15× faster tiled GEMM in the simulator); it does
+nothing on a real GPU.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+import contextlib
 import os
+import sys
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from numba import cuda
@@ -26,6 +33,20 @@ def blocks_for(n: int) -> int:
     return max(1, min(MAX_BLOCKS, (int(n) + THREADS - 1) // THREADS))
 
 
+@contextlib.contextmanager
+def simulated_launch() -> Iterator[None]:
+    """Run a block with a 10 µs GIL switch interval under the simulator (no-op on a GPU)."""
+    if not SIMULATED:
+        yield
+        return
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
 def _to_device(a):
     if isinstance(a, np.ndarray):
         return cuda.to_device(np.ascontiguousarray(a))
@@ -38,10 +59,11 @@ def launcher(kernel, writes: tuple[int, ...], size: Callable[..., int],
 
     def run(*args):
         dev = [_to_device(a) for a in args]
-        if grid is None:
-            kernel[blocks_for(size(*args)), THREADS](*dev)
-        else:
-            kernel[grid(*args)](*dev)
+        with simulated_launch():
+            if grid is None:
+                kernel[blocks_for(size(*args)), THREADS](*dev)
+            else:
+                kernel[grid(*args)](*dev)
         for i in writes:
             if isinstance(args[i], np.ndarray) and args[i].size:
                 args[i][...] = dev[i].copy_to_host().reshape(args[i].shape)

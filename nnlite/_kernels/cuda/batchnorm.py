@@ -2,9 +2,10 @@ r"""CUDA batch-norm kernels: block reductions per column, grid-stride elementwis
 
 ``block_stats`` gives each (row block, column) pair one thread that computes
 the exact two-pass mean and M₂ of its block (float64); the host merges the
-blocks with Chan's formula exactly like the CPU backends.  (A teaching
-kernel: one thread per column reads strided memory; a production kernel
-would tile columns across a warp.)
+blocks with Chan's formula exactly like the CPU backends.  Neighbouring
+threads take neighbouring columns, so a warp reads one contiguous stretch of
+a row (coalesced).  (A teaching kernel: a production one would also split
+the rows of a block across threads and reduce in shared memory.)
 """
 
 from __future__ import annotations
@@ -47,31 +48,33 @@ def _normalize(x, mean, inv_std, gamma, beta, xhat, y, want_xhat):
 
 
 @cuda.jit
-def _grad_sums(dy, xhat, rows, bsum, bdot):
+def _grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
     n, c = dy.shape
     for idx in range(cuda.grid(1), bsum.shape[0] * c, cuda.gridsize(1)):
         b, j = idx // c, idx % c
         s = 0.0
         d = 0.0
         for i in range(b * rows, min(n, (b + 1) * rows)):
+            h = (x[i, j] - mean[j]) * inv_std[j]
             s += dy[i, j]
-            d += dy[i, j] * xhat[i, j]
+            d += dy[i, j] * h
         bsum[b, j] = s
         bdot[b, j] = d
 
 
 @cuda.jit
-def _bn_dx(dy, xhat, scale, dbeta, dgamma, dx):
+def _bn_dx(dy, x, mean, inv_std, scale, dbeta, dgamma, dx):
     n, c = dy.shape
     for idx in range(cuda.grid(1), n * c, cuda.gridsize(1)):
         i, j = idx // c, idx % c
-        dx[i, j] = scale[j] * (n * dy[i, j] - dbeta[j] - xhat[i, j] * dgamma[j])
+        h = (x[i, j] - mean[j]) * inv_std[j]
+        dx[i, j] = scale[j] * (n * dy[i, j] - dbeta[j] - h * dgamma[j])
 
 
 block_stats = launcher(_block_stats, (2, 3), lambda x, r, bm, b2: bm.size)
 normalize = launcher(_normalize, (5, 6), lambda x, *_: x.size)
-grad_sums = launcher(_grad_sums, (3, 4), lambda dy, x, r, bs, bd: bs.size)
-bn_dx = launcher(_bn_dx, (5,), lambda dy, *_: dy.size)
+grad_sums = launcher(_grad_sums, (5, 6), lambda dy, x, mu, inv, r, bs, bd: bs.size)
+bn_dx = launcher(_bn_dx, (7,), lambda dy, *_: dy.size)
 
 
 def merge_stats(n, rows, bmean, bm2, mean, var):

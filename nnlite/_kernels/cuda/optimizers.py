@@ -11,12 +11,18 @@ import math
 import numpy as np
 from numba import cuda
 
-from ._launch import _to_device, blocks_for, launcher, THREADS
+from ._launch import THREADS, _to_device, blocks_for, launcher, simulated_launch
 
 
 @cuda.jit(device=True)
 def ftz(x, tiny):
     return x if abs(x) >= tiny else 0.0 * x
+
+
+@cuda.jit(device=True)
+def nanmax(a, b):
+    """max(a, b) that propagates NaN like ``np.maximum``."""
+    return a if (a >= b or a != a) else b
 
 
 @cuda.jit
@@ -69,7 +75,7 @@ def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
         m[i] = mi
         v[i] = vi
         if amsgrad:
-            vi = max(vhat[i], vi)
+            vi = nanmax(vhat[i], vi)
             vhat[i] = vi
         p[i] = p[i] - lr_wd * p[i] - alpha * mi / (math.sqrt(vi) + eps)
 
@@ -78,7 +84,7 @@ def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
 def _adamax(p, g, m, u, lr_t, b1c, beta2, eps, tiny):
     for i in range(cuda.grid(1), p.shape[0], cuda.gridsize(1)):
         mi = ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
-        ui = ftz(max(beta2 * u[i], abs(g[i])), tiny)
+        ui = ftz(nanmax(beta2 * u[i], abs(g[i])), tiny)
         m[i] = mi
         u[i] = ui
         p[i] -= lr_t * mi / (ui + eps)
@@ -147,5 +153,6 @@ max_norm_cols = launcher(_max_norm_cols, (0,), lambda W, c: W.shape[1])
 def sumsq(g) -> float:
     """Σ g² (float64 accumulator, one atomic add per thread)."""
     out = cuda.to_device(np.zeros(1))
-    _sumsq[blocks_for(g.size), THREADS](_to_device(g), out)
+    with simulated_launch():
+        _sumsq[blocks_for(g.size), THREADS](_to_device(g), out)
     return float(out.copy_to_host()[0])

@@ -4,7 +4,8 @@ The modules hold the low-level jitted loops; ``_host.HostKernels`` wraps them
 into the public kernels (same signatures as the reference).  Dense layers use
 NumPy's BLAS for the GEMM and a serial fused numba pass for bias and
 activation; batch norm, dropout and the optimizers use ``parallel=True``
-loops (never around BLAS calls).
+loops (never around BLAS calls) for inputs of ``_jit.PARALLEL_MIN`` elements
+or more and a serial twin of the same loop below that (no thread wake-up).
 
 Importing raises ImportError with the reason when numba is missing or cannot
 compile here, so the registry can report why and fall back.

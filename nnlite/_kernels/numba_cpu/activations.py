@@ -12,9 +12,18 @@ import math
 
 import numpy as np
 
+from .._common import (
+    ELU,
+    LEAKY,
+    LINEAR,
+    RELU,
+    SELU,
+    SIGMOID,
+    SOFTMAX,
+    SOFTPLUS,
+    TANH,
+)
 from ..reference.activations import SELU_ALPHA, SELU_SCALE
-from .._common import (ELU, LEAKY, LINEAR, RELU, SELU, SIGMOID, SOFTMAX, SOFTPLUS, TANH,
-                      act_code, as2d)
 from ._jit import jit
 
 
@@ -62,31 +71,80 @@ def _dphi(a, code, alpha):
 
 
 @jit()
+def _act_row(v, code, alpha):
+    """v ← φ(v) in place for one row.  The cheap activations get their own loop
+    (no per-element switch on ``code``), which LLVM vectorizes."""
+    k = v.shape[0]
+    if code == RELU:
+        for j in range(k):
+            v[j] = v[j] if v[j] > 0 else 0.0 * v[j]
+    elif code == LEAKY:
+        for j in range(k):
+            v[j] = v[j] if v[j] > 0 else alpha * v[j]
+    elif code != LINEAR:
+        for j in range(k):
+            v[j] = _phi(v[j], code, alpha)
+
+
+@jit()
+def _grad_row(a, d, g, code, alpha):
+    """g = δ ⊙ φ'(a) for one row (cheap activations: a loop each, as in ``_act_row``)."""
+    k = a.shape[0]
+    if code == RELU:
+        for j in range(k):
+            g[j] = d[j] if a[j] > 0 else 0.0 * d[j]
+    elif code == LEAKY:
+        for j in range(k):
+            g[j] = d[j] * (1.0 if a[j] > 0 else alpha)
+    elif code == LINEAR:
+        for j in range(k):
+            g[j] = d[j]
+    elif code == SOFTMAX:
+        dot = 0.0
+        for j in range(k):
+            dot += d[j] * a[j]
+        for j in range(k):
+            g[j] = a[j] * (d[j] - dot)
+    else:
+        for j in range(k):
+            g[j] = d[j] * _dphi(a[j], code, alpha)
+
+
+@jit()
+def _softmax_row(z, b, out, has_b):
+    k = z.shape[0]
+    zmax = -np.inf
+    for j in range(k):
+        v = z[j] + (b[j] if has_b else 0.0)
+        out[j] = v
+        zmax = max(zmax, v)
+    s = 0.0
+    for j in range(k):
+        e = math.exp(out[j] - zmax)
+        out[j] = e
+        s += e
+    inv = 1.0 / s
+    for j in range(k):
+        out[j] *= inv
+
+
+@jit()
 def bias_act_2d(z, b, out, code, alpha):
     """out[i, j] = φ(z[i, j] + b[j]) (b may be empty: no bias); softmax per row."""
     n, k = z.shape
     has_b = b.shape[0] > 0
     for i in range(n):
+        zi, oi = z[i], out[i]
         if code == SOFTMAX:
-            zmax = -np.inf
+            _softmax_row(zi, b, oi, has_b)
+            continue
+        if has_b:
             for j in range(k):
-                v = z[i, j] + (b[j] if has_b else 0.0)
-                out[i, j] = v
-                zmax = max(zmax, v)
-            s = 0.0
-            for j in range(k):
-                e = math.exp(out[i, j] - zmax)
-                out[i, j] = e
-                s += e
-            inv = 1.0 / s
-            for j in range(k):
-                out[i, j] *= inv
-        elif has_b:
-            for j in range(k):
-                out[i, j] = _phi(z[i, j] + b[j], code, alpha)
+                oi[j] = zi[j] + b[j]
         else:
             for j in range(k):
-                out[i, j] = _phi(z[i, j], code, alpha)
+                oi[j] = zi[j]
+        _act_row(oi, code, alpha)
 
 
 @jit()
@@ -96,20 +154,10 @@ def act_grad_2d(a, delta, g, db, code, alpha):
     want_db = db.shape[0] > 0
     acc = np.zeros(k if want_db else 0, dtype=np.float64)
     for i in range(n):
-        if code == SOFTMAX:
-            dot = 0.0
-            for j in range(k):
-                dot += delta[i, j] * a[i, j]
-            for j in range(k):
-                g[i, j] = a[i, j] * (delta[i, j] - dot)
-        elif code == LINEAR:
-            for j in range(k):
-                g[i, j] = delta[i, j]
-        else:
-            for j in range(k):
-                g[i, j] = delta[i, j] * _dphi(a[i, j], code, alpha)
+        gi = g[i]
+        _grad_row(a[i], delta[i], gi, code, alpha)
         if want_db:
             for j in range(k):
-                acc[j] += g[i, j]
+                acc[j] += gi[j]
     for j in range(acc.shape[0]):
         db[j] = acc[j]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from numba import prange
 
-from ._jit import jit
+from ._jit import jit, jit_parallel
 
 
-@jit(parallel=True)
+@jit_parallel()
 def block_stats(x, rows, bmean, bm2):
     """Per block b of ``rows`` rows: column means and M₂ (two passes over the block)."""
     n, c = x.shape
@@ -37,38 +37,48 @@ def block_stats(x, rows, bmean, bm2):
 
 @jit()
 def merge_stats(n, rows, bmean, bm2, mean, var):
-    """Chan's merge: δ = μ_b − μ_a, μ += δ n_b/n, M₂ += M₂b + δ² n_a n_b/n; var = M₂/N."""
+    """Chan's merge: δ = μ_b − μ_a, μ += δ n_b/n, M₂ += M₂b + δ² n_a n_b/n; var = M₂/N.
+
+    Blocks outside, columns inside: the block sizes are the same for every
+    column, so the inner loop has no division and vectorizes.
+    """
     nblocks, c = bmean.shape
     for j in range(c):
-        m = bmean[0, j]
-        m2 = bm2[0, j]
-        na = float(min(rows, n))
-        for b in range(1, nblocks):
-            nb = float(min(rows, n - b * rows))
-            tot = na + nb
-            d = bmean[b, j] - m
-            m += d * nb / tot
-            m2 += bm2[b, j] + d * d * na * nb / tot
-            na = tot
-        mean[j] = m
-        var[j] = m2 / n
+        mean[j] = bmean[0, j]
+        var[j] = bm2[0, j]  # M₂ until the last line
+    na = float(min(rows, n))
+    for b in range(1, nblocks):
+        nb = float(min(rows, n - b * rows))
+        tot = na + nb
+        f, w = nb / tot, na * nb / tot
+        for j in range(c):
+            d = bmean[b, j] - mean[j]
+            mean[j] += d * f
+            var[j] += bm2[b, j] + d * d * w
+        na = tot
+    for j in range(c):
+        var[j] /= n
 
 
-@jit(parallel=True)
+@jit_parallel()
 def normalize(x, mean, inv_std, gamma, beta, xhat, y, want_xhat):
     """x̂ = (x − μ)·inv_std,  y = γ x̂ + β  (x̂ written only if ``want_xhat``)."""
     n, c = x.shape
-    for i in prange(n):
-        for j in range(c):
-            h = (x[i, j] - mean[j]) * inv_std[j]
-            if want_xhat:
+    if want_xhat:
+        for i in prange(n):
+            for j in range(c):
+                h = (x[i, j] - mean[j]) * inv_std[j]
                 xhat[i, j] = h
-            y[i, j] = gamma[j] * h + beta[j]
+                y[i, j] = gamma[j] * h + beta[j]
+    else:
+        for i in prange(n):
+            for j in range(c):
+                y[i, j] = gamma[j] * ((x[i, j] - mean[j]) * inv_std[j]) + beta[j]
 
 
-@jit(parallel=True)
-def grad_sums(dy, xhat, rows, bsum, bdot):
-    """Per block of rows: Σδ and Σδx̂ per column (float64)."""
+@jit_parallel()
+def grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
+    """Per block of rows: Σδ and Σδx̂ per column (float64), x̂ = (x − μ)·inv_std."""
     n, c = dy.shape
     for b in prange(bsum.shape[0]):
         for j in range(c):
@@ -76,14 +86,16 @@ def grad_sums(dy, xhat, rows, bsum, bdot):
             bdot[b, j] = 0.0
         for i in range(b * rows, min(n, (b + 1) * rows)):
             for j in range(c):
+                h = (x[i, j] - mean[j]) * inv_std[j]
                 bsum[b, j] += dy[i, j]
-                bdot[b, j] += dy[i, j] * xhat[i, j]
+                bdot[b, j] += dy[i, j] * h
 
 
-@jit(parallel=True)
-def bn_dx(dy, xhat, scale, dbeta, dgamma, dx):
-    """∂x = scale·(N δ − ∂β − x̂ ∂γ) with scale = γ·inv_std/N."""
+@jit_parallel()
+def bn_dx(dy, x, mean, inv_std, scale, dbeta, dgamma, dx):
+    """∂x = scale·(N δ − ∂β − x̂ ∂γ), x̂ = (x − μ)·inv_std, scale = γ·inv_std/N."""
     n, c = dy.shape
     for i in prange(n):
         for j in range(c):
-            dx[i, j] = scale[j] * (n * dy[i, j] - dbeta[j] - xhat[i, j] * dgamma[j])
+            h = (x[i, j] - mean[j]) * inv_std[j]
+            dx[i, j] = scale[j] * (n * dy[i, j] - dbeta[j] - h * dgamma[j])

@@ -7,16 +7,16 @@ import math
 import numpy as np
 from numba import prange
 
-from ._jit import jit
+from ._jit import jit, jit_parallel
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _clip(g, c):
     for i in prange(g.shape[0]):
         g[i] = min(max(g[i], -c), c)
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _sumsq(g):
     """Σ g² accumulated in float64."""
     s = 0.0
@@ -25,7 +25,7 @@ def _sumsq(g):
     return s
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _scale(g, f):
     for i in prange(g.shape[0]):
         g[i] *= f

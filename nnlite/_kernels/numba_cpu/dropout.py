@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from ._jit import jit
+from ._jit import jit, jit_parallel
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -28,7 +28,7 @@ def _splitmix64(x):
 # The loops are flat ``prange`` loops over i: LLVM vectorizes the 64-bit hash
 # (AVX-512DQ has a 64-bit multiply).  Masks are written through a uint8 view.
 
-@jit(parallel=True)
+@jit_parallel(size_arg=1)
 def _uniform(key, out):
     """out[i] = (splitmix64(key + i) ≫ 40)·2⁻²⁴."""
     for i in prange(out.shape[0]):
@@ -36,14 +36,14 @@ def _uniform(key, out):
         out[i] = np.float64(k) * 5.9604644775390625e-08
 
 
-@jit(parallel=True)
+@jit_parallel(size_arg=2)
 def _mask(key, thresh, mask):
     """mask[i] = (splitmix64(key + i) ≫ 40) ≥ thresh   (mask: uint8 view)."""
     for i in prange(mask.shape[0]):
         mask[i] = np.uint8((_splitmix64(key + np.uint64(i)) >> np.uint64(40)) >= thresh)
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _forward(x, key, thresh, a, b, fill, y, mask):
     """keep_i from the hash;  y_i = a·(x_i·keep_i + fill·(1 − keep_i)) + b.
 
@@ -56,7 +56,7 @@ def _forward(x, key, thresh, a, b, fill, y, mask):
         y[i] = a * (x[i] * k + fill * (1 - k)) + b
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _backward(dy, mask, a, dx):
     """dx_i = a·δ_i·keep_i."""
     for i in prange(dy.shape[0]):

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from numba import prange
 
-from ._jit import jit
+from ._jit import jit, jit_parallel
 
 
 @jit()
@@ -23,13 +22,19 @@ def _ftz(x, tiny):
     return x if abs(x) >= tiny else 0.0 * x
 
 
-@jit(parallel=True)
+@jit()
+def _nanmax(a, b):
+    """max(a, b) that propagates NaN like ``np.maximum`` (Python's max drops it)."""
+    return a if (a >= b or a != a) else b
+
+
+@jit_parallel()
 def _sgd(p, g, lr):
     for i in prange(p.shape[0]):
         p[i] -= lr * g[i]
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _sgd_momentum(p, g, vel, lr, momentum, nesterov, tiny):
     for i in prange(p.shape[0]):
         m = _ftz(momentum * vel[i] - lr * g[i], tiny)
@@ -37,7 +42,7 @@ def _sgd_momentum(p, g, vel, lr, momentum, nesterov, tiny):
         p[i] += momentum * m - lr * g[i] if nesterov else m
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _adagrad(p, g, acc, lr, eps):
     for i in prange(p.shape[0]):
         s = acc[i] + g[i] * g[i]
@@ -45,7 +50,7 @@ def _adagrad(p, g, acc, lr, eps):
         p[i] -= lr * g[i] / math.sqrt(s + eps)
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _rmsprop(p, g, s, mom, mg, use_mom, centered, lr, rho, eps, momentum, tiny):
     for i in prange(p.shape[0]):
         si = _ftz(rho * s[i] + (1.0 - rho) * g[i] * g[i], tiny)
@@ -64,7 +69,7 @@ def _rmsprop(p, g, s, mom, mg, use_mom, centered, lr, rho, eps, momentum, tiny):
             p[i] -= inc
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
     """θ ← θ − ηλθ (AdamW; λ=0 for Adam), then the Adam step with α = η√(1−β₂ᵗ)/(1−β₁ᵗ)."""
     for i in prange(p.shape[0]):
@@ -74,22 +79,22 @@ def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
         m[i] = mi
         v[i] = vi
         if amsgrad:
-            vi = max(vhat[i], vi)
+            vi = _nanmax(vhat[i], vi)
             vhat[i] = vi
         p[i] = p[i] - lr_wd * p[i] - alpha * mi / (math.sqrt(vi) + eps)
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _adamax(p, g, m, u, lr_t, b1c, beta2, eps, tiny):
     for i in prange(p.shape[0]):
         mi = _ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
-        ui = _ftz(max(beta2 * u[i], abs(g[i])), tiny)
+        ui = _ftz(_nanmax(beta2 * u[i], abs(g[i])), tiny)
         m[i] = mi
         u[i] = ui
         p[i] -= lr_t * mi / (ui + eps)
 
 
-@jit(parallel=True)
+@jit_parallel()
 def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
     """m̂ = c_m·m + c_g·g,  v̂ = v/(1−β₂ᵗ),  θ ← θ − η m̂/(√v̂ + ε)."""
     for i in prange(p.shape[0]):

@@ -12,6 +12,12 @@ Backward, in the compact closed form (δ = ∂L/∂y):
 
 Moving statistics (Keras): moving ← moving·m + batch·(1 − m).
 Statistics are accumulated in float64 and returned in the dtype of x.
+
+x̂ need not be stored between forward and backward: ``bn_forward_train(...,
+keep_xhat=False)`` skips writing it (one array less to write, the largest
+cost of this memory-bound kernel), and ``bn_backward(dy, x, ..., mean=μ)``
+recomputes x̂ = (x − μ)·inv_std from the input in the same pass (PyTorch
+does the same).
 """
 
 from __future__ import annotations
@@ -37,19 +43,21 @@ def bn_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float,
                      out: np.ndarray | None = None, *, xhat_out: np.ndarray | None = None,
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                     keep_xhat: bool = True,
+                     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
     r"""Training-mode forward: returns (y, x̂, μ, σ², 1/√(σ²+ε)).
 
     x̂ = (x − μ)/√(σ² + ε) with the batch statistics, y = γ x̂ + β.
-    ``out`` / ``xhat_out`` are optional preallocated outputs for y and x̂.
+    ``out`` / ``xhat_out`` are optional preallocated outputs for y and x̂;
+    with ``keep_xhat=False`` x̂ is not kept and None is returned in its place.
     """
     mean, var = bn_stats(x)
     inv_std = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(x.dtype)
-    xhat = np.subtract(x, mean, out=xhat_out)
+    xhat = np.subtract(x, mean, out=xhat_out if keep_xhat else None)
     xhat *= inv_std
     y = np.multiply(xhat, gamma, out=out)
     y += beta
-    return y, xhat, mean, var, inv_std
+    return y, xhat if keep_xhat else None, mean, var, inv_std
 
 
 def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np.ndarray,
@@ -64,12 +72,17 @@ def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np
 
 
 def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np.ndarray,
-                *, dx_out: np.ndarray | None = None,
+                *, dx_out: np.ndarray | None = None, mean: np.ndarray | None = None,
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Return (∂x, ∂γ, ∂β) for δ = ∂L/∂y.
 
     ∂β = Σδ,  ∂γ = Σ δ x̂,  ∂x = (γ·inv_std/N)(N δ − ∂β − x̂ ∂γ).
+    With ``mean`` = μ given, the second argument is the input x and
+    x̂ = (x − μ)·inv_std is recomputed (the forward need not keep x̂).
     """
+    if mean is not None:
+        xhat = np.subtract(xhat, mean)
+        xhat *= inv_std
     n = dy.shape[0]
     dbeta = dy.sum(axis=0, dtype=np.float64)
     dgamma = np.einsum("ij,ij->j", dy.astype(np.float64), xhat)
