@@ -17,7 +17,7 @@ gradient_norms                 ‖∇W‖ per layer over training (from Gradient
 layer_statistics               grad norm, update ratio, activation std, saturation
 optimizer_trajectories         nnlite's optimizers on a ravine or a saddle
 lr_schedules                   power, exponential, piecewise, plateau, cosine, 1cycle
-find_learning_rate / lr_finder loss vs learning rate (log axis)
+find_learning_rate / lr_finder loss vs learning rate (log axis); suggest_learning_rate
 mc_dropout                     MC-dropout predictive mean ± std per class
 decision_boundary              a classifier's regions in 2-D (perceptron, MLP)
 =============================  ===========================================================
@@ -25,20 +25,23 @@ decision_boundary              a classifier's regions in 2-D (perceptron, MLP)
 
 from __future__ import annotations
 
+import copy
 import math
 import os
-import warnings
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import numpy as np
-from matplotlib import font_manager, rcParams
+from matplotlib import colormaps, font_manager, rcParams
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["learning_curves", "activation_functions", "activation_histograms",
            "initialization_histograms", "depth_profile", "gradient_norms", "layer_statistics",
            "optimizer_trajectory", "optimizer_trajectories", "SURFACES",
            "TRAJECTORY_OPTIMIZERS", "available_trajectory_optimizers", "lr_schedules",
-           "default_schedules", "find_learning_rate", "lr_finder", "mc_dropout",
+           "default_schedules", "one_cycle_curves", "find_learning_rate", "smooth_losses",
+           "suggest_learning_rate", "lr_finder", "mc_dropout",
            "mc_dropout_predict", "decision_boundary", "korean_font", "label"]
 
 _KOREAN_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto Sans KR",
@@ -52,11 +55,17 @@ def korean_font() -> str | None:
     return next((n for n in _KOREAN_FONTS if n in names), None)
 
 
+def _use_korean_fallback(font: str) -> None:
+    """Add ``font`` as the last font family: Latin text keeps the default font, and
+    matplotlib's per-glyph fallback takes Hangul from ``font``."""
+    families = list(rcParams["font.family"])
+    if font not in families:
+        rcParams["font.family"] = [*families, font]
+
+
 _KO_FONT = korean_font()
-if _KO_FONT is not None:  # Hangul falls back to this font, Latin keeps the default
-    rcParams["font.sans-serif"] = [*rcParams["font.sans-serif"][:1], _KO_FONT,
-                                   *rcParams["font.sans-serif"][1:]]
-    rcParams["axes.unicode_minus"] = False
+if _KO_FONT is not None:
+    _use_korean_fallback(_KO_FONT)
 
 
 def label(english: str, korean: str | None = None) -> str:
@@ -70,8 +79,9 @@ def _figure(nrows: int = 1, ncols: int = 1, size=(8, 5), **kwargs):
     return fig, axes
 
 
-def _finish(fig: Figure, path) -> Figure:
-    fig.tight_layout()
+def _finish(fig: Figure, path, tight: bool = True) -> Figure:
+    if tight:
+        fig.tight_layout()
     if path is not None:
         folder = os.path.dirname(os.fspath(path))
         if folder:
@@ -85,7 +95,9 @@ def learning_curves(history, path=None, title: str | None = None,
                     show_lr: bool = True) -> Figure:
     """Loss/accuracy (and val_) per epoch, as the book's ``pd.DataFrame(history).plot()``.
 
-    ``history`` is a :class:`~nnlite.callbacks.History` or its ``.history`` dict.
+    ``history`` is a :class:`~nnlite.callbacks.History` or its ``.history`` dict
+    (any ``{name: values per epoch}``; names containing ``val_`` are dashed and
+    share the colour of their training twin).
     Curves share one axis with the y-range clipped to [0, 1] when every value
     fits (the book's ``plt.gca().set_ylim(0, 1)``); the learning rate, when it
     changes, is drawn on a second (log) axis.
@@ -95,11 +107,14 @@ def learning_curves(history, path=None, title: str | None = None,
     ax = axes[0, 0]
     n_epochs = max((len(v) for v in logs.values()), default=0)
     epochs = list(range(1, 1 + n_epochs))
+    bases = list(dict.fromkeys(k.replace("val_", "") for k in logs if k != "lr"))
     for key, values in logs.items():
         if key == "lr":
-            continue
+            continue  # a metric and its val_ twin share a colour; validation is dashed
         ax.plot(epochs[:len(values)], values, marker=".", label=key,
-                linestyle="--" if key.startswith("val_") else "-")
+                color=f"C{bases.index(key.replace('val_', '')) % 10}",
+                linestyle="--" if "val_" in key else "-")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(label("epoch", "에포크"))
     ax.grid(True)
     values = [v for k, vs in logs.items() if k != "lr" for v in vs]
@@ -196,6 +211,13 @@ def activation_histograms(inspections, path=None, kind: str = "output", layers=N
     ``"grad_input"`` or ``"weight_grad"`` (the kernel's gradient).  ``layers``:
     names, or positions among the layers with weights (default: all of those).
     """
+    fig = _histogram_grid(inspections, kind, layers, bins)
+    fig.suptitle(label(f"{_HIST_KINDS[kind]} per layer", "층별 분포"))
+    return _finish(fig, path, tight=False)
+
+
+def _histogram_grid(inspections, kind: str, layers, bins: int) -> Figure:
+    """The figure of :func:`activation_histograms`, without title and layout."""
     if kind not in _HIST_KINDS:
         raise ValueError(f"activation_histograms: kind must be one of {sorted(_HIST_KINDS)}, "
                          f"got {kind!r}")
@@ -203,21 +225,26 @@ def activation_histograms(inspections, path=None, kind: str = "output", layers=N
         inspections = {"": inspections}
     rows = [(row_label, _hist_traces(insp, layers)) for row_label, insp in inspections.items()]
     ncols = max(len(traces) for _, traces in rows)
-    fig, axes = _figure(len(rows), ncols, size=(2.4 * ncols + 1, 2.2 * len(rows)), sharey="row")
+    fig, axes = _figure(len(rows), ncols, size=(2.4 * ncols + 1, 2.2 * len(rows) + 0.6),
+                        sharey="row")
     for r, (row_label, traces) in enumerate(rows):
         for c, ax in enumerate(axes[r]):
             if c >= len(traces):
                 ax.set_visible(False)
                 continue
             values = _hist_values(traces[c], kind)
-            if values is not None:
-                ax.hist(values, bins=bins, color=f"C{r}", alpha=0.8)
+            if values is not None:  # one filled outline per histogram: fast to draw
+                ax.hist(values, bins=bins, color=f"C{r}", alpha=0.8, histtype="stepfilled")
                 ax.set_xlabel(f"std {values.std():.2g}", fontsize=8)
             ax.set_title(traces[c].name if r == 0 or len(rows) == 1 else "", fontsize=8)
             ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         axes[r, 0].set_ylabel(row_label, fontsize=9)
-    fig.suptitle(label(f"{_HIST_KINDS[kind]} per layer", "층별 분포"))
-    return _finish(fig, path)
+    # a fixed layout: tight_layout measures every tick label of every panel (slow)
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.9 / fig.get_figwidth(), right=0.98, bottom=0.5 / height,
+                        top=1 - 0.6 / height, wspace=0.25, hspace=0.55)
+    return fig
 
 
 DEFAULT_INIT_CONFIGS = (("sigmoid", "random_normal"), ("sigmoid", "glorot_uniform"),
@@ -256,10 +283,10 @@ def initialization_histograms(configs=DEFAULT_INIT_CONFIGS, path=None, kind: str
         y = np.random.randint(0, 10, n_samples)
     inspections = {f"{act}\n{init}": _init_inspection(act, init, depth, units, X, y)
                    for act, init in configs}
-    fig = activation_histograms(inspections, None, kind=kind, layers=range(depth))
+    fig = _histogram_grid(inspections, kind, range(depth), bins=50)
     fig.suptitle(label(f"{_HIST_KINDS[kind]} per layer, by initialization",
                        "초기화 방법별 분포"))
-    return _finish(fig, path)
+    return _finish(fig, path, tight=False)
 
 
 def depth_profile(inspections, path=None, log_grad: bool = True) -> Figure:
@@ -322,11 +349,15 @@ _STAT_LABELS = {"grad_norm": ("‖∇W‖", "기울기 노름"),
                 "dead": ("dead ReLU fraction", "죽은 렐루 비율")}
 
 
-def _layer_colors(stats: dict) -> dict[str, str]:
+def _layer_colors(stats: dict) -> dict:
+    """One colour per layer; past 10 layers a gradient from the first layer to the last."""
     names: list[str] = []
     for series in stats.values():
         names += [n for n in series if n not in names]
-    return {n: f"C{k % 10}" for k, n in enumerate(names)}
+    if len(names) <= 10:
+        return {n: f"C{k}" for k, n in enumerate(names)}
+    cmap = colormaps["viridis"]
+    return {n: cmap(k / (len(names) - 1)) for k, n in enumerate(names)}
 
 
 def _plot_stat(ax, stats: dict, stat: str, xs=None, log: bool = False, colors=None,
@@ -339,6 +370,7 @@ def _plot_stat(ax, stats: dict, stat: str, xs=None, log: bool = False, colors=No
                 label=name + suffix, color=colors.get(name, "k"))
     english, korean = _STAT_LABELS.get(stat, (stat, None))
     ax.set_ylabel(label(english, korean))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if log and series and all(v > 0 for vs in series.values() for v in vs if v == v):
         ax.set_yscale("log")
     ax.grid(True, alpha=0.4)
@@ -380,6 +412,7 @@ def layer_statistics(source, path=None, per_batch: bool = False) -> Figure:
         last.set_ylim(-0.02, 1.02)
         last.legend(loc="best", fontsize=7)
     axes[0, 0].legend(loc="best", fontsize=7)
+    axes[1, 0].legend(loc="best", fontsize=7)  # it also has the layers without weights
     for ax in axes[1]:
         ax.set_xlabel(label("batch" if per_batch else "epoch", "배치" if per_batch else "에포크"))
     fig.suptitle(label("what each layer sees during training", "층별 훈련 통계"))
@@ -479,146 +512,62 @@ def optimizer_trajectories(surface: str = "ravine", optimizers: dict | None = No
 
 
 # ---------------------------------------------------------------- schedules
-def _book_schedules(lr0: float, n_steps: int) -> dict[str, Callable]:
-    """The book's schedules written as functions of the step t (Géron ch. 11)."""
-    s = n_steps / 10
-    return {
-        "power: η₀ / (1 + t/s)": lambda t: lr0 / (1 + t / s),
-        "exponential: η₀ · 0.1^(t/s)": lambda t: lr0 * 0.1 ** (t / (n_steps / 2)),
-        "piecewise constant": lambda t: lr0 if t < n_steps / 6 else
-        (lr0 / 2 if t < n_steps / 2 else lr0 / 10),
-    }
-
-
-def _plateau_schedule(lr0: float, n_steps: int, factor=0.5, patience=5):
-    """ReduceLROnPlateau on a simulated validation loss that stalls (one value per step)."""
-    from . import callbacks
+def _plateau_schedule(lr0: float, n_steps: int, factor=0.5, patience=5) -> np.ndarray:
+    """``ReduceLROnPlateau`` driven by a simulated validation loss that stalls after a third
+    of the run (one value per step): the learning rate it sets, step by step."""
+    from .callbacks import ReduceLROnPlateau
+    from .optimizers import SGD
     rng = np.random.default_rng(0)
     val = 1.0 / np.sqrt(1 + np.arange(n_steps)) + 0.02 * rng.standard_normal(n_steps)
     val[n_steps // 3:] = val[n_steps // 3] + 0.01 * rng.standard_normal(n_steps - n_steps // 3)
-    cls = getattr(callbacks, "ReduceLROnPlateau", None)
-    if cls is not None:
-        try:
-            return _run_plateau_callback(cls, lr0, val, factor, patience)
-        except (AttributeError, TypeError, KeyError) as exc:
-            warnings.warn(f"lr_schedules: could not drive ReduceLROnPlateau ({exc!r}); "
-                          "drawing its rule instead", RuntimeWarning, stacklevel=3)
-    lrs, lr, best, wait = [], lr0, np.inf, 0
-    for v in val:  # the rule, written out, until nnlite.callbacks.ReduceLROnPlateau exists
-        lrs.append(lr)
-        if v < best:
-            best, wait = v, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                lr, wait = lr * factor, 0
-    return np.array(lrs)
-
-
-class _FakeModel:
-    """Just enough of a model for learning-rate callbacks: an optimizer and a flag."""
-
-    def __init__(self, lr0: float):
-        from .optimizers import SGD
-        self.optimizer = SGD(learning_rate=lr0, momentum=0.9)
-        self.stop_training = False
-
-
-def _run_plateau_callback(cls, lr0, val, factor, patience) -> np.ndarray:
-    model = _FakeModel(lr0)
-    cb = cls(monitor="val_loss", factor=factor, patience=patience, verbose=0)
-    cb.set_model(model)
-    cb.on_train_begin({})
+    model = SimpleNamespace(optimizer=SGD(learning_rate=lr0), stop_training=False)
+    callback = ReduceLROnPlateau(monitor="val_loss", factor=factor, patience=patience, verbose=0)
+    callback.set_model(model)
+    callback.on_train_begin({})
     lrs = []
     for epoch, v in enumerate(val):
         lrs.append(float(model.optimizer.learning_rate))
-        cb.on_epoch_end(epoch, {"val_loss": float(v), "lr": lrs[-1]})
+        callback.on_epoch_end(epoch, {"val_loss": float(v), "lr": lrs[-1]})
     return np.array(lrs)
 
 
 def _library_schedules(lr0: float, n_steps: int) -> dict[str, Callable]:
-    """nnlite's schedule classes (``keras.optimizers.schedules``) that exist."""
-    from . import optimizers
-    sched = getattr(optimizers, "schedules", None)
-    out: dict[str, Callable] = {}
-    if sched is None:
-        return out
-    specs = {
-        "ExponentialDecay": dict(initial_learning_rate=lr0, decay_steps=n_steps / 2,
-                                 decay_rate=0.1),
-        "InverseTimeDecay": dict(initial_learning_rate=lr0, decay_steps=n_steps / 10,
-                                 decay_rate=1.0),
-        "PiecewiseConstantDecay": dict(boundaries=[n_steps // 6, n_steps // 2],
-                                       values=[lr0, lr0 / 2, lr0 / 10]),
-        "CosineDecayRestarts": dict(initial_learning_rate=lr0, first_decay_steps=n_steps / 7),
+    """The book's schedules as nnlite's ``keras.optimizers.schedules`` classes."""
+    from .optimizers import schedules
+    return {
+        "power: InverseTimeDecay, η₀ / (1 + t/s)":
+            schedules.InverseTimeDecay(lr0, n_steps / 10, 1.0),
+        "exponential: ExponentialDecay, η₀ · 0.1^(t/s)":
+            schedules.ExponentialDecay(lr0, n_steps / 2, 0.1),
+        "piecewise constant: PiecewiseConstantDecay": schedules.PiecewiseConstantDecay(
+            [n_steps // 6, n_steps // 2], [lr0, lr0 / 2, lr0 / 10]),
+        "cosine with restarts: CosineDecayRestarts":
+            schedules.CosineDecayRestarts(lr0, max(1, n_steps // 7)),
     }
-    for name, kwargs in specs.items():
-        cls = getattr(sched, name, None)
-        if cls is not None:
-            out[name] = cls(**kwargs)
-    return out
 
 
-def _one_cycle(lr_max: float, n_steps: int):
-    """1cycle (Smith 2018): learning rate and momentum per step.
+def one_cycle_curves(max_rate: float, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """1cycle (Smith 2018) per step: ``(learning rates, momenta)``.
 
-    Uses ``nnlite.callbacks.OneCycleScheduler`` when it exists; otherwise the
-    book's rule: η rises linearly from η_max/10 to η_max over the first half
-    of the cycle, back down over the second, then falls to η_max/1000 over the
-    last 10 % of the steps; momentum moves the opposite way (0.95 → 0.85 → 0.95).
+    Computed by :class:`nnlite.optimizers.schedules.OneCycle` with
+    ``cycle_momentum=True`` (the rule ``OneCycleScheduler`` applies): η rises
+    from max_rate/10 to max_rate over the first half of the cycle and back
+    down over the second, then anneals to a tiny rate; momentum moves the
+    opposite way, 0.95 → 0.85 → 0.95.
     """
-    from . import callbacks
-    cls = getattr(callbacks, "OneCycleScheduler", None)
-    if cls is not None:
-        try:
-            got = _run_one_cycle_callback(cls, lr_max, n_steps)
-        except (AttributeError, TypeError, KeyError) as exc:
-            warnings.warn(f"lr_schedules: could not drive OneCycleScheduler ({exc!r}); "
-                          "drawing the book's 1cycle rule instead", RuntimeWarning,
-                          stacklevel=3)
-            got = None
-        if got is not None:
-            return got
-    t = np.arange(n_steps)
-    half = int(0.45 * n_steps)
-    lr0, lr_end = lr_max / 10, lr_max / 1000
-    lr = np.where(t < half, lr0 + (lr_max - lr0) * t / half,
-                  np.where(t < 2 * half, lr_max - (lr_max - lr0) * (t - half) / half,
-                           lr0 - (lr0 - lr_end) * (t - 2 * half) / max(n_steps - 2 * half, 1)))
-    mom = np.where(t < half, 0.95 - 0.10 * t / half,
-                   np.where(t < 2 * half, 0.85 + 0.10 * (t - half) / half, 0.95))
-    return lr, mom
-
-
-def _run_one_cycle_callback(cls, lr_max: float, n_steps: int):
-    try:
-        cb = cls(n_steps, max_rate=lr_max)
-    except TypeError:
-        try:
-            cb = cls(iterations=n_steps, max_rate=lr_max)
-        except TypeError:
-            return None
-    model = _FakeModel(lr_max / 10)
-    cb.set_model(model)
-    cb.set_params({"steps": n_steps, "epochs": 1})
-    cb.on_train_begin({})
-    cb.on_epoch_begin(0, {})
-    lrs, moms = [], []
-    for step in range(n_steps):
-        cb.on_train_batch_begin(step, {})
-        lrs.append(float(model.optimizer.learning_rate))
-        moms.append(float(getattr(model.optimizer, "momentum", np.nan)))
-        cb.on_train_batch_end(step, {"loss": 1.0})
-    return np.array(lrs), np.array(moms)
+    from .optimizers.schedules import OneCycle
+    schedule = OneCycle(max_rate, n_steps, cycle_momentum=True)
+    steps = range(n_steps)
+    return (np.array([float(schedule(t)) for t in steps]),
+            np.array([float(schedule.momentum(t)) for t in steps]))
 
 
 def default_schedules(lr0: float = 0.01, n_steps: int = 100) -> dict[str, np.ndarray]:
-    """Learning rate per step of every schedule the lr_schedules plot shows."""
+    """Learning rate per step of every schedule the lr_schedules plot shows: power,
+    exponential, piecewise constant, cosine with restarts and performance scheduling."""
     curves = {k: np.array([float(fn(t)) for t in range(n_steps)])
-              for k, fn in _book_schedules(lr0, n_steps).items()}
-    curves.update({k: np.array([float(fn(t)) for t in range(n_steps)])
-                   for k, fn in _library_schedules(lr0, n_steps).items()})
-    curves["performance (ReduceLROnPlateau)"] = _plateau_schedule(lr0, n_steps)
+              for k, fn in _library_schedules(lr0, n_steps).items()}
+    curves["performance: ReduceLROnPlateau"] = _plateau_schedule(lr0, n_steps)
     return curves
 
 
@@ -627,9 +576,10 @@ def lr_schedules(schedules: dict | None = None, path=None, n_steps: int = 100,
     """Learning rate against the step for several schedules, and 1cycle with its momentum.
 
     ``schedules``: ``{label: callable(step) or array}``; default
-    :func:`default_schedules` (power, exponential, piecewise, plateau and the
-    ``keras.optimizers.schedules`` classes nnlite has, e.g. cosine restarts).
-    The right panel is 1cycle: η up then down, momentum the opposite way.
+    :func:`default_schedules` (power, exponential, piecewise constant, cosine
+    with restarts — nnlite's ``keras.optimizers.schedules`` classes — and
+    performance scheduling by ``ReduceLROnPlateau``).  The right panel is
+    1cycle (:func:`one_cycle_curves`): η up then down, momentum the opposite way.
     """
     curves = default_schedules(lr0, n_steps) if schedules is None else {
         k: np.asarray(v if not callable(v) else [float(v(t)) for t in range(n_steps)], float)
@@ -643,7 +593,7 @@ def lr_schedules(schedules: dict | None = None, path=None, n_steps: int = 100,
     ax.set_title(label("learning-rate schedules", "학습률 스케줄링"))
     ax.grid(True, alpha=0.4)
     ax.legend(fontsize=8)
-    lr, mom = _one_cycle(lr0 * 10, n_steps)
+    lr, mom = one_cycle_curves(lr0 * 10, n_steps)
     ax = axes[0, 1]
     ax.plot(lr, color="C0", label="learning rate")
     ax.set_xlabel(label("step (batch)", "스텝"))
@@ -664,66 +614,98 @@ def find_learning_rate(model, X, y, epochs: int = 1, batch_size: int = 32,
 
     The book's ``ExponentialLearningRate`` experiment: one batch per rate,
     from ``min_rate`` to ``max_rate`` over ``epochs`` epochs, stopping once the
-    loss exceeds ``stop_factor`` × the best loss.  The model's weights, its
-    optimizer's learning rate, slots and step counter are restored afterwards,
-    so you can train for real next.  Pick a rate ~10× below the minimum.
+    smoothed loss (:func:`smooth_losses`) exceeds ``stop_factor`` × its minimum.
+    The steps are taken by a
+    copy of the model's optimizer, and the weights (moving statistics too)
+    and the dropout step counters are put back afterwards: the model is
+    exactly as before, ready to train for real.  Pick a rate ~10× below the
+    minimum of the loss.
     """
+    from .utils.gradient_check import restore_counters, stochastic_counters
     X = np.asarray(X)
     y = np.asarray(y)
     n = len(X)
     steps = max(1, math.ceil(n / batch_size)) * epochs
     rates = np.geomspace(min_rate, max_rate, steps)
-    opt = model.optimizer
-    if opt is None:
+    original = model.optimizer
+    if original is None:
         raise RuntimeError("find_learning_rate: compile the model first")
-    saved = (model.get_weights(), float(opt.learning_rate), opt.iterations,
-             {k: {s: a.copy() for s, a in v.items()} for k, v in opt._slots.items()},
-             opt._schedule)
+    weights, counters = model.get_weights(), stochastic_counters(model)
+    model.optimizer = copy.deepcopy(original)
     losses = []
-    best = np.inf
+    beta = 1.0 - 1.0 / _smoothing_window(steps)
+    average, best = 0.0, np.inf
     rng = np.random.default_rng(0)
     try:
         order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
         for k, rate in enumerate(rates):
-            opt.learning_rate.assign(rate)
+            model.optimizer.learning_rate = float(rate)
             idx = order[(k * batch_size) % len(order):][:batch_size]
             out = model.train_on_batch(X[idx], y[idx])
             loss = float(out[0] if isinstance(out, (list, tuple)) else out)
             losses.append(loss)
-            best = min(best, loss)
-            if not math.isfinite(loss) or loss > stop_factor * best:
+            average = beta * average + (1 - beta) * loss  # stop on the smoothed loss:
+            smoothed = average / (1 - beta ** (k + 1))     # one noisy batch is no blow-up
+            best = min(best, smoothed)
+            if not math.isfinite(loss) or smoothed > stop_factor * best:
                 break
     except FloatingPointError:
         pass
     finally:
-        weights, lr, iterations, slots, schedule = saved
+        model.optimizer = original
         model.set_weights(weights)
-        opt.learning_rate.assign(lr)
-        opt._schedule = schedule
-        opt.iterations = iterations
-        opt._slots = slots
+        restore_counters(counters)
     return rates[:len(losses)], np.array(losses)
 
 
-def lr_finder(rates, losses, path=None, smooth: int = 5) -> Figure:
-    """Loss against the learning rate on a log axis (raw and smoothed)."""
+def _smoothing_window(n: int) -> int:
+    return max(5, n // 30)
+
+
+def smooth_losses(losses, window: int | None = None) -> np.ndarray:
+    r"""Bias-corrected exponential moving average of per-batch losses (as fastai's
+    LR finder):
+
+    .. math:: a_k = \beta a_{k-1} + (1-\beta)\,\ell_k, \qquad s_k = a_k / (1-\beta^{k+1})
+
+    with :math:`\beta = 1 - 1/\mathrm{window}` (default window: max(5, n/30) batches).
+    """
+    losses = np.asarray(losses, dtype=float)
+    beta = 1.0 - 1.0 / (window or _smoothing_window(len(losses)))
+    average, out = 0.0, np.empty_like(losses)
+    for k, loss in enumerate(losses):
+        average = beta * average + (1 - beta) * loss
+        out[k] = average / (1 - beta ** (k + 1))
+    return out
+
+
+def suggest_learning_rate(rates, losses, window: int | None = None) -> float:
+    """A learning rate 10 times below the one where the smoothed loss is lowest."""
+    smoothed = smooth_losses(losses, window)
+    finite = np.where(np.isfinite(smoothed), smoothed, np.inf)
+    return float(np.asarray(rates, dtype=float)[int(np.argmin(finite))]) / 10
+
+
+def lr_finder(rates, losses, path=None, smooth: int | None = None) -> Figure:
+    """Loss against the learning rate on a log axis: raw, smoothed (:func:`smooth_losses`,
+    window ``smooth``) and the suggestion of :func:`suggest_learning_rate`."""
     rates, losses = np.asarray(rates, float), np.asarray(losses, float)
+    smoothed = smooth_losses(losses, smooth)
+    suggestion = suggest_learning_rate(rates, losses, smooth)
     fig, axes = _figure()
     ax = axes[0, 0]
-    ax.plot(rates, losses, alpha=0.4, label="loss per batch")
-    if len(losses) >= smooth > 1:
-        kernel = np.ones(smooth) / smooth
-        smoothed = np.convolve(losses, kernel, mode="valid")
-        ax.plot(rates[smooth - 1:], smoothed, label=f"moving average ({smooth})")
-        best = rates[smooth - 1 + int(np.argmin(smoothed))]
-        ax.axvline(best / 10, color="gray", linestyle=":",
-                   label=f"min/10 ≈ {best / 10:.2g}")
+    ax.plot(rates, losses, alpha=0.35, label="loss per batch")
+    ax.plot(rates, smoothed, label="smoothed")
+    ax.axvline(suggestion, color="gray", linestyle=":",
+               label=f"10× below the minimum ≈ {suggestion:.2g}")
     ax.set_xscale("log")
     ax.set_xlabel(label("learning rate", "학습률"))
     ax.set_ylabel(label("loss", "손실"))
-    finite = losses[np.isfinite(losses)]
-    if len(finite):
-        ax.set_ylim(finite.min() * 0.9, min(finite.max(), 4 * finite.min()) * 1.05 + 1e-12)
+    finite = smoothed[np.isfinite(smoothed)]
+    if len(finite):  # from the smoothed minimum to a bit above the starting loss
+        low, start = finite.min(), finite[0]
+        high = 1.3 * start if start > low else finite.max()
+        ax.set_ylim(low - 0.1 * (high - low), high + 1e-12)
     ax.grid(True, which="both", alpha=0.4)
     ax.legend()
     ax.set_title(label("learning-rate finder", "학습률 찾기"))
@@ -732,13 +714,18 @@ def lr_finder(rates, losses, path=None, smooth: int = 5) -> Figure:
 
 # ---------------------------------------------------------------- MC dropout
 def mc_dropout_predict(model, X, n_samples: int = 100):
-    """Stack of ``n_samples`` stochastic predictions ``model(X, training=True)``.
+    """Stack of ``n_samples`` Monte-Carlo dropout predictions of ``model`` on ``X``.
 
     Returns ``(mean, std, samples)``; samples has shape (n_samples, n, …).
-    (In training mode BatchNormalization would use batch statistics; for such
-    models prefer ``nnlite.utils.mc_predict`` when available.)
+    Only the noise layers (Dropout, AlphaDropout, …) are switched on, as by
+    :func:`nnlite.utils.mc_predict`: BatchNormalization keeps its moving
+    statistics, which the book's ``model(X, training=True)`` would not.  A
+    model without noise layers gives ``n_samples`` identical predictions.
     """
-    samples = np.stack([np.asarray(model(X, training=True)) for _ in range(n_samples)])
+    from .utils.mc_dropout import stochastic_inference
+    with stochastic_inference(model):
+        samples = np.stack([np.asarray(model.predict(X, verbose=0))
+                            for _ in range(n_samples)])
     return samples.mean(axis=0), samples.std(axis=0), samples
 
 

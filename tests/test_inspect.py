@@ -123,6 +123,11 @@ def test_equations_for_layers_activations_losses_optimizers():
     model = _mlp()
     model.summary(print_fn=lines.append, show_equations=True)
     assert any("backward" in line for line in lines)
+    text = "\n".join(lines)  # each layer's equations, then the compiled loss and optimizer
+    for name in ("flatten:", "dense:", "activation:", "dense_1:", "loss:", "optimizer:"):
+        assert f"\n{name}\n" in text, name
+    assert text.index("loss:\n**SparseCategoricalCrossentropy**") < \
+        text.index("optimizer:\n**SGD**")
 
 
 def test_every_builtin_layer_and_optimizer_has_equations():
@@ -134,6 +139,13 @@ def test_every_builtin_layer_and_optimizer_has_equations():
     for name, cls in vars(keras.optimizers).items():
         if isinstance(cls, type) and issubclass(cls, keras.optimizers.Optimizer):
             assert cls.equations, f"{name} has no equations"
+    for name, cls in vars(keras.losses).items():
+        if isinstance(cls, type) and issubclass(cls, keras.losses.Loss) \
+                and not name.startswith("_") and cls is not keras.losses.Loss:
+            assert "$" in cls.equations, f"{name} has no equations"
+    for name in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
+                 "softmax"):
+        assert "$" in keras.activations.get(name).equations, f"{name} has no equations"
 
 
 # ---------------------------------------------------------- gradient monitor

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -11,6 +15,10 @@ from nnlite import plot
 from nnlite.callbacks import GradientMonitor
 from nnlite.inspect import inspect_batch
 from nnlite.utils import plot_model
+
+# Without a Korean font every label must fall back to plain English: a missing
+# glyph would draw an empty box, and matplotlib warns "Glyph … missing".
+pytestmark = pytest.mark.filterwarnings("error:Glyph:UserWarning")
 
 
 def _saved(fig, path) -> None:
@@ -51,6 +59,12 @@ def test_learning_curves(tmp_path, trained):
     assert {t.get_text() for t in ax.get_legend().get_texts()} == \
         {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert ax2.get_yscale() == "log"
+    lines = {line.get_label(): line for line in ax.lines}
+    for key in ("loss", "accuracy"):  # twins share a colour, validation is dashed
+        assert lines[key].get_color() == lines["val_" + key].get_color()
+        assert (lines[key].get_linestyle(), lines["val_" + key].get_linestyle()) == ("-", "--")
+    assert lines["loss"].get_color() != lines["accuracy"].get_color()
+    np.testing.assert_allclose(lines["val_loss"].get_ydata(), history.history["val_loss"])
 
 
 def test_activation_functions(tmp_path):
@@ -103,7 +117,8 @@ def test_gradient_norms_and_layer_statistics(tmp_path, trained):
 
 def test_optimizer_trajectories_use_nnlite_optimizers(tmp_path):
     available = plot.available_trajectory_optimizers()
-    assert {"SGD", "momentum", "Nesterov"} <= set(available)
+    assert set(available) == {"SGD", "momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam",
+                              "Adamax", "Nadam"}
     for name, (cls_name, _) in plot.TRAJECTORY_OPTIMIZERS.items():
         assert (name in available) == hasattr(keras.optimizers, cls_name)
     for surface in ("ravine", "saddle"):
@@ -132,7 +147,15 @@ def test_lr_schedules(tmp_path):
     lr = fig.axes[1].lines[0].get_ydata()
     mom = fig.axes[2].lines[0].get_ydata()
     peak = int(np.argmax(lr))
-    assert 0 < peak < 59 and mom[peak] == pytest.approx(mom.min(), abs=0.01)
+    assert 0 < peak < 59 and lr[peak] == pytest.approx(0.1) and lr[0] == pytest.approx(0.01)
+    assert lr[-1] < lr[0] / 5  # the final annealing, towards max_rate / 1000
+    # momentum moves the opposite way: 0.95 → 0.85 at the lr peak → 0.95
+    assert mom[0] == pytest.approx(0.95) and mom[peak] == pytest.approx(0.85)
+    assert mom[-1] == pytest.approx(0.95)
+    assert set(curves) >= {"power: InverseTimeDecay, η₀ / (1 + t/s)",
+                           "performance: ReduceLROnPlateau"}
+    plateau = curves["performance: ReduceLROnPlateau"]
+    assert np.all(np.diff(plateau) <= 0) and len(set(plateau)) > 2
     fig = plot.lr_schedules({"constant": lambda t: 0.1}, n_steps=10)
     assert len(fig.axes[0].lines) == 1
 
@@ -140,17 +163,39 @@ def test_lr_schedules(tmp_path):
 def test_find_learning_rate_and_lr_finder(tmp_path, trained):
     model, _, X, y = trained
     before = model.get_weights()
-    lr, iterations = float(model.optimizer.learning_rate), model.optimizer.iterations
+    optimizer = model.optimizer
+    lr, iterations = float(optimizer.learning_rate), optimizer.iterations
+    state = optimizer.get_state(model.trainable_weights)
     rates, losses = plot.find_learning_rate(model, X, y, epochs=2, batch_size=16,
                                             min_rate=1e-4, max_rate=10)
     assert 4 <= len(rates) == len(losses) <= 16 and np.all(np.diff(rates) > 0)
+    assert losses[-1] > losses.min()  # it stopped because the loss blew up
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
-    assert float(model.optimizer.learning_rate) == lr
-    assert model.optimizer.iterations == iterations
+    assert model.optimizer is optimizer and float(optimizer.learning_rate) == lr
+    assert optimizer.iterations == iterations
+    after = optimizer.get_state(model.trainable_weights)
+    assert after.keys() == state.keys()
+    for key in state:
+        np.testing.assert_array_equal(after[key], state[key])
     fig = plot.lr_finder(rates, losses, tmp_path / "lrf.png")
     _saved(fig, tmp_path / "lrf.png")
-    assert fig.axes[0].get_xscale() == "log"
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and len(ax.lines) == 3  # raw, smoothed, suggestion
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), plot.smooth_losses(losses))
+    assert ax.lines[2].get_xdata()[0] == pytest.approx(plot.suggest_learning_rate(rates, losses))
+
+
+def test_smoothed_losses_and_suggested_rate():
+    np.testing.assert_allclose(plot.smooth_losses([2.0] * 7), 2.0)  # bias-corrected
+    losses = np.array([3.0, 1.0, 5.0, 4.0])
+    s = plot.smooth_losses(losses, window=2)  # β = 0.5
+    np.testing.assert_allclose(s, [3.0, (0.25 * 3 + 0.5 * 1) / 0.75,
+                                   (0.125 * 3 + 0.25 * 1 + 0.5 * 5) / 0.875,
+                                   (0.0625 * 3 + 0.125 * 1 + 0.25 * 5 + 0.5 * 4) / 0.9375])
+    rates = np.geomspace(1e-4, 1.0, 50)
+    bowl = (np.log10(rates) + 2) ** 2 + 1  # lowest at η = 1e-2
+    assert plot.suggest_learning_rate(rates, bowl, window=1) == pytest.approx(1e-3, rel=0.2)
 
 
 def test_mc_dropout(tmp_path, trained):
@@ -198,6 +243,8 @@ def test_label_falls_back_without_korean_font():
 
 
 def test_plot_model_sequential_and_functional(tmp_path):
+    assert keras.utils.plot_model is plot_model  # the function, however often it is looked up
+    assert callable(keras.utils.plot_model) and keras.utils.plot_model is plot_model
     keras.backend.clear_session()
     seq = keras.Sequential([keras.layers.Flatten(input_shape=[28, 28]),
                             keras.layers.Dense(30, activation="relu"),
@@ -221,3 +268,122 @@ def test_plot_model_sequential_and_functional(tmp_path):
     assert plot_model(model, None) is not None
     with pytest.raises(ValueError, match="rankdir"):
         plot_model(model, None, rankdir="BT")
+
+
+def test_depth_profile(tmp_path):
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    X = np.random.default_rng(0).standard_normal((64, 10))
+    y = np.arange(64) % 3
+    inspections = {}
+    for act, init in (("selu", "lecun_normal"), ("sigmoid", "glorot_uniform")):
+        model = keras.Sequential(
+            [keras.layers.Dense(10, activation=act, kernel_initializer=init, input_shape=[10])]
+            + [keras.layers.Dense(10, activation=act, kernel_initializer=init)
+               for _ in range(5)] + [keras.layers.Dense(3, activation="softmax")])
+        model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+        inspections[act] = inspect_batch(model, X, y)
+    fig = plot.depth_profile(inspections, tmp_path / "depth.png")
+    _saved(fig, tmp_path / "depth.png")
+    left, right = fig.axes
+    assert [line.get_label() for line in left.lines] == ["selu", "sigmoid"]
+    assert right.get_yscale() == "log"
+    depth, stds = left.lines[0].get_data()
+    assert list(depth) == list(range(1, 8))  # 6 hidden layers + the output layer
+    expected = [np.std(t.output) for t in inspections["selu"] if t.weights]
+    np.testing.assert_allclose(stds, expected, rtol=1e-6)
+
+
+def test_mc_dropout_keeps_batch_norm_in_inference_mode():
+    """Only the noise layers are switched on: BN uses its moving statistics, unchanged."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(2)
+    model = keras.Sequential([keras.layers.Dense(8, input_shape=[3]),
+                              keras.layers.BatchNormalization(),
+                              keras.layers.Dense(2, activation="softmax")])
+    X = np.random.default_rng(2).normal(3.0, 2.0, size=(6, 3))
+    moving = [w.numpy() for w in model.non_trainable_weights]
+    mean, std, samples = plot.mc_dropout_predict(model, X, n_samples=4)
+    np.testing.assert_allclose(mean, model.predict(X, verbose=0), rtol=1e-6)
+    assert samples.shape == (4, 6, 2) and np.all(std == 0)
+    for a, w in zip(moving, model.non_trainable_weights):
+        np.testing.assert_array_equal(a, w.numpy())
+    # the book's model(X, training=True) would have used the batch statistics instead
+    assert not np.allclose(np.asarray(model(X, training=True)), mean, atol=1e-3)
+
+
+def test_plot_model_routes_skip_connections_around_boxes(tmp_path):
+    keras.backend.clear_session()
+    inp = keras.layers.Input(shape=[8])
+    hidden = keras.layers.Dense(4, activation="relu")(keras.layers.Dense(4)(inp))
+    model = keras.Model(inputs=[inp], outputs=[keras.layers.Dense(1)(
+        keras.layers.concatenate([inp, hidden]))])
+    for rankdir in ("TB", "LR"):
+        fig = plot_model(model, tmp_path / f"skip_{rankdir}.png", rankdir=rankdir)
+        _saved(fig, tmp_path / f"skip_{rankdir}.png")
+        arrows = [a.arrow_patch.get_connectionstyle() for a in fig.axes[0].texts
+                  if getattr(a, "arrow_patch", None)]
+        bent = [style for style in arrows if getattr(style, "rad", 0) != 0]
+        assert len(arrows) == 5 and len(bent) == 1  # only the input → concatenate skip
+    # two inputs: each branch sits under its own input, no arrow needs to bend
+    wide = keras.layers.Input(shape=[5], name="wide_input")
+    deep = keras.layers.Input(shape=[6], name="deep_input")
+    hidden = keras.layers.Dense(3)(keras.layers.Dense(3)(deep))
+    model = keras.Model(inputs=[wide, deep], outputs=[keras.layers.Dense(1)(
+        keras.layers.concatenate([wide, hidden]))])
+    fig = plot_model(model, None)
+    boxes = {t.get_text().split(":")[0]: t.get_position() for t in fig.axes[0].texts
+             if t.get_text()}
+    assert boxes["wide_input"][0] < boxes["concatenate_1"][0] < boxes["deep_input"][0]
+    assert all(getattr(a.arrow_patch.get_connectionstyle(), "rad", 0) == 0
+               for a in fig.axes[0].texts if getattr(a, "arrow_patch", None))
+
+
+def test_figures_need_no_display_and_no_pyplot(tmp_path):
+    """Headless: figures are built without pyplot, so no GUI backend is ever loaded."""
+    code = ("import sys\n"
+            "from nnlite import plot\n"
+            "fig = plot.activation_functions(['relu'], sys.argv[1])\n"
+            "fig = plot.lr_schedules(n_steps=20)\n"
+            "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+            "print(type(fig).__name__)\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
+    out = tmp_path / "headless.png"
+    proc = subprocess.run([sys.executable, "-c", code, str(out)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip() == "Figure" and out.exists()
+
+
+@pytest.mark.skipif(plot.korean_font() is None, reason="no Korean font installed")
+def test_hangul_labels_render_with_a_korean_font(tmp_path):
+    fig = plot.learning_curves({"loss": [1.0, 0.5]}, tmp_path / "ko.png")
+    assert fig.axes[0].get_xlabel() == "epoch (에포크)"  # and no "Glyph missing" warning
+
+
+def test_korean_font_is_added_as_a_fallback_family():
+    """Latin text keeps the default font; Hangul glyphs come from the Korean font."""
+    from matplotlib import rc_context, rcParams
+    with rc_context({"font.family": ["sans-serif"]}):
+        plot._use_korean_fallback("NanumGothic")
+        plot._use_korean_fallback("NanumGothic")
+        assert rcParams["font.family"] == ["sans-serif", "NanumGothic"]
+
+
+def test_find_learning_rate_keeps_a_schedule_and_dropout_counters():
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(3)
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(64, 4)), rng.integers(0, 2, 64)
+    model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=[4]),
+                              keras.layers.Dropout(0.3),
+                              keras.layers.Dense(2, activation="softmax")])
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.05, 10, 0.5)
+    model.compile(loss="sparse_categorical_crossentropy",
+                  optimizer=keras.optimizers.SGD(learning_rate=schedule, momentum=0.9))
+    model.fit(X, y, epochs=1, batch_size=16, verbose=0)
+    step, lr = model.layers[1].step, float(model.optimizer.learning_rate)
+    plot.find_learning_rate(model, X, y, batch_size=16)
+    assert model.layers[1].step == step
+    assert model.optimizer.get_config()["learning_rate"]["class_name"] == "ExponentialDecay"
+    assert float(model.optimizer.learning_rate) == pytest.approx(lr)

@@ -31,21 +31,15 @@
 # figures go to `NNLITE_TUTORIAL_FIGURES` (default `tutorials/figures/`).
 
 # %%
-import os
-from pathlib import Path
-
 import numpy as np
 from matplotlib.figure import Figure
 from sklearn.datasets import load_iris
+from tutorial_utils import FIGURES, load_fashion_mnist, pick
 
 import nnlite as keras
 from nnlite import plot
 from nnlite.inspect import inspect_batch
 
-QUICK = os.environ.get("NNLITE_TUTORIAL_QUICK", "0") == "1"
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-FIGURES = Path(os.environ.get("NNLITE_TUTORIAL_FIGURES", HERE / "figures"))
-FIGURES.mkdir(parents=True, exist_ok=True)
 keras.utils.set_random_seed(42)
 
 # %% [markdown]
@@ -100,7 +94,7 @@ xor_mlp = keras.Sequential([
 ])
 xor_mlp.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.5),
                 metrics=["accuracy"])
-history = xor_mlp.fit(X_xor, y_xor, epochs=60 if QUICK else 200, batch_size=32, verbose=0)
+history = xor_mlp.fit(X_xor, y_xor, epochs=pick(60, 200), batch_size=32, verbose=0)
 print(f"MLP accuracy on XOR: {history.history['accuracy'][-1]:.2f}")
 plot.decision_boundary(xor_mlp, X_xor, y_xor, FIGURES / "01_xor_mlp.png",
                        title="a 2-8-1 MLP learns XOR")
@@ -126,24 +120,8 @@ print(keras.activations.sigmoid.equations)
 # and pixels are scaled to [0, 1].
 
 # %%
-def load_fashion_mnist(n_train: int, n_valid: int, n_test: int):
-    """Fashion-MNIST scaled to [0, 1] (digits when Fashion-MNIST is unavailable)."""
-    try:
-        (X_full, y_full), (X_test, y_test) = keras.datasets.fashion_mnist.load_data()
-        scale, names = 255.0, ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-    except keras.datasets.DatasetUnavailableError as exc:
-        print("Fashion-MNIST unavailable, using digits:", str(exc).splitlines()[0])
-        (X_full, y_full), (X_test, y_test) = keras.datasets.digits.load_data()
-        scale, names = 16.0, [str(d) for d in range(10)]
-        n_valid = min(n_valid, 300)
-    X_valid, y_valid = X_full[:n_valid] / scale, y_full[:n_valid]
-    X_train, y_train = X_full[n_valid:n_valid + n_train] / scale, y_full[n_valid:n_valid + n_train]
-    return (X_train, y_train), (X_valid, y_valid), (X_test[:n_test] / scale, y_test[:n_test]), names
-
-
-sizes = (2000, 500, 500) if QUICK else (55000, 5000, 10000)
-(X_train, y_train), (X_valid, y_valid), (X_test, y_test), class_names = load_fashion_mnist(*sizes)
+(X_train, y_train), (X_valid, y_valid), (X_test, y_test), class_names = load_fashion_mnist(
+    n_train=pick(2000, None), n_valid=pick(500, 5000), n_test=pick(500, None))
 print(X_train.shape, X_valid.shape, X_test.shape)
 
 # %% [markdown]
@@ -211,7 +189,7 @@ print(keras.utils.check_gradients(small, X_train[:8], y_train[:8], max_entries=2
 # ### Train, evaluate, predict (훈련, 평가, 예측)
 
 # %%
-history = model.fit(X_train, y_train, epochs=2 if QUICK else 30,
+history = model.fit(X_train, y_train, epochs=pick(2, 30),
                     validation_data=(X_valid, y_valid), verbose=2)
 plot.learning_curves(history, FIGURES / "01_learning_curves.png",
                      title="Fashion-MNIST, 300-100-10 MLP, SGD(0.01)")

@@ -29,17 +29,12 @@
 # the plots of `nnlite.plot`.  `NNLITE_TUTORIAL_QUICK=1` shrinks everything.
 
 # %%
-import os
-from pathlib import Path
+from tutorial_utils import FIGURES, load_fashion_mnist, pick
 
 import nnlite as keras
 from nnlite import plot
 from nnlite.inspect import inspect_batch
 
-QUICK = os.environ.get("NNLITE_TUTORIAL_QUICK", "0") == "1"
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-FIGURES = Path(os.environ.get("NNLITE_TUTORIAL_FIGURES", HERE / "figures"))
-FIGURES.mkdir(parents=True, exist_ok=True)
 keras.utils.set_random_seed(42)
 
 # %% [markdown]
@@ -86,8 +81,11 @@ keras.layers.Dense(10, activation="sigmoid", kernel_initializer=he_avg_init)
 # %%
 configs = [("sigmoid", "random_normal"), ("sigmoid", "glorot_uniform"),
            ("tanh", "glorot_uniform"), ("relu", "he_normal"), ("selu", "lecun_normal")]
-plot.initialization_histograms(configs, FIGURES / "03_init_activations.png", kind="output")
-plot.initialization_histograms(configs, FIGURES / "03_init_gradients.png", kind="grad_output")
+n_samples = pick(200, 1000)
+plot.initialization_histograms(configs, FIGURES / "03_init_activations.png", kind="output",
+                               n_samples=n_samples)
+plot.initialization_histograms(configs, FIGURES / "03_init_gradients.png", kind="grad_output",
+                               n_samples=n_samples)
 
 # %% [markdown]
 # ## 3.3 Watching gradients during training (GradientMonitor)
@@ -100,23 +98,9 @@ plot.initialization_histograms(configs, FIGURES / "03_init_gradients.png", kind=
 # (‖∇W‖/√n, comparable between layers of different sizes).
 
 # %%
-def load_fashion_mnist(n_train: int, n_valid: int):
-    """Fashion-MNIST scaled to [0, 1] (digits when Fashion-MNIST is unavailable)."""
-    try:
-        (X_full, y_full), _ = keras.datasets.fashion_mnist.load_data()
-        scale = 255.0
-    except keras.datasets.DatasetUnavailableError as exc:
-        print("Fashion-MNIST unavailable, using digits:", str(exc).splitlines()[0])
-        (X_full, y_full), _ = keras.datasets.digits.load_data()
-        scale, n_valid = 16.0, min(n_valid, 300)
-    X_valid, y_valid = X_full[:n_valid] / scale, y_full[:n_valid]
-    X_train, y_train = X_full[n_valid:n_valid + n_train] / scale, y_full[n_valid:n_valid + n_train]
-    return (X_train, y_train), (X_valid, y_valid)
-
-
-(X_train, y_train), (X_valid, y_valid) = load_fashion_mnist(*((2000, 500) if QUICK
-                                                              else (55000, 5000)))
-DEPTH, UNITS, EPOCHS = (5, 50, 2) if QUICK else (10, 100, 10)
+(X_train, y_train), (X_valid, y_valid), _, _ = load_fashion_mnist(
+    n_train=pick(2000, None), n_valid=pick(500, 5000), n_test=0)
+DEPTH, UNITS, EPOCHS = pick((5, 50, 2), (10, 100, 10))
 
 
 def deep_mlp(activation: str, initializer, depth: int = DEPTH, units: int = UNITS,
@@ -194,7 +178,7 @@ for act in ("relu", "leaky_relu", "elu"):
 # 100 layers of ReLU/He and of sigmoid/Glorot.
 
 # %%
-DEEP = 30 if QUICK else 100
+DEEP = pick(30, 100)
 pixel_means = X_train.mean(axis=0, keepdims=True)
 pixel_stds = X_train.std(axis=0, keepdims=True) + 1e-7
 X_train_scaled = (X_train - pixel_means) / pixel_stds
@@ -216,8 +200,8 @@ plot.depth_profile(inspections, FIGURES / "03_depth_profile.png")
 
 # %%
 model = deep_mlp("selu", "lecun_normal", depth=DEEP, learning_rate=1e-3)
-n_fit = 1000 if QUICK else len(X_train_scaled)
-history = model.fit(X_train_scaled[:n_fit], y_train[:n_fit], epochs=1 if QUICK else 5,
+n_fit = pick(1000, len(X_train_scaled))
+history = model.fit(X_train_scaled[:n_fit], y_train[:n_fit], epochs=pick(1, 5),
                     validation_data=(X_valid_scaled, y_valid), verbose=2)
 plot.learning_curves(history, FIGURES / "03_selu_learning_curves.png",
                      title=f"{DEEP}-layer SELU network on Fashion-MNIST")

@@ -1,0 +1,193 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 8. Fine-tuning hyperparameters with scikit-learn (하이퍼파라미터 튜닝)
+#
+# Hands-On ML, chapter 10.3.  A network's flexibility is also its weakness:
+# the number of **hidden layers (은닉층)**, of **neurons per layer (뉴런 수)**,
+# the **learning rate (학습률)**, the batch size, the optimizer, the
+# activation… all must be chosen.  The simplest method is to try many
+# combinations and keep the one with the best score on held-out data.  You
+# will
+#
+# 1. wrap a Keras model as a scikit-learn **estimator (추정기)** with
+#    `KerasRegressor`;
+# 2. run a **randomized search (랜덤 탐색)** with `RandomizedSearchCV`, using
+#    **cross-validation (교차 검증)**, and read its results;
+# 3. run a small **grid search (그리드 탐색)** and look at the score of each
+#    combination;
+# 4. meet `NNRegressor`, the modern (scikeras-style) wrapper.
+#
+# `NNLITE_TUTORIAL_QUICK=1` shrinks the search (few candidates, few epochs).
+
+# %%
+import numpy as np
+from matplotlib.figure import Figure
+from scipy.stats import reciprocal
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+from tutorial_utils import FIGURES, load_housing, pick
+
+import nnlite as keras
+from nnlite import plot
+from nnlite.wrappers import NNRegressor
+from nnlite.wrappers.scikit_learn import KerasRegressor
+
+keras.utils.set_random_seed(42)
+(X_train, y_train), (X_valid, y_valid), (X_test, y_test), info = load_housing(
+    n_train=pick(1000, None))
+print(info["name"], "— train / valid / test:", len(X_train), len(X_valid), len(X_test))
+EPOCHS = pick(6, 100)
+
+# %% [markdown]
+# ## 8.1 A Keras model as a scikit-learn estimator
+#
+# Write a function that builds and compiles the model from the
+# hyperparameters you want to tune, and wrap it.  Every argument of the
+# function can be set as a hyperparameter — in the constructor, with
+# `set_params`, or by a search — and `get_params()` lists those you set;
+# `fit` builds a **fresh** model each time.  A regressor's `score` is the
+# *negative* MSE, because scikit-learn wants "higher is better".
+
+# %%
+def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=(8,)):
+    model = keras.models.Sequential()
+    model.add(keras.layers.InputLayer(input_shape=input_shape))
+    for _ in range(n_hidden):
+        model.add(keras.layers.Dense(n_neurons, activation="relu"))
+    model.add(keras.layers.Dense(1))
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=learning_rate))
+    return model
+
+
+keras_reg = KerasRegressor(build_model, input_shape=X_train.shape[1:], random_state=42,
+                           verbose=0)
+print(sorted(keras_reg.get_params()))
+early_stopping = keras.callbacks.EarlyStopping(patience=pick(3, 10))
+keras_reg.fit(X_train, y_train, epochs=EPOCHS, validation_data=(X_valid, y_valid),
+              callbacks=[early_stopping])
+print(f"score on the test set (−MSE): {keras_reg.score(X_test, y_test):.4f}")
+print("predictions:", np.round(keras_reg.predict(X_test[:3]), 3))
+
+# %% [markdown]
+# ## 8.2 Randomized search (랜덤 탐색)
+#
+# `RandomizedSearchCV` draws `n_iter` combinations from the distributions you
+# give, trains each one `cv` times (k-fold **cross-validation**: each fold is
+# held out once) and ranks them by the mean held-out score.  The learning
+# rate is drawn from a **reciprocal (log-uniform) distribution**: every
+# decade between 3e-4 and 3e-2 is equally likely.  `fit`'s extra arguments
+# (epochs, validation data, callbacks) are passed to every training run.
+# `random_state` on the estimator seeds each fit, so the search gives the
+# same result however many processes (`n_jobs`) run it.
+
+# %%
+param_distribs = {
+    "n_hidden": [0, 1, 2, 3],
+    "n_neurons": np.arange(1, 100).tolist(),
+    "learning_rate": reciprocal(3e-4, 3e-2).rvs(1000, random_state=42).tolist(),
+}
+rnd_search_cv = RandomizedSearchCV(keras_reg, param_distribs, n_iter=pick(4, 10),
+                                   cv=pick(2, 3), random_state=42)
+rnd_search_cv.fit(X_train, y_train, epochs=EPOCHS, validation_data=(X_valid, y_valid),
+                  callbacks=[keras.callbacks.EarlyStopping(patience=pick(3, 10))])
+print("best parameters:", rnd_search_cv.best_params_)
+print(f"best mean CV score (−MSE): {rnd_search_cv.best_score_:.4f}")
+print(f"test score of the best model, refitted on the whole training set: "
+      f"{rnd_search_cv.score(X_test, y_test):.4f}")
+best_model = rnd_search_cv.best_estimator_.model  # the nnlite model inside
+best_model.summary()
+
+# %% [markdown]
+# Every candidate, its learning rate and its cross-validated score.  Marker
+# size is the number of neurons, colour the number of hidden layers; the
+# best candidate is circled.
+
+# %%
+results = rnd_search_cv.cv_results_
+lrs = np.array(results["param_learning_rate"], dtype=float)
+scores = np.array(results["mean_test_score"], dtype=float)
+n_hidden = np.array(results["param_n_hidden"], dtype=int)
+n_neurons = np.array(results["param_n_neurons"], dtype=int)
+fig = Figure(figsize=(7, 4.5))
+ax = fig.subplots()
+points = ax.scatter(lrs, scores, s=20 + 2 * n_neurons, c=n_hidden, cmap="viridis", vmin=0,
+                    vmax=3, edgecolor="k")
+best = int(np.argmax(scores))
+ax.scatter(lrs[best], scores[best], s=400, facecolor="none", edgecolor="red", linewidth=2)
+fig.colorbar(points, ax=ax, ticks=range(4), label=plot.label("hidden layers", "은닉층 수"))
+ax.set_xscale("log")
+ax.set_xlabel(plot.label("learning rate", "학습률"))
+ax.set_ylabel(plot.label("mean CV score (−MSE)", "교차 검증 점수"))
+ax.set_title(f"randomized search: {len(scores)} candidates × {rnd_search_cv.n_splits_} folds")
+ax.grid(True, alpha=0.4)
+fig.tight_layout()
+fig.savefig(FIGURES / "08_random_search.png", dpi=100)
+
+# %% [markdown]
+# ## 8.3 Grid search (그리드 탐색)
+#
+# When only a few values are worth trying, `GridSearchCV` tries them all.
+# Depth against width, at a fixed learning rate:
+
+# %%
+grid = {"n_hidden": [1, 2, 3], "n_neurons": pick([10, 50], [10, 30, 100])}
+grid_search = GridSearchCV(KerasRegressor(build_model, input_shape=X_train.shape[1:],
+                                          learning_rate=1e-2, random_state=42, verbose=0),
+                           grid, cv=pick(2, 3))
+grid_search.fit(X_train, y_train, epochs=EPOCHS)
+table = np.array(grid_search.cv_results_["mean_test_score"]).reshape(
+    len(grid["n_hidden"]), len(grid["n_neurons"]))
+fig = Figure(figsize=(5.5, 4))
+ax = fig.subplots()
+image = ax.imshow(table, cmap="viridis")
+middle = (table.min() + table.max()) / 2
+for (i, j), value in np.ndenumerate(table):  # dark text on the light (high) cells
+    ax.text(j, i, f"{value:.3f}", ha="center", va="center",
+            color="k" if value > middle else "w")
+ax.set_xticks(range(len(grid["n_neurons"])), grid["n_neurons"])
+ax.set_yticks(range(len(grid["n_hidden"])), grid["n_hidden"])
+ax.set_xlabel(plot.label("neurons per layer", "뉴런 수"))
+ax.set_ylabel(plot.label("hidden layers", "은닉층 수"))
+fig.colorbar(image, ax=ax, label="mean CV score (−MSE)")
+ax.set_title("grid search, SGD(learning_rate=0.01)")
+fig.tight_layout()
+fig.savefig(FIGURES / "08_grid_search.png", dpi=100)
+print("best:", grid_search.best_params_)
+
+# %% [markdown]
+# ## 8.4 The modern wrapper: `NNRegressor`
+#
+# tf.keras dropped `KerasRegressor`; its successor, scikeras, names the
+# model's and the optimizer's parameters with prefixes: `model__n_hidden`,
+# `optimizer__learning_rate`.  nnlite's `NNRegressor` follows it, builds a
+# default MLP when you give no model, and its `score` is R² as for any
+# scikit-learn regressor.
+
+# %%
+reg = NNRegressor(optimizer="sgd", optimizer__learning_rate=1e-2, model__n_hidden=2,
+                  model__n_neurons=30, epochs=EPOCHS, verbose=0, random_state=42)
+search = RandomizedSearchCV(reg, {"model__n_hidden": [1, 2, 3],
+                                  "optimizer__learning_rate": reciprocal(1e-3, 3e-2)},
+                            n_iter=pick(2, 10), cv=pick(2, 3), random_state=42)
+search.fit(X_train, y_train.ravel())
+print("best:", search.best_params_, f"R² on the test set: {search.score(X_test, y_test):.3f}")
+
+# %% [markdown]
+# **Guidelines from the book.** One or two hidden layers go a long way;
+# add layers until the network overfits, then regularize.  Make the hidden
+# layers the same size, or a bit wider than needed and use early stopping
+# ("stretch pants").  The learning rate matters most: search it on a log
+# scale (or use the LR finder of tutorial 6).  With `n_jobs` the folds and
+# candidates train in parallel; nnlite then limits each worker's threads so
+# the processes do not fight over the cores.
