@@ -20,17 +20,31 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from .objects import instantiate
 
+# ------------------------------------------------- nested specs (per output)
+
+
+def _is_object_config(data) -> bool:
+    return isinstance(data, dict) and "class_name" in data and "config" in data
+
+
+def _map_spec(spec, leaf):
+    """Apply ``leaf`` to each item of a spec nested in lists/tuples and per-output dicts."""
+    if isinstance(spec, (list, tuple)):
+        return [_map_spec(s, leaf) for s in spec]
+    if isinstance(spec, dict) and not _is_object_config(spec):
+        return {k: _map_spec(v, leaf) for k, v in spec.items()}
+    return leaf(spec)
+
+
+def _custom_name(data, custom_objects: dict | None):
+    """A saved name: the user's object of that name, else the name itself."""
+    return (custom_objects or {}).get(data, data)
+
+
 # ------------------------------------------------------------------ losses
-
-
-def serialize_loss(spec):
-    """A loss spec (name, object, function, list or dict of them) as JSON data."""
+def _serialize_one_loss(spec):
     if spec is None or isinstance(spec, str):
         return spec
-    if isinstance(spec, (list, tuple)):
-        return [serialize_loss(s) for s in spec]
-    if isinstance(spec, dict):
-        return {k: serialize_loss(v) for k, v in spec.items()}
     if isinstance(spec, losses_module.Loss):
         return losses_module.serialize(spec)
     if isinstance(spec, type):
@@ -38,29 +52,24 @@ def serialize_loss(spec):
     return getattr(spec, "__name__", type(spec).__name__)
 
 
+def serialize_loss(spec):
+    """A loss spec (name, object, function, list or dict of them) as JSON data."""
+    return _map_spec(spec, _serialize_one_loss)
+
+
 def deserialize_loss(data, custom_objects: dict | None):
     """Inverse of :func:`serialize_loss` (names looked up in ``custom_objects`` first)."""
-    custom = custom_objects or {}
-    if data is None:
-        return None
-    if isinstance(data, str):
-        return custom.get(data, data)
-    if isinstance(data, list):
-        return [deserialize_loss(d, custom_objects) for d in data]
-    if "class_name" in data and "config" in data:
-        return losses_module.deserialize(data, custom_objects)
-    return {k: deserialize_loss(v, custom_objects) for k, v in data.items()}
+    def one(item):
+        if isinstance(item, dict):
+            return losses_module.deserialize(item, custom_objects)
+        return None if item is None else _custom_name(item, custom_objects)
+    return _map_spec(data, one)
 
 
 # ----------------------------------------------------------------- metrics
-def serialize_metric(spec):
-    """A metric spec (name, Metric, function, nested list/dict) as JSON data."""
+def _serialize_one_metric(spec):
     if spec is None or isinstance(spec, str):
         return spec
-    if isinstance(spec, (list, tuple)):
-        return [serialize_metric(s) for s in spec]
-    if isinstance(spec, dict):
-        return {k: serialize_metric(v) for k, v in spec.items()}
     if type(spec) is metrics_module.MeanMetricWrapper:
         return getattr(spec.fn, "__name__", spec.name)
     if isinstance(spec, metrics_module.Metric):
@@ -70,22 +79,25 @@ def serialize_metric(spec):
     return getattr(spec, "__name__", type(spec).__name__)
 
 
+def serialize_metric(spec):
+    """A metric spec (name, Metric, function, nested list/dict) as JSON data."""
+    return _map_spec(spec, _serialize_one_metric)
+
+
+def _deserialize_one_metric(data, custom_objects: dict | None):
+    if not isinstance(data, dict):
+        return None if data is None else _custom_name(data, custom_objects)
+    name = data["class_name"]
+    cls = (custom_objects or {}).get(name) or getattr(metrics_module, name, None)
+    if cls is None:
+        raise ValueError(f"Unknown metric {name!r}: pass it with "
+                         f"custom_objects={{{name!r}: {name}}}")
+    return instantiate(cls, data.get("config", {}))
+
+
 def deserialize_metric(data, custom_objects: dict | None):
-    custom = custom_objects or {}
-    if data is None:
-        return None
-    if isinstance(data, str):
-        return custom.get(data, data)
-    if isinstance(data, list):
-        return [deserialize_metric(d, custom_objects) for d in data]
-    if "class_name" in data and "config" in data:
-        name = data["class_name"]
-        cls = custom.get(name) or getattr(metrics_module, name, None)
-        if cls is None:
-            raise ValueError(f"Unknown metric {name!r}: pass it with "
-                             f"custom_objects={{{name!r}: {name}}}")
-        return instantiate(cls, data.get("config", {}))
-    return {k: deserialize_metric(v, custom_objects) for k, v in data.items()}
+    """Inverse of :func:`serialize_metric`."""
+    return _map_spec(data, lambda item: _deserialize_one_metric(item, custom_objects))
 
 
 # --------------------------------------------------------------- optimizer
