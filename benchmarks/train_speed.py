@@ -2,7 +2,7 @@ r"""Training speed of nnlite vs PyTorch vs Keras on the models learners train.
 
 One command::
 
-    python benchmarks/train_speed.py [--quick] [--threads 2] [--json benchmarks/results/NAME.json]
+    python benchmarks/train_speed.py [--quick] [--threads 2] [--rounds 3] [--json FILE.json]
 
 In one run, on the same data, machine and thread count, this trains with
 each framework (nnlite with its default kernel backend, ``fit(verbose=0)``
@@ -22,11 +22,14 @@ one warm-up epoch; an epoch is a fixed subset of ``--samples`` Fashion-MNIST
 training images, 20,000 by default, to keep the run affordable), inference
 samples/s (``predict`` on the 10,000 test images, batch 1024), and peak RSS.
 Each (framework, model family) runs in its own subprocess, so the RSS is that
-framework's alone.  Also measured in the same run: the machine's SGEMM
-GFLOP/s (NumPy's BLAS, 2048², same threads), the FLOP bound it implies for
-model 1, start-up time (``import nnlite`` + building model 1 + the first
-training step, in a fresh process with a warm kernel cache), and RSS growth
-of a ``--rss-epochs``-epoch nnlite run.
+framework's alone; ``--rounds`` rounds of every framework run one after the
+other per model family (each round starting with another framework) and the
+rates reported are the medians over the rounds.  Also measured in the same
+run: the machine's SGEMM GFLOP/s (NumPy's BLAS, 2048², same threads; at the
+start and after each round of nnlite's model 1, median), the FLOP bound it
+implies for model 1, start-up time (``import nnlite`` + building model 1 +
+the first training step, in a fresh process with a warm kernel cache), and
+RSS growth of a ``--rss-epochs``-epoch nnlite run.
 
 ``--quick`` uses small random data and one timed epoch (a smoke test; the
 numbers mean nothing).  No timing is ever asserted by the test suite.
@@ -194,6 +197,8 @@ def run_nnlite(family: int, args, data) -> dict:
         out["configs"][key] = row
     if family == 1 and args.rss_epochs:
         out["rss_check"] = nnlite_rss_check(args, data)
+    if family == 1:  # the machine's rate right after the model-1 runs, same process
+        out["sgemm_gflops"] = sgemm_gflops(256 if args.quick else 2048)
     return out
 
 
@@ -445,10 +450,10 @@ def framework_available(fw: str) -> str | None:
     return None
 
 
-def spawn_worker(fw: str, family: int, args, data_path: str) -> dict:
+def spawn_worker(fw: str, family: int, args, data_path: str, rss_epochs: int) -> dict:
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", fw, "--family", str(family),
            "--data", data_path, "--threads", str(args.threads), "--epochs", str(args.epochs),
-           "--rss-epochs", str(args.rss_epochs), "--numba-threads", str(args.numba_threads)]
+           "--rss-epochs", str(rss_epochs), "--numba-threads", str(args.numba_threads)]
     env = dict(os.environ)
     env.pop("OMP_WAIT_POLICY", None)
     if CALLER_OMP_WAIT_POLICY is not None:
@@ -458,6 +463,38 @@ def spawn_worker(fw: str, family: int, args, data_path: str) -> dict:
         if line.startswith("RESULT:"):
             return json.loads(line[len("RESULT:"):])
     return {"error": f"worker exited with {proc.returncode}: {proc.stderr[-600:]}"}
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    """One result per (framework, family) from several rounds: medians of the rates.
+
+    ``train_sps``, ``train_sps_ftz`` and ``predict_sps`` become the median over
+    the rounds that produced them (each round's value, itself a median of
+    epochs, is kept in ``*_rounds``); peak RSS is the largest of the rounds.
+    """
+    ok = [r for r in rounds if "configs" in r]
+    if not ok:
+        return rounds[0]
+    merged = dict(ok[0])
+    merged["rounds"] = len(ok)
+    merged["peak_rss_mib"] = max(r.get("peak_rss_mib", 0.0) for r in ok)
+    rates = [r["sgemm_gflops"] for r in ok if r.get("sgemm_gflops")]
+    if rates:
+        merged["sgemm_gflops_rounds"] = rates
+    configs = {}
+    for key in ok[0]["configs"]:
+        rows = [r["configs"].get(key, {}) for r in ok]
+        row = dict(rows[0])
+        for name in ("train_sps", "train_sps_ftz", "predict_sps"):
+            values = [c[name] for c in rows if c.get(name)]
+            if values:
+                row[name] = statistics.median(values)
+                row[f"{name}_rounds"] = values
+        if "train_sps" in row:
+            row.pop("error", None)
+        configs[key] = row
+    merged["configs"] = configs
+    return merged
 
 
 # ====================================================================== machine
@@ -657,6 +694,9 @@ def main(argv=None) -> dict:
     p.add_argument("--samples", type=int, default=0,
                    help="training images per epoch (default 20000; 256 with --quick)")
     p.add_argument("--epochs", type=int, default=0, help="timed epochs (default 3; 1 quick)")
+    p.add_argument("--rounds", type=int, default=0,
+                   help="rounds of every framework per model, medians reported "
+                        "(default 3; 1 quick)")
     p.add_argument("--rss-epochs", type=int, default=-1,
                    help="epochs of the nnlite RSS-growth run (default 50; 3 quick; 0 = off)")
     p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
@@ -670,6 +710,7 @@ def main(argv=None) -> dict:
     p.add_argument("--data", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.epochs = args.epochs or (1 if args.quick else 3)
+    args.rounds = args.rounds or (1 if args.quick else 3)
     if args.rss_epochs < 0:
         args.rss_epochs = 3 if args.quick else 50
     set_threads(args.threads)
@@ -685,15 +726,12 @@ def main(argv=None) -> dict:
     report: dict = {"command": " ".join([os.path.relpath(__file__, REPO)] + sys.argv[1:]),
                     "threads": args.threads, "numba_threads": args.numba_threads or args.threads,
                     "machine": machine_info(),
-                    "timed_epochs": args.epochs, "warmup_epochs": 1}
+                    "timed_epochs": args.epochs, "warmup_epochs": 1, "rounds": args.rounds}
     fws = [f.strip() for f in args.frameworks.split(",") if f.strip()]
     families = [int(m) for m in args.models.split(",")]
-    report["sgemm_gflops"] = sgemm_gflops(256 if args.quick else 2048)
-    report["model1_flops_per_sample"] = MODEL1_FLOPS
-    report["model1_flop_bound_sps"] = report["sgemm_gflops"] * 1e9 / MODEL1_FLOPS
-    print(f"SGEMM (NumPy, {args.threads} threads): {report['sgemm_gflops']:.0f} GFLOP/s → "
-          f"model 1 bound {report['model1_flop_bound_sps'] / 1000:.0f}k samples/s "
-          f"({MODEL1_FLOPS / 1e6:.2f} MFLOP/sample)", flush=True)
+    report["sgemm_gflops_start"] = sgemm_gflops(256 if args.quick else 2048)
+    print(f"SGEMM (NumPy, {args.threads} threads): {report['sgemm_gflops_start']:.0f} GFLOP/s "
+          f"({MODEL1_FLOPS / 1e6:.2f} MFLOP per model-1 sample)", flush=True)
     report["startup"] = {} if args.no_startup else startup_times()
     if report["startup"].get("warm_total_s") is not None:
         print(f"start-up (import + build + first step, warm): "
@@ -703,16 +741,36 @@ def main(argv=None) -> dict:
         report["data"] = prepare_data(args, data_path)
         results: dict = {fw: {} for fw in fws}
         reasons = {fw: framework_available(fw) for fw in fws}
-        for family in families:  # frameworks side by side in time: the load drifts
-            for fw in fws:
-                reason = reasons[fw]
-                if reason:
-                    results[fw][str(family)] = {"error": reason}
-                    continue
-                t0 = time.perf_counter()
-                results[fw][str(family)] = spawn_worker(fw, family, args, data_path)
-                print(f"  {fw:8s} model {family}: {time.perf_counter() - t0:6.1f} s", flush=True)
+        runnable = [fw for fw in fws if not reasons[fw]]
+        for fw in fws:
+            if reasons[fw]:
+                results[fw] = {str(f): {"error": reasons[fw]} for f in families}
+        # Frameworks side by side in time, round after round (the load drifts), each
+        # round starting with another framework; the reported rate is the median.
+        for family in families:
+            rounds: dict = {fw: [] for fw in runnable}
+            for r in range(args.rounds):
+                k = r % max(len(runnable), 1)
+                for fw in runnable[k:] + runnable[:k]:
+                    t0 = time.perf_counter()
+                    rounds[fw].append(spawn_worker(fw, family, args, data_path,
+                                                   args.rss_epochs if r == 0 else 0))
+                    print(f"  round {r + 1}/{args.rounds} {fw:8s} model {family}: "
+                          f"{time.perf_counter() - t0:6.1f} s", flush=True)
+            for fw in runnable:
+                results[fw][str(family)] = merge_rounds(rounds[fw])
     report["results"] = results
+    # The FLOP bound: median of the SGEMM rates measured in this run (at the start and
+    # in each round's nnlite model-1 worker, right after its training).
+    rates = [report["sgemm_gflops_start"]] + [
+        r for r in results.get("nnlite", {}).get("1", {}).get("sgemm_gflops_rounds", [])]
+    report["sgemm_gflops_all"] = rates
+    report["sgemm_gflops"] = statistics.median(rates)
+    report["model1_flops_per_sample"] = MODEL1_FLOPS
+    report["model1_flop_bound_sps"] = report["sgemm_gflops"] * 1e9 / MODEL1_FLOPS
+    print(f"SGEMM median of {len(rates)} measurements: {report['sgemm_gflops']:.0f} GFLOP/s "
+          f"→ model 1 bound {report['model1_flop_bound_sps'] / 1000:.0f}k samples/s",
+          flush=True)
     report["rows"] = [r for r in collect_rows(results) if r["family"] in families]
     report["predict"] = {}
     for family in families:

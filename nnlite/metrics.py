@@ -25,7 +25,8 @@ def _labels(y_true) -> np.ndarray:
 
 def sparse_categorical_accuracy(y_true, y_pred) -> np.ndarray:
     """1 where argmax(ŷ) equals the integer label y."""
-    return (np.argmax(y_pred, axis=-1) == _labels(y_true).astype(np.intp)).astype(np.float64)
+    labels = _labels(y_true).astype(np.intp, copy=False)
+    return (np.asarray(y_pred).argmax(axis=-1) == labels).astype(np.float64)
 
 
 def categorical_accuracy(y_true, y_pred) -> np.ndarray:
@@ -97,17 +98,25 @@ class MeanMetricWrapper(Metric):
         values = np.asarray(self.fn(y_true, y_pred), dtype=np.float64)
         if sample_weight is not None:
             w = np.asarray(sample_weight, dtype=np.float64).reshape(values.shape)
-            self.total += float(np.sum(values * w))
-            self.count += float(np.sum(w))
+            self.total += float((values * w).sum())
+            self.count += float(w.sum())
         else:
-            self.total += float(np.sum(values))
+            self.total += float(values.sum())
             self.count += values.size
+
+
+_SCALAR_WEIGHT = (float, int, type(None))
 
 
 class Mean(Metric):
     """Running (weighted) mean of the values given to ``update_state``."""
 
     def update_state(self, values, sample_weight=None):
+        if isinstance(values, (float, int)) and isinstance(sample_weight, _SCALAR_WEIGHT):
+            w = 1.0 if sample_weight is None else float(sample_weight)  # fit's loss: a number
+            self.total += float(values) * w
+            self.count += w
+            return
         values = np.asarray(values, dtype=np.float64)
         w = np.ones_like(values) if sample_weight is None else \
             np.broadcast_to(np.asarray(sample_weight, dtype=np.float64), values.shape)

@@ -2,6 +2,9 @@
 
 A Variable owns ``value`` (a NumPy array that is always updated in place, so
 views of it stay valid) and ``grad`` (same shape, written by ``backward``).
+At its first step an optimizer re-seats both as views of its flat buffer
+(``optimizers.optimizer.FlatWeights``, values copied): keep the Variable, not
+an array taken from it before training.
 ``trainable=False`` weights (BatchNormalization's moving statistics, frozen
 layers) are never touched by an optimizer.
 """

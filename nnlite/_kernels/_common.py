@@ -13,8 +13,10 @@ LINEAR, RELU, SIGMOID, TANH, SOFTMAX, SOFTPLUS, ELU, SELU, LEAKY = range(9)
 
 def act_code(act: str) -> int:
     """The integer code of ``act`` (raises ValueError for an unknown name)."""
-    _check(act)
-    return ACT_CODE[act]
+    code = ACT_CODE.get(act)
+    if code is None:
+        _check(act)
+    return code
 
 
 def as2d(a: np.ndarray) -> np.ndarray:

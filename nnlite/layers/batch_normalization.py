@@ -164,7 +164,8 @@ class BatchNormalization(Layer):
         mode, saved, gamma, inv_std, shape, mean = self._cache
         dy = self._to_2d(grad_output)
         if mode == "train":
-            dx, dgamma, dbeta = kernels.bn_backward(dy, saved, gamma, inv_std, mean=mean)
+            dx, dgamma, dbeta = kernels.bn_backward(dy, saved, gamma, inv_std, mean=mean,
+                                                    need_dx=self.need_input_grad)
         else:  # moving statistics are constants: z = γ·inv_std·(x − μ̂) + β
             xhat = (saved - self.moving_mean.value) * inv_std
             dgamma = np.einsum("ij,ij->j", dy, xhat)

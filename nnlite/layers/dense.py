@@ -73,9 +73,11 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def forward(self, x, training=False):
-        lead = x.shape[:-1]
-        x2 = x.reshape(-1, x.shape[-1]).astype(self.kernel.dtype, copy=False)
         W, b = self.kernel.value, self.bias.value if self.use_bias else None
+        lead = x.shape[:-1]
+        x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+        if x2.dtype != W.dtype:
+            x2 = x2.astype(W.dtype)
         act = self.activation
         if act.uses_kernel:
             a = kernels.dense_forward(x2, W, b, act.kernel, act.alpha)
@@ -84,7 +86,7 @@ class Dense(Layer):
             z = kernels.dense_forward(x2, W, b, "linear")
             a = act(z)
             self._cache = (x2, a, z, lead)
-        return a.reshape(lead + (self.units,))
+        return a if len(lead) == 1 else a.reshape(lead + (self.units,))
 
     def backward(self, grad_output, pre_activation: bool = False):
         """Gradients of kernel and bias; returns ∂L/∂x (None if not needed).
@@ -92,7 +94,7 @@ class Dense(Layer):
         ``pre_activation=True`` means ``grad_output`` is already ∂L/∂z.
         """
         x2, a, z, lead = self._cache
-        delta = grad_output.reshape(-1, self.units)
+        delta = grad_output if grad_output.ndim == 2 else grad_output.reshape(-1, self.units)
         act = self.activation
         kernel_act, alpha = "linear", 0.0  # δ is already ∂L/∂z unless the kernel applies φ'
         if not pre_activation:
@@ -102,9 +104,9 @@ class Dense(Layer):
                 delta = act.backward_from_z(z, delta)
         dW, db, dx = kernels.dense_backward(
             x2, self.kernel.value, a, delta, kernel_act, alpha, self.need_input_grad,
-            dW=self.kernel.grad, db=self.bias.grad if self.use_bias else None)
-        if dx is None:
-            return None
+            self.kernel.grad, self.bias.grad if self.use_bias else None)
+        if dx is None or len(lead) == 1:
+            return dx
         return dx.reshape(lead + (x2.shape[1],))
 
     def get_config(self):

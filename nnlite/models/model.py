@@ -344,7 +344,7 @@ class Model(Network):
             if sample_weight is not None:
                 values = values * sample_weight
                 grad = grad * sample_weight.reshape((-1,) + (1,) * (grad.ndim - 1))
-            value = float(np.sum(values)) / len(out)
+            value = float(values.sum()) / len(out)
             per_output.append(value)
             total += w * value
             grads.append(grad.astype(out.dtype, copy=False))

@@ -106,7 +106,7 @@ class Network:
             grads[t.id] = g
             if is_fused:
                 pre.add(t.id)
-        activity = {id(layer): y for layer, y in self._activity}
+        activity = {id(layer): y for layer, y in self._activity} if self._activity else {}
         for layer, in_ids, out_id, multi in reversed(self._plan):
             g = grads.pop(out_id, None)
             if g is None or id(layer) in self._skip_backward:

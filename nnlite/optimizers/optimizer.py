@@ -8,15 +8,27 @@ One training step, given the gradients g of the trainable weights θ:
    ``global_clipnorm`` c: all g ← g·c/max(c, ‖(g₁, g₂, …)‖) together;
 2. η_t = the learning rate at step t (a constant, a schedule evaluated at
    ``iterations``, and the tf.keras 2 ``decay``: η/(1 + decay·t));
-3. the update of the subclass, through an in-place kernel per weight, with
-   per-weight state in *slots* (momentum, moment estimates, …);
+3. the update of the subclass, through an in-place kernel, with per-weight
+   state in *slots* (momentum, moment estimates, …);
 4. each weight's ``constraint`` (e.g. max-norm) is applied;
 5. ``iterations`` += 1.
+
+The built-in updates are elementwise, so all the weights are updated in
+**one kernel call over a flat buffer** (:class:`FlatWeights`): at the first
+step the optimizer copies the weights, their gradients and its slots into
+one contiguous array each and makes every ``Variable.value``/``.grad`` (and
+every slot) a view of it.  Model code keeps working on the views; a
+per-weight loop would cost one kernel dispatch per tensor (44 for a 20-layer
+MLP), more than the update itself at batch 32.  The buffer is rebuilt when
+the list of weights changes or a weight's array is replaced; an optimizer
+subclass that overrides ``update_step`` or ``_create_slots`` outside nnlite
+(its update may depend on the shape or name) is applied weight by weight.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import os
 import sys
 import warnings
@@ -41,6 +53,69 @@ def _user_stacklevel() -> int:
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame, level = frame.f_back, level + 1
     return level
+
+
+_value, _grad = operator.attrgetter("value"), operator.attrgetter("grad")
+
+
+class FlatWeights:
+    """Weights of one dtype packed into one flat ``value`` and one flat ``grad`` array.
+
+    Each ``Variable``'s ``value`` and ``grad`` become views of the flat arrays
+    (their contents copied in), so one kernel call updates every weight.  It
+    quacks like a Variable for ``Optimizer.update_step``.
+    """
+
+    name = "flat_weights"
+    constraint = None
+
+    def __init__(self, variables: list[Variable]):
+        self.variables = list(variables)
+        dtype = self.variables[0].value.dtype
+        sizes = [v.value.size for v in self.variables]
+        self.value = np.empty(sum(sizes), dtype=dtype)
+        self.grad = np.empty(sum(sizes), dtype=dtype)
+        self.slices = []
+        start = 0
+        for var, size in zip(self.variables, sizes):
+            part = slice(start, start + size)
+            start += size
+            self.slices.append(part)
+            value = self.value[part].reshape(var.value.shape)
+            value[...] = var.value
+            grad = self.grad[part].reshape(var.value.shape)
+            grad[...] = var.grad
+            var.value, var.grad = value, grad
+        self.values = [v.value for v in self.variables]
+        self.grads = [v.grad for v in self.variables]
+
+    @staticmethod
+    def can_pack(variables: list[Variable]) -> bool:
+        """One float dtype, no weight twice, and at least two weights."""
+        if len(variables) < 2 or len({id(v) for v in variables}) != len(variables):
+            return False
+        dtype = variables[0].value.dtype
+        return dtype.kind == "f" and all(v.value.dtype == dtype and v.grad.dtype == dtype
+                                         for v in variables)
+
+    def matches(self, variables: list[Variable]) -> bool:
+        """Still the same weights, and still views of this buffer?"""
+        return (len(variables) == len(self.variables)
+                and all(map(operator.is_, variables, self.variables))
+                and all(map(operator.is_, map(_value, variables), self.values))
+                and all(map(operator.is_, map(_grad, variables), self.grads)))
+
+    def pack_slots(self, flat_slots: dict[str, np.ndarray],
+                   slots: dict[int, dict[str, np.ndarray]]) -> None:
+        """Make each weight's slots views of ``flat_slots`` (existing values copied in)."""
+        for var, part in zip(self.variables, self.slices):
+            old = slots.get(id(var), {})
+            views = {name: arr[part].reshape(var.value.shape)
+                     for name, arr in flat_slots.items()}
+            for name, view in views.items():
+                if name in old:
+                    view[...] = old[name]
+            slots[id(var)] = views
 
 
 class Optimizer:
@@ -75,6 +150,7 @@ class Optimizer:
         self.decay = float(decay)
         self.iterations = 0
         self._slots: dict[int, dict[str, np.ndarray]] = {}
+        self._flat: FlatWeights | None = None
         self._schedule = None
         self._lr = HyperParameter("learning_rate", 0.0, on_assign=self._on_lr_assign)
         self._set_learning_rate(learning_rate)
@@ -142,6 +218,8 @@ class Optimizer:
         state = self._slots.get(id(var))
         if state is None:
             state = self._slots[id(var)] = self._create_slots(var)
+            if isinstance(var, FlatWeights):  # each weight's slots: views of the flat ones
+                var.pack_slots(state, self._slots)
         return state
 
     def get_slot(self, var: Variable, name: str) -> np.ndarray:
@@ -170,17 +248,43 @@ class Optimizer:
 
     def apply(self, variables: list[Variable]) -> None:
         """One step for ``variables`` using their ``.grad``."""
-        grads = [v.grad for v in variables]
-        self.clip_gradients(grads)
+        flat = self._flat_weights(variables)
+        if flat is None or self.clipnorm is not None:  # clipnorm: per tensor (the views)
+            self.clip_gradients([v.grad for v in variables])
+        else:
+            self.clip_gradients([flat.grad])
         lr = self.current_learning_rate()
         self._cycle_momentum()
         self._before_step()
-        for var, grad in zip(variables, grads):
-            self.update_step(var, grad, lr)
+        if flat is not None:
+            self.update_step(flat, flat.grad, lr)
+        else:
+            for var in variables:
+                self.update_step(var, var.grad, lr)
+        for var in variables:
             if var.constraint is not None:
                 var.value[...] = var.constraint(var.value)
         self.iterations += 1
         self._sync_schedule_value()
+
+    def _fusable(self) -> bool:
+        """Are ``update_step`` and ``_create_slots`` nnlite's own (elementwise) ones?"""
+        cls = type(self)
+        return all(getattr(cls, name).__module__.startswith("nnlite.optimizers.")
+                   for name in ("update_step", "_create_slots"))
+
+    def _flat_weights(self, variables: list[Variable]) -> FlatWeights | None:
+        """The flat buffer of ``variables`` (packed on first use), or None: weight by weight."""
+        flat = self._flat
+        if flat is not None and flat.matches(variables):
+            return flat
+        if flat is not None:
+            self._slots.pop(id(flat), None)
+        self._flat = None
+        if not (self._fusable() and FlatWeights.can_pack(variables)):
+            return None
+        self._flat = FlatWeights(variables)  # slots: packed by ``slots()`` on first use
+        return self._flat
 
     def _before_step(self) -> None:
         """Hook run once per step before the per-weight updates (Nadam's μ product)."""
@@ -256,6 +360,7 @@ class Optimizer:
                                  f"{np.shape(value)}, variable {var.name!r} has {var.shape}")
             slots.setdefault(id(var), {})[name] = np.array(value, dtype=var.dtype)
         self._slots = slots
+        self._flat = None  # repacked (with these slots) at the next step
         self.iterations = int(np.asarray(state.get("iterations", 0)))
         if "learning_rate" in state and self._schedule is None:
             self._lr._value = float(np.asarray(state["learning_rate"]))

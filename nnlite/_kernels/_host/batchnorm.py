@@ -105,11 +105,12 @@ class BatchNormKernels:
 
     def bn_backward(self, dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray,
                     inv_std: np.ndarray, *, dx_out: np.ndarray | None = None,
-                    mean: np.ndarray | None = None,
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    mean: np.ndarray | None = None, need_dx: bool = True,
+                    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """(∂x, ∂γ, ∂β): ∂β = Σδ, ∂γ = Σδx̂, ∂x = (γ·inv_std/N)(Nδ − ∂β − x̂∂γ).
 
-        With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std.
+        With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std;
+        ``need_dx=False``: ∂x is not computed (None).
         """
         dy = np.ascontiguousarray(dy)
         dt = dy.dtype
@@ -125,6 +126,8 @@ class BatchNormKernels:
             dbeta, dgamma = bsum.sum(axis=0), bdot.sum(axis=0)
         else:
             dbeta, dgamma = np.zeros(c), np.zeros(c)
+        if not need_dx:
+            return None, dgamma.astype(dt), dbeta.astype(dt)
         scale = (np.asarray(gamma, np.float64) * inv_std / max(n, 1)).astype(dt)
         dx = _out(dy, dx_out)
         if n:

@@ -11,6 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._common import act_code
+from .activations import bias_act_
+
+
+def _contiguous(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``a`` itself when C-contiguous of ``dtype`` (skips NumPy's slower check), else a copy."""
+    return a if a.dtype == dtype and a.flags.c_contiguous else np.ascontiguousarray(a, dtype)
 
 
 class DenseKernels:
@@ -42,8 +48,8 @@ class DenseKernels:
         if z.size == 0:
             return z
         work = z if z.flags.c_contiguous else np.ascontiguousarray(z)
-        bias = work[0, :0] if b is None else np.ascontiguousarray(b, dtype=work.dtype)
-        self.ll.bias_act_2d(work, bias, work, code, float(alpha))
+        bias = work[0, :0] if b is None else _contiguous(b, work.dtype)
+        bias_act_(self.ll, work, bias, work, code, alpha)
         if work is not z:
             z[...] = work
         return z
@@ -54,9 +60,8 @@ class DenseKernels:
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
         code = act_code(act)
-        dtype = np.result_type(a.dtype, delta.dtype)
-        a2 = np.ascontiguousarray(a, dtype=dtype)
-        d2 = np.ascontiguousarray(delta, dtype=dtype)
+        dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
+        a2, d2 = _contiguous(a, dtype), _contiguous(delta, dtype)
         g = np.empty(d2.shape, dtype=dtype)
         db_work = db if db is not None and db.flags.c_contiguous and db.dtype == dtype \
             else np.empty(d2.shape[1], dtype=dtype)
@@ -69,7 +74,6 @@ class DenseKernels:
             db = db_work
         elif db_work is not db:
             db[...] = db_work
-        xc = np.ascontiguousarray(x, dtype=dtype) if x.dtype != dtype else x
-        dW = self._matmul(xc, g, dW, ta=True)
-        dx = self._matmul(g, np.ascontiguousarray(W), None, tb=True) if need_dx else None
+        dW = self._matmul(x if x.dtype == dtype else _contiguous(x, dtype), g, dW, ta=True)
+        dx = self._matmul(g, _contiguous(W, W.dtype), None, tb=True) if need_dx else None
         return dW, db, dx

@@ -27,6 +27,7 @@ if not SIMULATED and not cuda.is_available():
                       "set NUMBA_ENABLE_CUDASIM=1 to run the kernels in the simulator")
 
 from .. import reference as _reference  # noqa: E402
+from .._common import ACT_CODE  # noqa: E402
 from .._host import HostKernels  # noqa: E402
 from . import activations, batchnorm, dense, dropout, losses, optimizers  # noqa: E402
 
@@ -34,6 +35,7 @@ _o = optimizers
 #: The low-level kernels, under the names ``HostKernels`` expects.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=dense.gemm,
+    simd_phi=frozenset(ACT_CODE.values()),  # every φ on the device, none by NumPy on the host
     softmax_xent=losses.softmax_xent, sigmoid_bce=losses.sigmoid_bce,
     xent_probs=losses.xent_probs, bce_probs=losses.bce_probs,
     block_stats=batchnorm.block_stats, merge_stats=batchnorm.merge_stats,

@@ -28,6 +28,7 @@ try:  # a smoke test (cached after the first run): can numba compile here?
 except Exception as exc:  # pragma: no cover
     raise ImportError(f"numba {numba.__version__} cannot compile ({exc})") from exc
 
+from .. import _common  # noqa: E402
 from .. import reference as _reference  # noqa: E402
 from .._host import HostKernels  # noqa: E402
 from . import activations, batchnorm, clipping, dropout, losses, optimizers  # noqa: E402
@@ -35,6 +36,7 @@ from . import activations, batchnorm, clipping, dropout, losses, optimizers  # n
 #: The low-level kernels, under the names ``HostKernels`` expects.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=None,
+    simd_phi=frozenset((_common.ELU, _common.SELU)),  # vectorized in bias_act_2d itself
     softmax_xent=losses._softmax_xent, sigmoid_bce=losses._sigmoid_bce,
     xent_probs=losses._xent_probs, bce_probs=losses._bce_probs,
     block_stats=batchnorm.block_stats, merge_stats=batchnorm.merge_stats,

@@ -21,7 +21,12 @@ from numba import njit
 
 CACHE = os.environ.get("NNLITE_NUMBA_CACHE", "1") != "0"
 #: Inputs with fewer elements than this run the serial twin of a parallel kernel.
-PARALLEL_MIN = 1 << 15
+#: With ``OMP_WAIT_POLICY=PASSIVE`` (set by ``nnlite._kernels``: spinning OpenMP
+#: threads fight BLAS' threads) a parallel region costs ~35 µs to wake the pool on
+#: a 2-core machine, as much as a serial pass over ~300k float32 (SGD update of
+#: 266,610 weights: 57 µs parallel vs 23 µs serial; 2M: 152 vs 194 µs).
+#: ``NNLITE_PARALLEL_MIN`` overrides it.
+PARALLEL_MIN = int(os.environ.get("NNLITE_PARALLEL_MIN", 1 << 20))
 
 
 def jit(parallel: bool = False, fastmath: bool | set = False) -> Callable:

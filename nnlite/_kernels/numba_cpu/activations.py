@@ -3,7 +3,8 @@ r"""Numba activation kernels: a = φ(z + b) and g = δ ⊙ φ'(a), one fused pas
 The loops are serial: around a GEMM they are a small fraction of the time,
 and a serial loop needs no thread wake-up (see DESIGN: no BLAS inside
 ``parallel=True``).  φ' is written in terms of the output a, as in the
-reference.
+reference.  ELU and SELU use a branch-free e^x − 1 (:func:`_expm1_nonpos`)
+instead of libm's scalar ``expm1``, so their loops vectorize too.
 """
 
 from __future__ import annotations
@@ -71,35 +72,10 @@ def _dphi(a, code, alpha):
 
 
 @jit()
-def _act_row(v, code, alpha):
-    """v ← φ(v) in place for one row.  The cheap activations get their own loop
-    (no per-element switch on ``code``), which LLVM vectorizes."""
-    k = v.shape[0]
-    if code == RELU:
-        for j in range(k):
-            v[j] = v[j] if v[j] > 0 else 0.0 * v[j]
-    elif code == LEAKY:
-        for j in range(k):
-            v[j] = v[j] if v[j] > 0 else alpha * v[j]
-    elif code != LINEAR:
-        for j in range(k):
-            v[j] = _phi(v[j], code, alpha)
-
-
-@jit()
 def _grad_row(a, d, g, code, alpha):
-    """g = δ ⊙ φ'(a) for one row (cheap activations: a loop each, as in ``_act_row``)."""
+    """g = δ ⊙ φ'(a) for one row: softmax (a Jacobian-vector product) and the rest."""
     k = a.shape[0]
-    if code == RELU:
-        for j in range(k):
-            g[j] = d[j] if a[j] > 0 else 0.0 * d[j]
-    elif code == LEAKY:
-        for j in range(k):
-            g[j] = d[j] * (1.0 if a[j] > 0 else alpha)
-    elif code == LINEAR:
-        for j in range(k):
-            g[j] = d[j]
-    elif code == SOFTMAX:
+    if code == SOFTMAX:
         dot = 0.0
         for j in range(k):
             dot += d[j] * a[j]
@@ -128,36 +104,213 @@ def _softmax_row(z, b, out, has_b):
         out[j] *= inv
 
 
+# ln 2 = LN2_HI + LN2_LO with LN2_HI = 355/512 (9 bits: k·LN2_HI is exact in float32
+# and float64 for |k| < 2¹⁵), the classic Cody–Waite split.
+LN2_HI = 0.693359375
+LN2_LO = -2.1219444005469058277e-4
+INV_LN2 = 1.4426950408889634074
+
+
+@jit(fastmath={"contract"})
+def _expm1_nonpos(x, like):
+    r"""e^x − 1 for x ≤ 0 in the dtype of the array ``like``, without libm.
+
+    The libm call is scalar (8–16 ns per element here, no SVML); this form
+    vectorizes (256×300 float32 ELU with bias, in place: 0.53 ms → 0.03 ms).
+    x = k ln2 + r with |r| ≤ ln2/2; e^r − 1 by its Taylor series to r¹³ (Horner; truncation
+    < 1e-17 relative); then e^x − 1 = 2^k (e^r − 1) + (2^k − 1), with
+    2^k = 1/(1 ≪ −k) exact (below x = −40, e^x − 1 rounds to −1 in float32
+    and float64, so −k ≤ 58).  Error ≤ 2 ulp (float32), ≤ 3e-16 relative
+    (float64).
+    """
+    dt = like.dtype.type
+    one = dt(1.0)
+    x = max(x, dt(-40.0))
+    k = np.floor(x * dt(INV_LN2) + dt(0.5))
+    r = (x - k * dt(LN2_HI)) - k * dt(LN2_LO)
+    p = dt(1.0 / 6227020800.0)
+    p = p * r + dt(1.0 / 479001600.0)
+    p = p * r + dt(1.0 / 39916800.0)
+    p = p * r + dt(1.0 / 3628800.0)
+    p = p * r + dt(1.0 / 362880.0)
+    p = p * r + dt(1.0 / 40320.0)
+    p = p * r + dt(1.0 / 5040.0)
+    p = p * r + dt(1.0 / 720.0)
+    p = p * r + dt(1.0 / 120.0)
+    p = p * r + dt(1.0 / 24.0)
+    p = p * r + dt(1.0 / 6.0)
+    p = p * r + dt(0.5)
+    em = r + r * r * p
+    two_k = one / dt(np.int64(1) << np.int64(-k))
+    return two_k * em + (two_k - one)
+
+
+# The forward kernels below compute each row into a fresh buffer and then copy
+# it: the dense layer calls them in place (z is out), and LLVM does not
+# vectorize a loop whose load and store may alias (in place: ELU 12× slower).
+# One function (one row loop) per activation family: with all of them in one
+# loop nest LLVM vectorized none (ReLU 3× slower).
+
+@jit(fastmath={"contract"})
+def _relu_rows(z, b, out, has_b, slope):
+    """out = v if v > 0 else slope·v, v = z + b: relu (0), leaky_relu (α), linear (1)."""
+    dt = out.dtype.type
+    zero, slope = dt(0.0), dt(slope)
+    n, k = z.shape
+    row = np.empty(k, dtype=out.dtype)
+    for i in range(n):
+        zi, oi = z[i], out[i]
+        for j in range(k):
+            v = zi[j] + (b[j] if has_b else zero)
+            row[j] = v if v > zero else slope * v
+        for j in range(k):
+            oi[j] = row[j]
+
+
+@jit(fastmath={"contract"})
+def _elu_rows(z, b, out, has_b, scale, alpha):
+    """out = scale·v if v > 0 else α·(e^v − 1), v = z + b: elu (1, α), selu (λ, λα_s)."""
+    dt = out.dtype.type
+    zero, scale, alpha = dt(0.0), dt(scale), dt(alpha)
+    n, k = z.shape
+    row = np.empty(k, dtype=out.dtype)
+    for i in range(n):
+        zi, oi = z[i], out[i]
+        for j in range(k):
+            v = zi[j] + (b[j] if has_b else zero)
+            e = alpha * _expm1_nonpos(min(v, zero), out)
+            row[j] = scale * v if v > zero else e
+        for j in range(k):
+            oi[j] = row[j]
+
+
+@jit()
+def _phi_rows(z, b, out, has_b, code, alpha):
+    """out = φ(z + b) with the scalar φ (sigmoid, tanh, softplus: libm calls)."""
+    zero = out.dtype.type(0.0)
+    n, k = z.shape
+    row = np.empty(k, dtype=out.dtype)
+    for i in range(n):
+        zi, oi = z[i], out[i]
+        for j in range(k):
+            row[j] = _phi(zi[j] + (b[j] if has_b else zero), code, alpha)
+        for j in range(k):
+            oi[j] = row[j]
+
+
 @jit()
 def bias_act_2d(z, b, out, code, alpha):
     """out[i, j] = φ(z[i, j] + b[j]) (b may be empty: no bias); softmax per row."""
-    n, k = z.shape
     has_b = b.shape[0] > 0
+    if code == RELU:
+        _relu_rows(z, b, out, has_b, 0.0)
+    elif code == LEAKY:
+        _relu_rows(z, b, out, has_b, alpha)
+    elif code == LINEAR:
+        _relu_rows(z, b, out, has_b, 1.0)
+    elif code == ELU:
+        _elu_rows(z, b, out, has_b, 1.0, alpha)
+    elif code == SELU:
+        _elu_rows(z, b, out, has_b, SELU_SCALE, SELU_SCALE * SELU_ALPHA)
+    elif code == SOFTMAX:
+        for i in range(z.shape[0]):
+            _softmax_row(z[i], b, out[i], has_b)
+    else:
+        _phi_rows(z, b, out, has_b, code, alpha)
+
+
+# The backward kernels: g = δ ⊙ φ'(a) and Σ_rows g (float64) in one pass, one
+# function per activation family for the same reason as the forward ones
+# (256×300 ReLU: 22 µs → 11 µs).
+
+@jit(fastmath={"contract"})
+def _grad_rows_step(a, d, g, acc, want_db, hi, lo):
+    """g = δ·(hi if a > 0 else lo): relu (1, 0), leaky_relu (1, α), linear (1, 1)."""
+    dt = g.dtype.type
+    zero, hi, lo = dt(0.0), dt(hi), dt(lo)
+    n, k = a.shape
+    row = np.empty(k, dtype=g.dtype)
     for i in range(n):
-        zi, oi = z[i], out[i]
-        if code == SOFTMAX:
-            _softmax_row(zi, b, oi, has_b)
-            continue
-        if has_b:
+        ai, di, gi = a[i], d[i], g[i]
+        for j in range(k):
+            row[j] = di[j] * (hi if ai[j] > zero else lo)
+        for j in range(k):
+            gi[j] = row[j]
+        if want_db:
             for j in range(k):
-                oi[j] = zi[j] + b[j]
+                acc[j] += row[j]
+
+
+@jit(fastmath={"contract"})
+def _grad_rows_elu(a, d, g, acc, want_db, hi, shift):
+    """g = δ·(hi if a > 0 else a + shift): elu (1, α), selu (λ, λα_s)."""
+    dt = g.dtype.type
+    zero, hi, shift = dt(0.0), dt(hi), dt(shift)
+    n, k = a.shape
+    row = np.empty(k, dtype=g.dtype)
+    for i in range(n):
+        ai, di, gi = a[i], d[i], g[i]
+        for j in range(k):
+            row[j] = di[j] * (hi if ai[j] > zero else ai[j] + shift)
+        for j in range(k):
+            gi[j] = row[j]
+        if want_db:
+            for j in range(k):
+                acc[j] += row[j]
+
+
+@jit(fastmath={"contract"})
+def _grad_rows_sigmoid_tanh(a, d, g, acc, want_db, sigmoid):
+    """g = δ·a·(1 − a) (sigmoid) or δ·(1 − a²) (tanh)."""
+    one = g.dtype.type(1.0)
+    n, k = a.shape
+    row = np.empty(k, dtype=g.dtype)
+    for i in range(n):
+        ai, di, gi = a[i], d[i], g[i]
+        if sigmoid:
+            for j in range(k):
+                row[j] = di[j] * ai[j] * (one - ai[j])
         else:
             for j in range(k):
-                oi[j] = zi[j]
-        _act_row(oi, code, alpha)
+                row[j] = di[j] * (one - ai[j] * ai[j])
+        for j in range(k):
+            gi[j] = row[j]
+        if want_db:
+            for j in range(k):
+                acc[j] += row[j]
+
+
+@jit()
+def _grad_rows(a, d, g, acc, want_db, code, alpha):
+    """The other activations (softmax, softplus) row by row with ``_grad_row``."""
+    n, k = a.shape
+    for i in range(n):
+        gi = g[i]
+        _grad_row(a[i], d[i], gi, code, alpha)
+        if want_db:
+            for j in range(k):
+                acc[j] += gi[j]
 
 
 @jit()
 def act_grad_2d(a, delta, g, db, code, alpha):
     """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row); db[j] = Σ_i g[i, j] if db non-empty."""
-    n, k = a.shape
+    k = a.shape[1]
     want_db = db.shape[0] > 0
     acc = np.zeros(k if want_db else 0, dtype=np.float64)
-    for i in range(n):
-        gi = g[i]
-        _grad_row(a[i], delta[i], gi, code, alpha)
-        if want_db:
-            for j in range(k):
-                acc[j] += gi[j]
+    if code == RELU:
+        _grad_rows_step(a, delta, g, acc, want_db, 1.0, 0.0)
+    elif code == LEAKY:
+        _grad_rows_step(a, delta, g, acc, want_db, 1.0, alpha)
+    elif code == LINEAR:
+        _grad_rows_step(a, delta, g, acc, want_db, 1.0, 1.0)
+    elif code == ELU:
+        _grad_rows_elu(a, delta, g, acc, want_db, 1.0, alpha)
+    elif code == SELU:
+        _grad_rows_elu(a, delta, g, acc, want_db, SELU_SCALE, SELU_SCALE * SELU_ALPHA)
+    elif code == SIGMOID or code == TANH:
+        _grad_rows_sigmoid_tanh(a, delta, g, acc, want_db, code == SIGMOID)
+    else:
+        _grad_rows(a, delta, g, acc, want_db, code, alpha)
     for j in range(acc.shape[0]):
         db[j] = acc[j]

@@ -1,10 +1,16 @@
-r"""Numba optimizer kernels: one fused, parallel pass per tensor, in place.
+r"""Numba optimizer kernels: one fused pass per tensor, in place.
 
 Same equations as ``reference/optimizers.py`` (Keras formulas).  State
 values (m, v, s, u, momentum) that fall below the smallest normal float are
 **flushed to zero** inside the loop: subnormals make every later operation
 on them ~100× slower.  Arrays that are not C-contiguous (or whose dtypes
 differ) are updated by the reference implementation instead.
+
+The arithmetic is in the parameters' dtype, as in the NumPy reference
+(Python floats are "weak" scalars there): every scalar is first cast with
+``dt = p.dtype.type``.  With float64 scalars a float32 update would convert
+each element to float64 and back, and the loop would vectorize half as
+wide (Adam on 266,610 float32 weights: 114 µs → 46 µs).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from ._jit import jit, jit_parallel
 @jit()
 def _ftz(x, tiny):
     """Flush-to-zero: subnormal (|x| < tiny) → 0."""
-    return x if abs(x) >= tiny else 0.0 * x
+    return x if abs(x) >= tiny else x - x  # x − x: +0 (and NaN stays NaN)
 
 
 @jit()
@@ -30,12 +36,15 @@ def _nanmax(a, b):
 
 @jit_parallel()
 def _sgd(p, g, lr):
+    lr = p.dtype.type(lr)
     for i in prange(p.shape[0]):
         p[i] -= lr * g[i]
 
 
 @jit_parallel()
 def _sgd_momentum(p, g, vel, lr, momentum, nesterov, tiny):
+    dt = p.dtype.type
+    lr, momentum, tiny = dt(lr), dt(momentum), dt(tiny)
     for i in prange(p.shape[0]):
         m = _ftz(momentum * vel[i] - lr * g[i], tiny)
         vel[i] = m
@@ -44,6 +53,8 @@ def _sgd_momentum(p, g, vel, lr, momentum, nesterov, tiny):
 
 @jit_parallel()
 def _adagrad(p, g, acc, lr, eps):
+    dt = p.dtype.type
+    lr, eps = dt(lr), dt(eps)
     for i in prange(p.shape[0]):
         s = acc[i] + g[i] * g[i]
         acc[i] = s
@@ -52,12 +63,15 @@ def _adagrad(p, g, acc, lr, eps):
 
 @jit_parallel()
 def _rmsprop(p, g, s, mom, mg, use_mom, centered, lr, rho, eps, momentum, tiny):
+    dt = p.dtype.type
+    lr, rho, eps, momentum, tiny = dt(lr), dt(rho), dt(eps), dt(momentum), dt(tiny)
+    rho_c = dt(1.0) - rho
     for i in prange(p.shape[0]):
-        si = _ftz(rho * s[i] + (1.0 - rho) * g[i] * g[i], tiny)
+        si = _ftz(rho * s[i] + rho_c * g[i] * g[i], tiny)
         s[i] = si
         denom = si + eps
         if centered:
-            mgi = _ftz(rho * mg[i] + (1.0 - rho) * g[i], tiny)
+            mgi = _ftz(rho * mg[i] + rho_c * g[i], tiny)
             mg[i] = mgi
             denom -= mgi * mgi
         inc = lr * g[i] / math.sqrt(denom)
@@ -72,6 +86,9 @@ def _rmsprop(p, g, s, mom, mg, use_mom, centered, lr, rho, eps, momentum, tiny):
 @jit_parallel()
 def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
     """θ ← θ − ηλθ (AdamW; λ=0 for Adam), then the Adam step with α = η√(1−β₂ᵗ)/(1−β₁ᵗ)."""
+    dt = p.dtype.type
+    alpha, b1c, b2c, eps, lr_wd, tiny = dt(alpha), dt(b1c), dt(b2c), dt(eps), dt(lr_wd), \
+        dt(tiny)
     for i in prange(p.shape[0]):
         gi = g[i]
         mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
@@ -86,6 +103,8 @@ def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
 
 @jit_parallel()
 def _adamax(p, g, m, u, lr_t, b1c, beta2, eps, tiny):
+    dt = p.dtype.type
+    lr_t, b1c, beta2, eps, tiny = dt(lr_t), dt(b1c), dt(beta2), dt(eps), dt(tiny)
     for i in prange(p.shape[0]):
         mi = _ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
         ui = _ftz(_nanmax(beta2 * u[i], abs(g[i])), tiny)
@@ -97,6 +116,9 @@ def _adamax(p, g, m, u, lr_t, b1c, beta2, eps, tiny):
 @jit_parallel()
 def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
     """m̂ = c_m·m + c_g·g,  v̂ = v/(1−β₂ᵗ),  θ ← θ − η m̂/(√v̂ + ε)."""
+    dt = p.dtype.type
+    lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny = dt(lr), dt(b1c), dt(b2c), dt(c_m), dt(c_g), \
+        dt(inv_b2), dt(eps), dt(tiny)
     for i in prange(p.shape[0]):
         gi = g[i]
         mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)

@@ -73,12 +73,13 @@ def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np
 
 def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np.ndarray,
                 *, dx_out: np.ndarray | None = None, mean: np.ndarray | None = None,
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                need_dx: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     r"""Return (∂x, ∂γ, ∂β) for δ = ∂L/∂y.
 
     ∂β = Σδ,  ∂γ = Σ δ x̂,  ∂x = (γ·inv_std/N)(N δ − ∂β − x̂ ∂γ).
     With ``mean`` = μ given, the second argument is the input x and
     x̂ = (x − μ)·inv_std is recomputed (the forward need not keep x̂).
+    ``need_dx=False`` (a first layer: nothing below needs ∂x) returns None for ∂x.
     """
     if mean is not None:
         xhat = np.subtract(xhat, mean)
@@ -86,6 +87,8 @@ def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np
     n = dy.shape[0]
     dbeta = dy.sum(axis=0, dtype=np.float64)
     dgamma = np.einsum("ij,ij->j", dy.astype(np.float64), xhat)
+    if not need_dx:
+        return None, dgamma.astype(dy.dtype), dbeta.astype(dy.dtype)
     scale = (gamma * inv_std / max(n, 1)).astype(dy.dtype)
     dx = np.multiply(dy, n, out=dx_out)
     dx -= dbeta.astype(dy.dtype)
