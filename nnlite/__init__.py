@@ -42,12 +42,13 @@ keras = _sys.modules[__name__]
 _keras_alias.install(keras)  # `from nnlite.keras.layers import Dense` works too
 
 #: name -> (module, attribute or None): imported on first use, because they
-#: import scikit-learn, which costs ~1 s at start-up.
-_LAZY = {"wrappers": ("wrappers", None), "Perceptron": ("perceptron", "Perceptron")}
+#: import scikit-learn (~1 s at start-up) or matplotlib (~0.5 s).
+_LAZY = {"wrappers": ("wrappers", None), "Perceptron": ("perceptron", "Perceptron"),
+         "plot": ("plot", None), "inspect": ("inspect", None)}
 
 
 def __getattr__(name: str):
-    """``nnlite.wrappers`` and ``nnlite.Perceptron`` are imported on first access."""
+    """``nnlite.wrappers``, ``Perceptron``, ``plot`` and ``inspect`` load on first access."""
     if name not in _LAZY:
         raise AttributeError(f"module 'nnlite' has no attribute {name!r}")
     import importlib

@@ -6,7 +6,7 @@ faults are not timed), the achieved GFLOP/s (dense: 2·n·d_in·d_out flops
 forward, twice that backward) or GB/s (memory-bound kernels, counting the
 bytes a perfect kernel must move), the speed-up over the NumPy reference,
 the fraction of this machine's measured peak (best SGEMM GFLOP/s of NumPy's
-BLAS, best bandwidth of a 256 MiB copy), and the time ratio to PyTorch
+BLAS, median bandwidth of a 256 MiB copy), and the time ratio to PyTorch
 (where ``torch`` is importable; < 1 means nnlite is faster).  PyTorch runs
 with as many threads as numba.  Numba's compile time of every kernel (cold:
 no cache; warm: a second process that loads the cache) is measured in fresh
@@ -89,8 +89,11 @@ def _threaded_copy(dst: np.ndarray, src: np.ndarray, pool, workers: int) -> None
 def machine_peaks(quick: bool) -> dict[str, float]:
     """Best SGEMM GFLOP/s (NumPy's BLAS) and memory bandwidth (GB/s, read + write of a copy).
 
-    The bandwidth is the best of a one-thread copy and a copy split over all
-    threads (one core alone rarely saturates the memory bus).
+    The bandwidth is the faster of a one-thread copy and a copy split over all
+    threads (one core alone rarely saturates the memory bus), each timed by
+    its *median*, the statistic the memory-bound kernels are timed by: on a
+    shared VM the memory speed swings between modes ~1.7× apart, and a best
+    case copy against median kernels would compare two different machines.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -101,11 +104,12 @@ def machine_peaks(quick: bool) -> dict[str, float]:
     size = (8 if quick else 256) << 20
     src = np.ones(size // 8)
     dst = np.empty_like(src)
-    tc = best_time(lambda: np.copyto(dst, src), 3 if quick else 10)
+    repeats = 3 if quick else 10
+    tc = median_time(lambda: np.copyto(dst, src), repeats, budget_s=0.0)
     workers = max(1, _threads())
     with ThreadPoolExecutor(workers) as pool:
-        tc = min(tc, best_time(lambda: _threaded_copy(dst, src, pool, workers),
-                               3 if quick else 10))
+        tc = min(tc, median_time(lambda: _threaded_copy(dst, src, pool, workers), repeats,
+                                 budget_s=0.0))
     return {"sgemm_gflops": 2 * n**3 / t / 1e9, "bandwidth_gbs": 2 * src.nbytes / tc / 1e9}
 
 

@@ -516,3 +516,19 @@ def test_predict_classes_of_tf_keras_2_5_still_works():
         labels = binary.predict_classes(x)
     assert labels.shape == (60, 1) and set(np.unique(labels)) <= {0, 1}
     np.testing.assert_array_equal(labels, (binary.predict(x, verbose=0) > 0.5).astype("int32"))
+
+
+def test_import_is_light_and_heavy_parts_load_on_first_use():
+    import subprocess
+    import sys
+    code = ("import sys, nnlite as keras; heavy = ('sklearn', 'matplotlib', 'tqdm');"
+            "print(sorted(m for m in heavy if m in sys.modules));"
+            "print(keras.plot.__name__, keras.inspect.__name__, keras.wrappers.__name__,"
+            " keras.Perceptron.__name__, keras.utils.plot_model.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "[]", "nnlite.plot nnlite.inspect nnlite.wrappers Perceptron plot_model"]
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        keras.nope  # noqa: B018

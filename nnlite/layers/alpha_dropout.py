@@ -20,35 +20,15 @@ Keras defaults: ``noise_shape=None``, ``seed=None``; ``rate`` must be in [0, 1).
 from __future__ import annotations
 
 from .. import _kernels as kernels
-from .dropout import resolve_noise_shape
-from .stochastic import StochasticLayer, check_rate
+from .dropout import Dropout
 
 
-class AlphaDropout(StochasticLayer):
-    """Dropout for SELU networks: keeps mean 0 and variance 1 of its inputs."""
+class AlphaDropout(Dropout):
+    """Dropout for SELU networks: keeps mean 0 and variance 1 of its inputs.
 
-    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.rate = check_rate(f'AlphaDropout layer "{self.name}"', rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+    Everything but the two kernels (mask handling, ``noise_shape``, seeds,
+    inference as identity, config) is :class:`Dropout`'s.
+    """
 
-    def _forward(self, x, training: bool):
-        if not training or self.rate == 0.0:
-            self._cache = None
-            return x
-        mask_shape = resolve_noise_shape(self, self.noise_shape, x.shape)
-        y, mask = kernels.alpha_dropout_forward(x, self.rng_seed, self.next_step(), self.rate,
-                                                mask_shape=mask_shape)
-        self._cache = mask
-        return y
-
-    def backward(self, grad_output):
-        if not self.need_input_grad:
-            return None
-        if self._cache is None:
-            return grad_output
-        return kernels.alpha_dropout_backward(grad_output, self._cache, self.rate)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate,
-                "noise_shape": None if self.noise_shape is None else list(self.noise_shape)}
+    _forward_kernel = kernels.alpha_dropout_forward
+    _backward_kernel = kernels.alpha_dropout_backward

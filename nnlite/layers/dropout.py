@@ -48,9 +48,13 @@ class Dropout(StochasticLayer):
     >>> layer = keras.layers.Dropout(rate=0.2)
     """
 
+    #: the fused kernels (mask from the counter-based RNG, scaling) and their backward
+    _forward_kernel = kernels.dropout_forward
+    _backward_kernel = kernels.dropout_backward
+
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.rate = check_rate(f'Dropout layer "{self.name}"', rate)
+        self.rate = check_rate(f'{type(self).__name__} layer "{self.name}"', rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
 
     def _forward(self, x, training: bool):
@@ -58,8 +62,8 @@ class Dropout(StochasticLayer):
             self._cache = None
             return x
         mask_shape = resolve_noise_shape(self, self.noise_shape, x.shape)
-        y, mask = kernels.dropout_forward(x, self.rng_seed, self.next_step(), self.rate,
-                                          mask_shape=mask_shape)
+        y, mask = self._forward_kernel(x, self.rng_seed, self.next_step(), self.rate,
+                                       mask_shape=mask_shape)
         self._cache = mask
         return y
 
@@ -68,7 +72,7 @@ class Dropout(StochasticLayer):
             return None
         if self._cache is None:
             return grad_output
-        return kernels.dropout_backward(grad_output, self._cache, self.rate)
+        return self._backward_kernel(grad_output, self._cache, self.rate)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "rate": self.rate,
