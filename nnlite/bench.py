@@ -424,6 +424,14 @@ def touch_all_kernels(K, dtype=np.float32, rows: int = 4) -> None:
                      (K.alpha_dropout_forward, K.alpha_dropout_backward)):
         _, mask = fwd(x, 1, 1, 0.5)
         bwd(x, mask, 0.5)
+    _touch_rectifiers(K, x, c3)
+
+
+def _touch_rectifiers(K, x: np.ndarray, alpha: np.ndarray) -> None:
+    for need_dx in (True, False):
+        K.prelu_backward(x, alpha, K.prelu_forward(x, alpha), need_dx=need_dx)
+    K.relu_general_backward(x, K.relu_general_forward(x, 6.0, 0.1, 0.5), 6.0, 0.1, 0.5)
+    K.rrelu_backward(x, K.rrelu_forward(x, 1, 1, 0.1, 0.3), 1, 1, 0.1, 0.3)
 
 
 def _touch_optimizers(K, p: np.ndarray) -> None:

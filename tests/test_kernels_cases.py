@@ -291,6 +291,75 @@ def _dropout_cases():
             "alpha_dropout_backward:noise_shape": bwd_noise}
 
 
+def _rectifier_cases():
+    """PReLU (one slope per unit, per channel, and channels-first slopes, which the fast
+    backends hand to the reference), the general ReLU (inputs exactly at the threshold
+    and the cap included) and RReLU (exact zeros included)."""
+    layouts = {"": ((7,), (7,)), "shared": ((4, 5), (1, 5)), "channels_first": ((3, 4), (3, 1))}
+
+    def prelu_inputs(rng, dtype, v, layout):
+        shape, alpha_shape = layouts[layout]
+        x = mat(rng, dtype, v, cols=int(np.prod(shape)))
+        x = x.reshape((x.shape[0],) + shape)
+        alpha = vec(rng, dtype, v, n=int(np.prod(alpha_shape)), scale=0.3)
+        dy = mat(rng, dtype, v, rows=x.shape[0], cols=int(np.prod(shape))).reshape(x.shape)
+        return x, alpha.reshape(alpha_shape), dy
+
+    def prelu_fwd(layout):
+        def case(rng, dtype, v):
+            return prelu_inputs(rng, dtype, v, layout)[:2], {}
+        return case
+
+    def prelu_bwd(layout, need_dx=True):
+        def case(rng, dtype, v):
+            return prelu_inputs(rng, dtype, v, layout), {"need_dx": need_dx}
+        return case
+
+    relus = {"cap_leak_threshold": (1.0, 0.2, 0.5), "thresholded": (None, 0.0, 1.0),
+             "cap_below_threshold": (0.5, 0.3, 1.0), "relu6": (6.0, 0.0, 0.0)}
+
+    def relu_x(rng, dtype, v, params):
+        cap, _, t = params
+        x = mat(rng, dtype, v, cols=9, scale=2.0)
+        x[:, 0] = t  # exactly at the threshold: the lower branch
+        x[:, 1] = t if cap is None else cap  # exactly at the cap: derivative 0
+        return x
+
+    def relu_fwd(params):
+        def case(rng, dtype, v):
+            return (relu_x(rng, dtype, v, params), *params), {}
+        return case
+
+    def relu_bwd(params):
+        def case(rng, dtype, v):
+            x = relu_x(rng, dtype, v, params)
+            return (x, mat(rng, dtype, v, rows=x.shape[0], cols=9), *params), {}
+        return case
+
+    def rrelu_x(rng, dtype, v):
+        x = mat(rng, dtype, v, cols=9)
+        x[:, 0] = 0.0  # x = 0 takes the slope 1 (y = x, ∂x = δ)
+        return x
+
+    def rrelu_fwd(rng, dtype, v):
+        return (rrelu_x(rng, dtype, v), 42, 3, 0.125, 1 / 3), {}
+
+    def rrelu_bwd(rng, dtype, v):
+        x = rrelu_x(rng, dtype, v)
+        return (x, mat(rng, dtype, v, rows=x.shape[0], cols=9), 42, 3, 0.125, 1 / 3), {}
+
+    cases = {"rrelu_forward": rrelu_fwd, "rrelu_backward": rrelu_bwd,
+             "prelu_backward:no_dx": prelu_bwd("", need_dx=False)}
+    for layout in layouts:
+        suffix = f":{layout}" if layout else ""
+        cases[f"prelu_forward{suffix}"] = prelu_fwd(layout)
+        cases[f"prelu_backward{suffix}"] = prelu_bwd(layout)
+    for name, params in relus.items():
+        cases[f"relu_general_forward:{name}"] = relu_fwd(params)
+        cases[f"relu_general_backward:{name}"] = relu_bwd(params)
+    return cases
+
+
 CASES = {**_activation_cases(), **_loss_cases(), **_optimizer_cases(), **_bn_cases(),
-         **_dropout_cases()}
+         **_dropout_cases(), **_rectifier_cases()}
 CASES.update(_dense_extra())

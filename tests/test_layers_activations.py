@@ -7,6 +7,7 @@ import pytest
 from layer_harness import run_layer_test
 
 import nnlite as keras
+from nnlite import _kernels as kernels
 
 L = keras.layers
 X = np.array([[-3.0, -1.0, -0.2, 0.3, 1.0, 7.0]], dtype="float32")
@@ -33,6 +34,15 @@ def test_harness_prelu():
 def test_harness_prelu_shared_axes():
     run_layer_test(L.PReLU, {"shared_axes": [1], "alpha_initializer": "ones"},
                    input_shape=(4, 3, 5), expected_num_trainable_weights=1)
+
+
+@pytest.mark.parametrize("shared_axes", [[1, 2], [2, 3]], ids=["channels_last",
+                                                               "channels_first"])
+def test_harness_prelu_one_slope_per_image_channel(shared_axes):
+    # channels last: α of shape (1, 1, C), the fast kernels' (rows, C) layout;
+    # channels first: α of shape (C, 1, 1), which they hand to the reference kernel
+    run_layer_test(L.PReLU, {"shared_axes": shared_axes}, input_shape=(3, 2, 4, 2),
+                   expected_num_trainable_weights=1)
 
 
 # ----------------------------------------------------------------- values
@@ -169,6 +179,21 @@ def test_rrelu_random_slopes_while_training_mean_slope_at_inference():
     np.testing.assert_allclose(layer(x), -0.2 * np.ones_like(x), rtol=1e-6)
     pos = np.abs(x)
     np.testing.assert_array_equal(layer(pos, training=True), pos)
+
+
+def test_rrelu_layer_slopes_are_the_counter_based_draws_on_every_backend():
+    x = -np.ones((40, 30), dtype="float32")
+    lower, upper, seed = 0.1, 0.3, 5
+    u = kernels.reference.dropout_uniform(x.size, seed, 0)  # step 0: the first pass
+    slopes = (lower + (upper - lower) * u).reshape(x.shape).astype("float32")
+    for name, status in kernels.available_backends().items():
+        if status != "available":
+            continue
+        with kernels.use_backend(name):
+            layer = L.RReLU(lower=lower, upper=upper, seed=seed)
+            np.testing.assert_array_equal(layer(x, training=True), -slopes, err_msg=name)
+            np.testing.assert_array_equal(layer.backward(np.ones_like(x)), slopes,
+                                          err_msg=name)
 
 
 def test_prelu_has_one_slope_per_unit_and_learns_it():

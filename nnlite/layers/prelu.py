@@ -12,13 +12,15 @@ or one per group when ``shared_axes`` lists axes that share a slope (e.g.
 ``shared_axes=[1, 2]`` for one slope per channel of an image).
 
 Keras defaults: ``alpha_initializer="zeros"`` (so it starts as a plain ReLU),
-no regularizer, no constraint, ``shared_axes=None``.
+no regularizer, no constraint, ``shared_axes=None``.  Computed by the
+``prelu_forward`` / ``prelu_backward`` kernels.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import _kernels as kernels
 from .. import constraints, initializers, regularizers
 from .base import Layer
 
@@ -49,22 +51,19 @@ class PReLU(Layer):
         if any(d is None for d in param_shape):
             raise ValueError(f'PReLU layer "{self.name}": the input shape '
                              f"{tuple(input_shape)} needs known sizes on its non-shared axes")
-        self._reduce_axes = (0,) + tuple(a for a in self.shared_axes or [])
         self.alpha = self.add_weight("alpha", param_shape, self.alpha_initializer,
                                      regularizer=self.alpha_regularizer,
                                      constraint=self.alpha_constraint)
 
     def forward(self, x, training=False):
         self._cache = x
-        return np.where(x > 0, x, self.alpha.value * x)
+        return kernels.prelu_forward(x, self.alpha.value)
 
     def backward(self, grad_output):
-        x = self._cache
-        neg = np.minimum(x, 0)
-        self.alpha.grad[...] = (grad_output * neg).sum(axis=self._reduce_axes, keepdims=True)[0]
-        if not self.need_input_grad:
-            return None
-        return grad_output * np.where(x > 0, 1, self.alpha.value).astype(x.dtype, copy=False)
+        dx, dalpha = kernels.prelu_backward(self._cache, self.alpha.value, grad_output,
+                                            need_dx=self.need_input_grad)
+        self.alpha.grad[...] = dalpha
+        return dx
 
     def get_config(self) -> dict:
         return {**super().get_config(),

@@ -9,13 +9,11 @@ With t = ``threshold``, M = ``max_value`` and s = ``negative_slope``:
 (what Keras computes: ``relu(x, threshold=5.)`` maps 5 to 0, although its
 docstring writes t ≤ x).  Keras defaults: ``max_value=None`` (no cap),
 ``negative_slope=0``, ``threshold=0`` — the plain max(0, x), computed by the
-fused ``relu`` kernel (a non-zero slope alone uses the ``leaky_relu`` kernel).
-All three must be ≥ 0.
+fused ``relu`` kernel (a non-zero slope alone uses the ``leaky_relu`` kernel);
+a cap or a threshold uses the ``relu_general_*`` kernels.  All three must be ≥ 0.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from .. import _kernels as kernels
 from .. import activations
@@ -55,11 +53,8 @@ class ReLU(Layer):
             self._cache = a
             return a
         self._cache = x
-        t, s = x.dtype.type(self.threshold), x.dtype.type(self.negative_slope)
-        y = np.where(x > t, x, s * (x - t))
-        if self.max_value is not None:
-            np.minimum(y, x.dtype.type(self.max_value), out=y)
-        return y
+        return kernels.relu_general_forward(x, self.max_value, self.negative_slope,
+                                            self.threshold)
 
     def backward(self, grad_output):
         if not self.need_input_grad:
@@ -67,12 +62,8 @@ class ReLU(Layer):
         if self._kernel is not None:
             return kernels.activation_backward(self._cache, grad_output, self._kernel,
                                                self.negative_slope)
-        x = self._cache
-        above = x > self.threshold
-        slope = np.where(above, 1.0, self.negative_slope).astype(x.dtype)
-        if self.max_value is not None:  # the cap binds only above the threshold
-            slope[above & (x >= self.max_value)] = 0
-        return grad_output * slope
+        return kernels.relu_general_backward(self._cache, grad_output, self.max_value,
+                                             self.negative_slope, self.threshold)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "max_value": self.max_value,

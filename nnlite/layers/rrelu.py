@@ -11,13 +11,12 @@ each step; at test time the mean slope is used:
           \begin{cases} 1 & x \ge 0 \\ \alpha & x < 0 \end{cases}
 
 The slopes come from the counter-based generator (seed, step, element), like
-dropout masks.  Not part of Keras; defaults as in the paper and PyTorch:
-``lower=1/8``, ``upper=1/3``.
+dropout masks: the ``rrelu_forward`` kernel draws them, and ``rrelu_backward``
+draws the same ones again from (seed, step), so only x is kept.  Not part of
+Keras; defaults as in the paper and PyTorch: ``lower=1/8``, ``upper=1/3``.
 """
 
 from __future__ import annotations
-
-import math
 
 from .. import _kernels as kernels
 from .leaky_relu import check_slope
@@ -47,11 +46,9 @@ class RReLU(StochasticLayer):
             a = kernels.activation_forward(x, "leaky_relu", self.mean_slope)
             self._cache = ("fixed", a)
             return a
-        u = kernels.dropout_uniform(math.prod(x.shape), self.rng_seed, self.next_step())
-        slopes = (self.lower + (self.upper - self.lower) * u).reshape(x.shape).astype(x.dtype)
-        slopes[x >= 0] = 1
-        self._cache = ("random", slopes)
-        return x * slopes
+        step = self.next_step()
+        self._cache = ("random", (x, step))
+        return kernels.rrelu_forward(x, self.rng_seed, step, self.lower, self.upper)
 
     def backward(self, grad_output):
         if not self.need_input_grad:
@@ -60,7 +57,9 @@ class RReLU(StochasticLayer):
         if kind == "fixed":
             return kernels.activation_backward(saved, grad_output, "leaky_relu",
                                                self.mean_slope)
-        return grad_output * saved
+        x, step = saved
+        return kernels.rrelu_backward(x, grad_output, self.rng_seed, step, self.lower,
+                                      self.upper)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "lower": self.lower, "upper": self.upper}

@@ -3,11 +3,13 @@ r"""``ThresholdedReLU``: passes inputs above θ, zero elsewhere.
 .. math:: f(x) = \begin{cases} x & x > \theta \\ 0 & x \le \theta \end{cases}, \qquad
           \frac{\partial L}{\partial x} = \delta \cdot 1[x > \theta]
 
-Keras (tf.keras 2) default: ``theta=1.0`` (must be ≥ 0).
+Keras (tf.keras 2) default: ``theta=1.0`` (must be ≥ 0).  The general ReLU
+kernels compute it (no cap, slope 0, threshold θ), as for ``ReLU(threshold=θ)``.
 """
 
 from __future__ import annotations
 
+from .. import _kernels as kernels
 from .base import Layer
 from .leaky_relu import check_slope
 
@@ -20,12 +22,13 @@ class ThresholdedReLU(Layer):
         self.theta = check_slope(f'ThresholdedReLU layer "{self.name}"', "theta", theta)
 
     def forward(self, x, training=False):
-        keep = x > x.dtype.type(self.theta)
-        self._cache = keep
-        return x * keep
+        self._cache = x
+        return kernels.relu_general_forward(x, None, 0.0, self.theta)
 
     def backward(self, grad_output):
-        return grad_output * self._cache if self.need_input_grad else None
+        if not self.need_input_grad:
+            return None
+        return kernels.relu_general_backward(self._cache, grad_output, None, 0.0, self.theta)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "theta": self.theta}

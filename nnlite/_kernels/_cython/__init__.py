@@ -18,6 +18,7 @@ try:
         _dropout_kernels,
         _loss_kernels,
         _opt_kernels,
+        _rectifier_kernels,
     )
 except ImportError as exc:
     raise ImportError(
@@ -29,6 +30,7 @@ from .. import reference as _reference  # noqa: E402
 from .._host import HostKernels  # noqa: E402
 
 _a, _b, _d, _o, _l = _act_kernels, _bn_kernels, _dropout_kernels, _opt_kernels, _loss_kernels
+_r = _rectifier_kernels
 #: The low-level kernels, under the names ``HostKernels`` expects.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=_a.bias_act_2d, act_grad_2d=_a.act_grad_2d, gemm=_dense_kernels.gemm_rm,
@@ -40,6 +42,8 @@ LOW_LEVEL = SimpleNamespace(
     sgd=_o.sgd, sgd_momentum=_o.sgd_momentum, adagrad=_o.adagrad, rmsprop=_o.rmsprop,
     adam=_o.adam, adamax=_o.adamax, nadam=_o.nadam,
     clip=_o.clip, sumsq=_o.sumsq, scale=_o.scale, max_norm_cols=_o.max_norm_cols,
+    prelu_fwd=_r.prelu_fwd, prelu_bwd=_r.prelu_bwd, relu_general_fwd=_r.relu_general_fwd,
+    relu_general_bwd=_r.relu_general_bwd, rrelu_fwd=_r.rrelu_fwd, rrelu_bwd=_r.rrelu_bwd,
 )
 
 __all__ = list(_reference.__all__)

@@ -14,6 +14,8 @@ in-place updates).  Low-level names expected in ``ll``:
   dropout      uniform, mask, dropout_fwd, dropout_bwd
   optimizers   sgd, sgd_momentum, adagrad, rmsprop, adam, adamax, nadam
   clipping     clip, sumsq, scale, max_norm_cols
+  rectifiers   prelu_fwd, prelu_bwd, relu_general_fwd, relu_general_bwd, rrelu_fwd,
+               rrelu_bwd
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from .dense import DenseKernels
 from .dropout import DropoutKernels
 from .losses import LossKernels
 from .optimizers import OptimizerKernels
+from .rectifiers import RectifierKernels
 
 
 class HostKernels(ActivationKernels, DenseKernels, LossKernels, BatchNormKernels,
-                  DropoutKernels, OptimizerKernels, ClippingKernels):
+                  DropoutKernels, OptimizerKernels, ClippingKernels, RectifierKernels):
     """All public kernels of one backend, built on its low-level kernels ``ll``."""
 
     def __init__(self, ll: SimpleNamespace):

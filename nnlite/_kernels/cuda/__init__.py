@@ -30,6 +30,7 @@ from .. import reference as _reference  # noqa: E402
 from .._common import ACT_CODE  # noqa: E402
 from .._host import HostKernels  # noqa: E402
 from . import activations, batchnorm, dense, dropout, losses, optimizers  # noqa: E402
+from . import rectifiers as _r  # noqa: E402
 
 _o = optimizers
 #: The low-level kernels, under the names ``HostKernels`` expects.
@@ -45,6 +46,8 @@ LOW_LEVEL = SimpleNamespace(
     sgd=_o.sgd, sgd_momentum=_o.sgd_momentum, adagrad=_o.adagrad, rmsprop=_o.rmsprop,
     adam=_o.adam, adamax=_o.adamax, nadam=_o.nadam,
     clip=_o.clip, sumsq=_o.sumsq, scale=_o.scale, max_norm_cols=_o.max_norm_cols,
+    prelu_fwd=_r.prelu_fwd, prelu_bwd=_r.prelu_bwd, relu_general_fwd=_r.relu_general_fwd,
+    relu_general_bwd=_r.relu_general_bwd, rrelu_fwd=_r.rrelu_fwd, rrelu_bwd=_r.rrelu_bwd,
 )
 
 __all__ = list(_reference.__all__)

@@ -32,6 +32,7 @@ from .. import _common  # noqa: E402
 from .. import reference as _reference  # noqa: E402
 from .._host import HostKernels  # noqa: E402
 from . import activations, batchnorm, clipping, dropout, losses, optimizers  # noqa: E402
+from . import rectifiers as _r  # noqa: E402
 
 #: The low-level kernels, under the names ``HostKernels`` expects.
 LOW_LEVEL = SimpleNamespace(
@@ -48,6 +49,8 @@ LOW_LEVEL = SimpleNamespace(
     nadam=optimizers._nadam,
     clip=clipping._clip, sumsq=clipping._sumsq, scale=clipping._scale,
     max_norm_cols=clipping._max_norm_cols,
+    prelu_fwd=_r._prelu_fwd, prelu_bwd=_r._prelu_bwd, relu_general_fwd=_r._relu_general_fwd,
+    relu_general_bwd=_r._relu_general_bwd, rrelu_fwd=_r._rrelu_fwd, rrelu_bwd=_r._rrelu_bwd,
 )
 
 __all__ = list(_reference.__all__)

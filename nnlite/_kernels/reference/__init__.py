@@ -43,6 +43,14 @@ from .optimizers import (
     sgd_momentum_update,
     sgd_update,
 )
+from .rectifiers import (
+    prelu_backward,
+    prelu_forward,
+    relu_general_backward,
+    relu_general_forward,
+    rrelu_backward,
+    rrelu_forward,
+)
 
 __all__ = [
     "activation_forward", "activation_backward",
@@ -56,4 +64,6 @@ __all__ = [
     "bn_stats", "bn_forward_train", "bn_forward_infer", "bn_backward", "bn_moving_update",
     "dropout_uniform", "dropout_mask", "dropout_forward", "dropout_backward",
     "alpha_dropout_forward", "alpha_dropout_backward",
+    "prelu_forward", "prelu_backward", "relu_general_forward", "relu_general_backward",
+    "rrelu_forward", "rrelu_backward",
 ]

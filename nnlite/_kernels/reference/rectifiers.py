@@ -1,0 +1,133 @@
+r"""Reference kernels of the ReLU variants with parameters: PReLU, the general
+ReLU (cap, leak, threshold) and RReLU.
+
+Unlike the fused activation kernels (``activations.py``), which read φ' from
+the output a, these backward kernels take the *input* x: a capped ReLU maps
+many inputs to the same output, and the PReLU/RReLU slopes multiply x.
+
+PReLU (He et al. 2015), learned slopes α (broadcast against x):
+
+.. math:: y = \begin{cases} x & x > 0 \\ \alpha \odot x & x \le 0 \end{cases}, \qquad
+          \frac{\partial L}{\partial x} = \delta \odot
+          \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}, \qquad
+          \frac{\partial L}{\partial \alpha} = \sum_{\text{broadcast axes}}
+          \delta \odot \min(x, 0)
+
+General ReLU (Keras' ``relu(x, negative_slope, max_value, threshold)``), with
+t = threshold, M = max_value (None: no cap) and s = negative_slope:
+
+.. math:: y = \begin{cases} \min(x, M) & x > t \\ s\,(x - t) & x \le t \end{cases}, \qquad
+          \frac{\partial y}{\partial x} = \begin{cases} 0 & x > t,\ x \ge M \\
+          1 & x > t,\ x < M \\ s & x \le t \end{cases}
+
+``ThresholdedReLU(θ)`` is the special case M = None, s = 0, t = θ.
+
+RReLU (Xu et al. 2015) while training: a random slope per element, drawn
+from the counter-based SplitMix64 uniforms of the dropout kernels
+(``dropout.py``), so every backend draws the same slopes bit for bit:
+
+.. math:: a_i = l + (u - l)\,u_i \ \text{(in float64, then rounded to the dtype of x)},
+          \qquad u_i = \mathrm{uniform}(\text{seed}, \text{step}, i),
+
+.. math:: y_i = \begin{cases} x_i & x_i \ge 0 \\ a_i x_i & x_i < 0 \end{cases}, \qquad
+          \frac{\partial L}{\partial x_i} = \begin{cases} \delta_i & x_i \ge 0 \\
+          a_i \delta_i & x_i < 0 \end{cases}
+
+i is the flat C-order index of the element.  The backward kernel draws the
+same slopes again from (seed, step), so nothing but x is kept between the
+passes.  (At inference RReLU is a leaky ReLU with the mean slope (l + u)/2:
+the ``leaky_relu`` activation kernel.)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .dropout import dropout_uniform
+
+
+def _result(shape: tuple[int, ...], dtype: np.dtype, out: np.ndarray | None) -> np.ndarray:
+    return np.empty(shape, dtype=dtype) if out is None else out
+
+
+def sum_to_shape(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Σ of g (float64) over the axes that broadcasting ``shape`` to g.shape added or stretched."""
+    lead = g.ndim - len(shape)
+    stretched = tuple(lead + i for i, d in enumerate(shape) if d == 1 and g.shape[lead + i] != 1)
+    return g.sum(axis=tuple(range(lead)) + stretched, dtype=np.float64).reshape(shape)
+
+
+def prelu_forward(x: np.ndarray, alpha: np.ndarray, out: np.ndarray | None = None
+                  ) -> np.ndarray:
+    r"""y = x if x > 0 else α ⊙ x (α broadcast against x, e.g. shape x.shape[1:])."""
+    alpha = np.asarray(alpha, dtype=x.dtype)
+    out = _result(x.shape, x.dtype, out)
+    out[...] = np.where(x > 0, x, alpha * x)
+    return out
+
+
+def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *, need_dx: bool = True,
+                   dx_out: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray]:
+    r"""(∂x, ∂α): ∂x = δ ⊙ (1 if x > 0 else α), ∂α = Σ δ ⊙ min(x, 0) to α's shape.
+
+    The sum runs (in float64) over the axes along which α was broadcast: the
+    batch axis and the shared axes.  ``need_dx=False``: ∂x is None.
+    """
+    alpha = np.asarray(alpha, dtype=x.dtype)
+    dalpha = sum_to_shape(dy * np.minimum(x, 0), alpha.shape).astype(x.dtype)
+    if not need_dx:
+        return None, dalpha
+    dx = _result(dy.shape, dy.dtype, dx_out)
+    dx[...] = dy * np.where(x > 0, x.dtype.type(1), alpha)
+    return dx, dalpha
+
+
+def relu_general_forward(x: np.ndarray, max_value: float | None, negative_slope: float,
+                         threshold: float, out: np.ndarray | None = None) -> np.ndarray:
+    r"""y = min(x, M) if x > t else s·(x − t)  (M = ``max_value``, None: no cap)."""
+    t, s = x.dtype.type(threshold), x.dtype.type(negative_slope)
+    upper = x if max_value is None else np.minimum(x, x.dtype.type(max_value))
+    out = _result(x.shape, x.dtype, out)
+    out[...] = np.where(x > t, upper, s * (x - t))
+    return out
+
+
+def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None,
+                          negative_slope: float, threshold: float,
+                          out: np.ndarray | None = None) -> np.ndarray:
+    r"""∂x = δ·f'(x): 0 where t < x and x ≥ M, 1 where t < x < M, s where x ≤ t."""
+    t, s = x.dtype.type(threshold), x.dtype.type(negative_slope)
+    above = x > t
+    slope = np.where(above, x.dtype.type(1), s)
+    if max_value is not None:  # the cap binds only above the threshold
+        slope[above & (x >= x.dtype.type(max_value))] = 0
+    out = _result(dy.shape, dy.dtype, out)
+    out[...] = dy * slope
+    return out
+
+
+def rrelu_slopes(shape: tuple[int, ...], seed: int, step: int, lower: float, upper: float,
+                 dtype: np.dtype) -> np.ndarray:
+    """a = lower + (upper − lower)·u from the dropout uniforms of (seed, step), in ``dtype``."""
+    u = dropout_uniform(math.prod(shape), seed, step)
+    return (lower + (upper - lower) * u).reshape(shape).astype(dtype)
+
+
+def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: float,
+                  out: np.ndarray | None = None) -> np.ndarray:
+    r"""Training RReLU: y = x if x ≥ 0 else a ⊙ x, a ~ U(lower, upper) per element."""
+    a = rrelu_slopes(x.shape, seed, step, lower, upper, x.dtype)
+    out = _result(x.shape, x.dtype, out)
+    out[...] = np.where(x >= 0, x, a * x)
+    return out
+
+
+def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int, lower: float,
+                   upper: float, out: np.ndarray | None = None) -> np.ndarray:
+    r"""∂x = δ if x ≥ 0 else a ⊙ δ, with the slopes a of the forward pass (same seed, step)."""
+    a = rrelu_slopes(x.shape, seed, step, lower, upper, x.dtype)
+    out = _result(dy.shape, dy.dtype, out)
+    out[...] = np.where(x >= 0, dy, a * dy)
+    return out
