@@ -158,3 +158,20 @@ def test_sim_launch_restores_switch_interval():
     optimizers.sgd(p, np.ones(9), 0.5)
     np.testing.assert_array_equal(p, -0.5)
     assert sys.getswitchinterval() == before
+
+
+def test_every_cuda_kernel_compiles_for_a_real_gpu():
+    """The simulator never type-checks kernels for the device: compile them all to PTX.
+
+    Needs libNVVM (the CUDA toolkit), not a GPU; skipped where it is missing (CI).
+    """
+    script = HERE.parent / "scripts" / "cuda_ptx_check.py"
+    env = dict(os.environ)
+    env.pop("NUMBA_ENABLE_CUDASIM", None)
+    proc = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=600, cwd=HERE.parent)
+    if proc.returncode == 3:
+        pytest.skip(proc.stderr.strip().splitlines()[-1])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    ok, total = proc.stdout.splitlines()[-1].split(" kernels compile")[0].split(" of ")
+    assert int(ok) == int(total) >= 30        # every @cuda.jit kernel of the backend

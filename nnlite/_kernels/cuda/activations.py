@@ -8,6 +8,7 @@ from numba import cuda
 
 from .._common import ELU, LEAKY, LINEAR, RELU, SELU, SIGMOID, SOFTMAX, SOFTPLUS, TANH
 from ..reference.activations import SELU_ALPHA, SELU_SCALE
+from ._device import dmax
 from ._launch import launcher
 
 
@@ -24,7 +25,7 @@ def phi(z, code, alpha):
     if code == TANH:
         return math.tanh(z)
     if code == SOFTPLUS:
-        return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+        return dmax(z, 0.0) + math.log1p(math.exp(-abs(z)))
     if code == ELU:
         return z if z > 0 else alpha * math.expm1(z)
     if code == SELU:
@@ -66,7 +67,7 @@ def _bias_act(z, b, out, code, alpha):
             for j in range(k):
                 v = z[i, j] + (b[j] if has_b else 0.0)
                 out[i, j] = v
-                zmax = max(zmax, v)
+                zmax = dmax(zmax, v)
             s = 0.0
             for j in range(k):
                 e = math.exp(out[i, j] - zmax)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import cuda
 
+from ._device import dmin
 from ._launch import launcher
 
 
@@ -23,7 +24,7 @@ def _block_stats(x, rows, bmean, bm2):
     for idx in range(cuda.grid(1), nblocks * c, cuda.gridsize(1)):
         b, j = idx // c, idx % c
         lo = b * rows
-        hi = min(n, lo + rows)
+        hi = dmin(n, lo + rows)
         s = 0.0
         for i in range(lo, hi):
             s += x[i, j]
@@ -54,7 +55,7 @@ def _grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
         b, j = idx // c, idx % c
         s = 0.0
         d = 0.0
-        for i in range(b * rows, min(n, (b + 1) * rows)):
+        for i in range(b * rows, dmin(n, (b + 1) * rows)):
             h = (x[i, j] - mean[j]) * inv_std[j]
             s += dy[i, j]
             d += dy[i, j] * h

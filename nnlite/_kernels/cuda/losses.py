@@ -6,6 +6,7 @@ import math
 
 from numba import cuda
 
+from ._device import clamp, dmax
 from ._launch import launcher
 
 
@@ -15,7 +16,7 @@ def _softmax_xent(z, t, y, sparse, scale, loss, grad):
     for i in range(cuda.grid(1), n, cuda.gridsize(1)):
         zmax = z[i, 0]
         for j in range(k):
-            zmax = max(zmax, z[i, j])
+            zmax = dmax(zmax, z[i, j])
         s = 0.0
         for j in range(k):
             s += math.exp(z[i, j] - zmax)
@@ -45,7 +46,7 @@ def _sigmoid_bce(z, t, scale, loss, grad):
         for j in range(k):
             v = z[i, j]
             e = math.exp(-abs(v))
-            acc += max(v, 0.0) - v * t[i, j] + math.log1p(e)
+            acc += dmax(v, 0.0) - v * t[i, j] + math.log1p(e)
             sig = 1.0 / (1.0 + e) if v >= 0 else e / (1.0 + e)
             grad[i, j] = c * (sig - t[i, j])
         loss[i] = acc / k
@@ -56,7 +57,7 @@ def _xent_probs(p, t, y, sparse, scale, eps, loss, grad):
     n, k = p.shape
     for i in range(cuda.grid(1), n, cuda.gridsize(1)):
         if sparse:
-            loss[i] = -math.log(min(max(p[i, y[i]], eps), 1.0 - eps))
+            loss[i] = -math.log(clamp(p[i, y[i]], eps, 1.0 - eps))
             for j in range(k):
                 grad[i, j] = scale * p[i, j]
             grad[i, y[i]] -= scale
@@ -65,7 +66,7 @@ def _xent_probs(p, t, y, sparse, scale, eps, loss, grad):
             acc = 0.0
             for j in range(k):
                 tsum += t[i, j]
-                acc += t[i, j] * math.log(min(max(p[i, j], eps), 1.0 - eps))
+                acc += t[i, j] * math.log(clamp(p[i, j], eps, 1.0 - eps))
             loss[i] = -acc
             for j in range(k):
                 grad[i, j] = scale * (p[i, j] * tsum - t[i, j])
@@ -78,7 +79,7 @@ def _bce_probs(p, t, scale, eps, loss, grad):
     for i in range(cuda.grid(1), n, cuda.gridsize(1)):
         acc = 0.0
         for j in range(k):
-            pc = min(max(p[i, j], eps), 1.0 - eps)
+            pc = clamp(p[i, j], eps, 1.0 - eps)
             acc += t[i, j] * math.log(pc) + (1.0 - t[i, j]) * math.log(1.0 - pc)
             grad[i, j] = c * (p[i, j] - t[i, j])
         loss[i] = -acc / k

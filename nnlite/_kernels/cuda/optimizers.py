@@ -11,6 +11,7 @@ import math
 import numpy as np
 from numba import cuda
 
+from ._device import clamp, dmin
 from ._launch import THREADS, _to_device, blocks_for, launcher, simulated_launch
 
 
@@ -104,7 +105,7 @@ def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
 @cuda.jit
 def _clip(g, c):
     for i in range(cuda.grid(1), g.shape[0], cuda.gridsize(1)):
-        g[i] = min(max(g[i], -c), c)
+        g[i] = clamp(g[i], -c, c)
 
 
 @cuda.jit
@@ -129,7 +130,7 @@ def _max_norm_cols(W, c):
         for i in range(rows):
             s += W[i, j] * W[i, j]
         n = math.sqrt(s)
-        f = min(n, c) / (1e-7 + n)
+        f = dmin(n, c) / (1e-7 + n)
         for i in range(rows):
             W[i, j] *= f
 
