@@ -4,7 +4,8 @@
 the part of ``key`` before ``:``.  Variants: ``batch1`` (one row), ``odd``
 (odd sizes), ``noncontig`` (strided views), ``empty`` (zero rows), ``large``
 (6007 rows, vectors of 40,009: big enough for the parallel loops of the
-numba and Cython kernels, which small inputs skip).
+Cython kernels; the agreement test lowers numba's threshold for this variant
+so that its parallel twins run too).
 """
 
 from __future__ import annotations
