@@ -140,12 +140,13 @@ def nnlite_model(family: int, opt: str):
     return model
 
 
-def nnlite_epoch_timer():
-    import nnlite as keras
+def epoch_timer(callback_base):
+    """A callback (subclass of nnlite's or Keras' ``Callback``) timing each epoch.
 
-    class EpochTimer(keras.callbacks.Callback):
-        """Wall time and RSS of each epoch (epoch hooks only: no per-batch cost)."""
+    Wall time and RSS of each epoch; epoch hooks only, so no per-batch cost.
+    """
 
+    class EpochTimer(callback_base):
         def __init__(self):
             super().__init__()
             self.times, self.rss = [], []
@@ -158,6 +159,11 @@ def nnlite_epoch_timer():
             self.rss.append(rss_mib())
 
     return EpochTimer()
+
+
+def nnlite_epoch_timer():
+    import nnlite as keras
+    return epoch_timer(keras.callbacks.Callback)
 
 
 def run_nnlite(family: int, args, data) -> dict:
@@ -391,24 +397,12 @@ def run_keras(family: int, args, data) -> dict:
     x, y, xt, _ = data
     out: dict = {"version": f"keras {keras.__version__} ({backend} backend)", "configs": {}}
 
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.times, self.rss = [], []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._t0 = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.times.append(time.perf_counter() - self._t0)
-            self.rss.append(rss_mib())
-
     for k, (opt, bs) in enumerate(CONFIGS[family]):
         key = f"{opt} b{bs}"
         try:
             keras.utils.set_random_seed(k)
             model = keras_model(keras, family, opt)
-            timer = EpochTimer()
+            timer = epoch_timer(keras.callbacks.Callback)
             hist = model.fit(x, y, batch_size=bs, epochs=1 + args.epochs, verbose=0,
                              callbacks=[timer])
             row = {"train_sps": median_rate(timer.times[1:], len(x)), "epoch_s": timer.times,
