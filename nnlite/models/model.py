@@ -173,11 +173,8 @@ class Model(Network):
 
     def layer_rows(self):
         """(layer, output shape, inbound layer names) for ``summary``, in graph order."""
-        producer = {t.id: t.node.layer.name for t in self.inputs}
-        by_layer = {}
-        for layer, in_ids, out_id, _ in self._plan:
-            producer[out_id] = layer.name
-            by_layer[id(layer)] = (in_ids, out_id)
+        producer = self.tensor_producers()
+        by_layer = {id(layer): (in_ids, out_id) for layer, in_ids, out_id, _ in self._plan}
         rows = []
         for layer in self.layers:
             if id(layer) in by_layer:

@@ -65,6 +65,13 @@ class Network:
         self._skip_backward = {id(layer) for layer, *_ in self._plan
                                if not layer.need_input_grad and not layer.trainable_weights}
 
+    def tensor_producers(self) -> dict[int, str]:
+        """The name of the layer (or Input) that produces each tensor of the graph, by id."""
+        producer = {t.id: t.node.layer.name for t in self.inputs}
+        for layer, _, out_id, _ in self._plan:
+            producer[out_id] = layer.name
+        return producer
+
     # ------------------------------------------------------------ running
     def check_inputs(self, arrays: list[np.ndarray]) -> None:
         """Clear errors for a wrong number of inputs or a wrong shape."""

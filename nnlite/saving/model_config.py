@@ -51,11 +51,8 @@ def _functional_config(model) -> dict:
         raise ValueError(f"Model {model.name!r}: layer names must be unique to save the "
                          f"architecture, but {duplicates} are used more than once; give the "
                          "layers distinct name= arguments")
-    producer = {t.id: t.node.layer.name for t in model.inputs}
-    calls = {}
-    for layer, in_ids, out_id, multi in model._plan:
-        producer[out_id] = layer.name
-        calls[id(layer)] = (in_ids, multi)
+    producer = model.tensor_producers()
+    calls = {id(layer): (in_ids, multi) for layer, in_ids, _, multi in model._plan}
     layers = []
     for layer in model.layers:
         entry = {"name": layer.name, **layer_entry(layer), "inbound_layers": []}
