@@ -161,6 +161,28 @@ def epoch_timer(callback_base):
     return EpochTimer()
 
 
+def fit_and_time(model, timer, x, y, xt, batch_size: int, epochs: int,
+                 with_predict: bool) -> dict:
+    """Train 1 warm-up + ``epochs`` timed epochs with Keras' ``fit`` API (nnlite or Keras).
+
+    Returns the median training samples/s, the per-epoch times and RSS, the last
+    accuracy and, with ``with_predict``, the median predict samples/s (batch 1024).
+    """
+    hist = model.fit(x, y, batch_size=batch_size, epochs=1 + epochs, verbose=0,
+                     callbacks=[timer])
+    row = {"train_sps": median_rate(timer.times[1:], len(x)), "epoch_s": timer.times,
+           "rss_per_epoch_mib": timer.rss, "accuracy": float(hist.history["accuracy"][-1])}
+    if with_predict:
+        model.predict(xt[:2048], batch_size=1024, verbose=0)
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            model.predict(xt, batch_size=1024, verbose=0)
+            times.append(time.perf_counter() - t0)
+        row["predict_sps"] = median_rate(times, len(xt))
+    return row
+
+
 def nnlite_epoch_timer():
     import nnlite as keras
     return epoch_timer(keras.callbacks.Callback)
@@ -184,20 +206,8 @@ def run_nnlite(family: int, args, data) -> dict:
             np.random.seed(k)
             keras.utils.random.set_random_seed(k)
             model = nnlite_model(family, opt)
-            timer = nnlite_epoch_timer()
-            hist = model.fit(x, y, batch_size=bs, epochs=1 + args.epochs, verbose=0,
-                             callbacks=[timer])
-            row = {"train_sps": median_rate(timer.times[1:], len(x)),
-                   "epoch_s": timer.times, "rss_per_epoch_mib": timer.rss,
-                   "accuracy": float(hist.history["accuracy"][-1])}
-            if k == 0:
-                model.predict(xt[:2048], batch_size=1024, verbose=0)
-                times = []
-                for _ in range(3):
-                    t0 = time.perf_counter()
-                    model.predict(xt, batch_size=1024, verbose=0)
-                    times.append(time.perf_counter() - t0)
-                row["predict_sps"] = median_rate(times, len(xt))
+            row = fit_and_time(model, nnlite_epoch_timer(), x, y, xt, bs, args.epochs,
+                               with_predict=k == 0)
         except Exception as exc:  # a layer/optimizer not implemented yet, ...
             row = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         out["configs"][key] = row
@@ -402,20 +412,8 @@ def run_keras(family: int, args, data) -> dict:
         try:
             keras.utils.set_random_seed(k)
             model = keras_model(keras, family, opt)
-            timer = epoch_timer(keras.callbacks.Callback)
-            hist = model.fit(x, y, batch_size=bs, epochs=1 + args.epochs, verbose=0,
-                             callbacks=[timer])
-            row = {"train_sps": median_rate(timer.times[1:], len(x)), "epoch_s": timer.times,
-                   "rss_per_epoch_mib": timer.rss,
-                   "accuracy": float(hist.history["accuracy"][-1])}
-            if k == 0:
-                model.predict(xt[:2048], batch_size=1024, verbose=0)
-                times = []
-                for _ in range(3):
-                    t0 = time.perf_counter()
-                    model.predict(xt, batch_size=1024, verbose=0)
-                    times.append(time.perf_counter() - t0)
-                row["predict_sps"] = median_rate(times, len(xt))
+            row = fit_and_time(model, epoch_timer(keras.callbacks.Callback), x, y, xt, bs,
+                               args.epochs, with_predict=k == 0)
         except Exception as exc:  # pragma: no cover
             row = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         out["configs"][key] = row
