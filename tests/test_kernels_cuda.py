@@ -175,3 +175,61 @@ def test_every_cuda_kernel_compiles_for_a_real_gpu():
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     ok, total = proc.stdout.splitlines()[-1].split(" kernels compile")[0].split(" of ")
     assert int(ok) == int(total) >= 30        # every @cuda.jit kernel of the backend
+
+
+def _threads_share_one_tile(slow_allocation: bool) -> bool:
+    """Run 8 simulated threads of one block through ``cuda.shared.array`` at once.
+
+    With ``slow_allocation`` the allocation sleeps, so every thread is switched
+    out between the lookup and the store: the race window held wide open.
+    """
+    import threading
+    import time
+
+    from numba.cuda.simulator import kernelapi
+
+    shared = kernelapi.FakeCUDAShared(0)
+    start, seen = threading.Barrier(8), []
+    real_empty = np.empty
+
+    def slow_empty(*args, **kwargs):
+        time.sleep(0.01)
+        return real_empty(*args, **kwargs)
+
+    def thread():
+        start.wait()
+        seen.append(id(shared.array((2, 2), np.float64)))  # one calling line for all
+
+    with pytest.MonkeyPatch.context() as mp:
+        if slow_allocation:
+            mp.setattr(kernelapi.np, "empty", slow_empty)
+        workers = [threading.Thread(target=thread) for _ in range(8)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+    return len(set(seen)) == 1
+
+
+@sim_only
+def test_sim_shared_array_is_one_per_block_even_when_threads_switch():
+    """The cause of a rare wrong dx in the simulator: two threads, two private tiles."""
+    import nnlite._kernels.cuda._launch  # noqa: F401  (installs the fix)
+
+    assert _threads_share_one_tile(slow_allocation=True)
+    assert _threads_share_one_tile(slow_allocation=False)
+
+
+@sim_only
+def test_sim_unpatched_simulator_gives_threads_private_tiles():
+    """Proof that the test above can fail: numba's own lookup, with the window held open."""
+    from numba.cuda.simulator import kernelapi
+
+    import nnlite._kernels.cuda._launch  # noqa: F401
+    from nnlite._kernels.cuda import _simulator
+
+    assert _simulator.numba_shared_array is not None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kernelapi.FakeCUDAShared, "array", _simulator.numba_shared_array)
+        assert not _threads_share_one_tile(slow_allocation=True)
+    assert kernelapi.FakeCUDAShared.array is _simulator._shared_array

@@ -9,7 +9,8 @@ Under the CUDA simulator every GPU thread is a Python thread, and a thread
 that waits at ``cuda.syncthreads()`` hands the GIL on only after Python's
 switch interval (5 ms).  ``simulated_launch()`` shortens that interval for
 the duration of a launch (≈15× faster tiled GEMM in the simulator); it does
-nothing on a real GPU.
+nothing on a real GPU.  Under the simulator, importing this module also
+makes its shared arrays thread-safe (``_simulator.install``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from numba import cuda
 SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 THREADS = 4 if SIMULATED else 128  # threads per block (grid-stride kernels)
 MAX_BLOCKS = 2 if SIMULATED else 1024
+if SIMULATED:
+    from ._simulator import install as _install_simulator_fix
+
+    _install_simulator_fix()
 
 
 def blocks_for(n: int) -> int:
