@@ -28,6 +28,7 @@ from ..callbacks import CallbackList, History, ProgbarLogger
 from ..graph import SymbolicTensor, flatten
 from ..layers.input_layer import Input
 from ..utils.progbar import Progbar
+from . import compile_specs, fit_arguments
 from . import data as data_utils
 from .network import Network
 from .summary import summary_lines
@@ -208,62 +209,76 @@ class Model(Network):
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 weighted_metrics=None, run_eagerly=None, steps_per_execution=None,
                 jit_compile=None, **kwargs) -> None:
-        """Configure training: optimizer, loss(es), metrics (names or objects)."""
+        """Configure training: optimizer, loss(es), loss_weights and metrics.
+
+        ``loss``, ``loss_weights`` and ``metrics`` each take one entry for every
+        output, a list or tuple with one entry per output, or a dict keyed by
+        output name (see :mod:`nnlite.models.compile_specs`).  All of it is
+        checked and resolved before anything is set: a compile that raises
+        leaves the model, and its previous compile if any, as it was.
+        """
         if kwargs:
             raise TypeError(f"compile: unexpected argument(s) {sorted(kwargs)}")
         if loss is None:
             raise ValueError("compile: a loss is required, e.g. loss='mse' or "
                              "loss='sparse_categorical_crossentropy'")
-        self.optimizer = optimizers_module.get(optimizer)
-        self._loss_spec, self._metric_spec, self._loss_weight_spec = loss, metrics, loss_weights
-        self._compiled = True
+        new_optimizer = optimizers_module.get(optimizer)
+        specs = compile_specs.normalize(loss, metrics, loss_weights)
+        resolved = None
         if self._plan is not None:
-            self._finish_compile()
+            resolved = self._resolve_compile(specs)
+        else:  # resolved at the first fit, once the model is built
+            compile_specs.check_without_graph(specs, self._output_names_before_build())
+        # everything is checked: only now does the model change
+        self.optimizer = new_optimizer
+        self._loss_spec, self._metric_spec, self._loss_weight_spec = specs
+        self._compiled = True
+        self._built_for_compile = False
+        if resolved is not None:
+            self._commit_compile(resolved)
 
-    def _per_output(self, spec, default=None) -> list:
+    def _output_names_before_build(self) -> list[str] | None:
+        """The output names of a model that is not built yet, where known (else None)."""
+        return None
+
+    def _resolve_compile(self, specs: compile_specs.CompileSpecs) -> dict:
+        """The losses, loss weights, metrics and loss fusion of each output of the graph.
+
+        It only reads the model, so a bad argument raises before anything is set.
+        """
         names = self.output_names
-        if isinstance(spec, dict):
-            return [spec.get(n, default) for n in names]
-        if isinstance(spec, (list, tuple)) and len(names) > 1:
-            if len(spec) != len(names):
-                raise ValueError(f"expected {len(names)} entries (one per output), got "
-                                 f"{len(spec)}")
-            return list(spec)
-        if isinstance(spec, (list, tuple)) and len(spec) == 1:  # loss=["mse"], one output
-            return list(spec)
-        return [spec] * len(names) if len(names) > 1 and not isinstance(spec, (list, tuple)) \
-            else [spec]
+        losses = compile_specs.resolve_losses(specs.loss, names)
+        weights = compile_specs.resolve_loss_weights(specs.loss_weights, names)
+        metrics = []
+        per_output = compile_specs.metric_lists(specs.metrics, names)
+        for k, (entries, loss, tensor) in enumerate(zip(per_output, losses, self.outputs)):
+            prefix = f"{names[k]}_" if self._multi_output else ""
+            for entry in entries:
+                metric = compile_specs.resolve_metric(entry, loss, tensor.shape, names[k])
+                metrics.append((k, metric, prefix + metric.name))
+        return {"loss": losses, "loss_weights": weights, "metrics": metrics,
+                "fused": [self._can_fuse(k, loss) for k, loss in enumerate(losses)]}
 
-    def _finish_compile(self) -> None:
-        """Resolve losses/metrics against the built graph; snapshot trainable weights."""
-        self.loss = [losses_module.get(spec) for spec in self._per_output(self._loss_spec)]
-        weights = self._loss_weight_spec
-        self.loss_weights = [1.0] * len(self.outputs) if weights is None else \
-            [float(w) for w in self._per_output(weights, 1.0)]
-        metric_specs = self._metric_spec
-        if isinstance(metric_specs, dict):
-            per_out = self._per_output(metric_specs, [])
-        elif self._multi_output and metric_specs and isinstance(metric_specs[0], (list, tuple)):
-            per_out = list(metric_specs)
-        else:
-            per_out = [list(metric_specs or [])] * len(self.outputs)
-        self._metrics = []
-        for k, (specs, loss, t) in enumerate(zip(per_out, self.loss, self.outputs)):
-            for spec in flatten(specs or []):
-                m = metrics_module.get(spec, loss=loss, output_shape=t.shape)
-                prefix = f"{self.output_names[k]}_" if self._multi_output else ""
-                self._metrics.append((k, m, prefix + m.name))
-        self._fused = [self._can_fuse(k) for k in range(len(self.outputs))]
+    def _commit_compile(self, resolved: dict) -> None:
+        """Set what :meth:`_resolve_compile` found; snapshot the trainable weights."""
+        self.loss, self.loss_weights = resolved["loss"], resolved["loss_weights"]
+        self._metrics, self._fused = resolved["metrics"], resolved["fused"]
         self._train_vars = self.trainable_weights
         self._trainable_snapshot = [layer.trainable for layer in self.layers]
         self._warned_trainable = False
         self.mark_input_grads()
         self._built_for_compile = True
 
-    def _can_fuse(self, k: int) -> bool:
+    def _finish_compile(self) -> None:
+        """Resolve the stored compile arguments for a graph built after ``compile``."""
+        specs = compile_specs.CompileSpecs(self._loss_spec, self._metric_spec,
+                                           self._loss_weight_spec)
+        self._commit_compile(self._resolve_compile(specs))
+
+    def _can_fuse(self, k: int, loss) -> bool:
         layer = self.outputs[k].node.layer
         act = getattr(layer, "activation", None)
-        wanted = self.loss[k].fuse_activation
+        wanted = loss.fuse_activation
         return (wanted is not None and layer.supports_fused_loss and act is not None
                 and getattr(act, "kernel", None) == wanted
                 and layer.activity_regularizer is None
@@ -294,40 +309,56 @@ class Model(Network):
 
     # ------------------------------------------------------------ data prep
     def _prepare_x(self, x, where: str) -> list[np.ndarray]:
-        if self._plan is not None:
-            names = [t.name for t in self.inputs]
-        elif isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, "shape") for a in x):
-            names = [f"input_{k + 1}" for k in range(len(x))]  # unbuilt, several inputs
-        else:
-            names = ["input"]
-        xs = data_utils.to_float_inputs(data_utils.as_list(x, names, where), where)
+        """``x`` as one float array per model input: counted, converted and shape-checked."""
+        names = [t.name for t in self.inputs] if self._plan is not None else \
+            self._input_names_before_build(x)
+        arrays = data_utils.as_list(x, names, "x", where)
+        data_utils.check_count(arrays, names, "x", where)
+        xs = data_utils.to_float_inputs(arrays, names, where)
         self._ensure_built(xs)
         self.check_inputs(xs)
         return xs
 
+    def _input_names_before_build(self, x) -> list[str]:
+        """Names for the inputs of a subclassed model not built yet: one per array of ``x``."""
+        count = len(x) if data_utils.is_array_list(x, several=False) else 1
+        return [f"input_{k + 1}" for k in range(count)]
+
     def _prepare_y(self, y, xs, where: str) -> list[np.ndarray]:
+        """``y`` as one target array per output, checked against its loss and against ``x``."""
         if y is None:
             raise ValueError(f"{where}: y (the targets) is required")
-        ys = data_utils.as_list(y, self.output_names, where)
-        if len(ys) != len(self.outputs):
-            raise ValueError(f"{where}: the model has {len(self.outputs)} output(s) but "
-                             f"{len(ys)} target array(s) were given")
-        out = []
-        for loss, t, target in zip(self.loss, self.outputs, ys):
-            target = np.asarray(target)
-            if target.ndim == 0 or target.dtype == object:
-                raise ValueError(f"{where}: targets must be an array of one value per sample, "
-                                 f"got {target!r:.60}")
-            checked = loss.check_targets(target, (len(target),) + tuple(t.shape[1:]))
-            if np.issubdtype(checked.dtype, np.floating) or checked.dtype == bool:
-                checked = checked.astype(backend.floatx(), copy=False)
-                if not np.isfinite(checked).all():
-                    raise ValueError(f"{where}: targets contain NaN or inf")
-            elif not isinstance(loss, losses_module.SparseCategoricalCrossentropy):
-                checked = checked.astype(backend.floatx())
-            out.append(checked)
-        data_utils.check_same_length(xs, out, where)
-        return out
+        names = self.output_names
+        targets = data_utils.as_list(y, names, "y", where)
+        data_utils.check_count(targets, names, "y", where)
+        targets = [self._target_array(target, data_utils.label("y", k, names), where)
+                   for k, target in enumerate(targets)]
+        input_names = [t.name for t in self.inputs]
+        data_utils.check_sample_counts(
+            [(data_utils.label("x", k, input_names), a) for k, a in enumerate(xs)]
+            + [(data_utils.label("y", k, names), a) for k, a in enumerate(targets)], where)
+        return [self._checked_target(target, k, data_utils.label("y", k, names), where)
+                for k, target in enumerate(targets)]
+
+    @staticmethod
+    def _target_array(target, name: str, where: str) -> np.ndarray:
+        target = data_utils.to_array(target, name, where)
+        if target.ndim == 0 or target.dtype == object:
+            raise ValueError(f"{where}: {name} (the targets) must be an array of one value per "
+                             f"sample, got {target!r:.60}")
+        return target
+
+    def _checked_target(self, target: np.ndarray, k: int, name: str, where: str) -> np.ndarray:
+        """Output ``k``'s targets as its loss checks them (shape, labels), in floatx."""
+        loss, tensor = self.loss[k], self.outputs[k]
+        checked = loss.check_targets(target, (len(target),) + tuple(tensor.shape[1:]))
+        if np.issubdtype(checked.dtype, np.floating) or checked.dtype == bool:
+            checked = checked.astype(backend.floatx(), copy=False)
+            if not np.isfinite(checked).all():
+                raise ValueError(f"{where}: {name} (the targets) contains NaN or inf")
+        elif not isinstance(loss, losses_module.SparseCategoricalCrossentropy):
+            checked = checked.astype(backend.floatx())
+        return checked
 
     # ------------------------------------------------------------ one step
     def _loss_and_grads(self, ys, outs, sample_weight=None):
@@ -393,14 +424,24 @@ class Model(Network):
             shuffle: bool = True, class_weight=None, sample_weight=None,
             initial_epoch: int = 0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq: int = 1, **kwargs) -> History:
-        """Train for ``epochs`` epochs; returns a :class:`History`."""
+        """Train for ``epochs`` epochs; returns a :class:`History`.
+
+        Every argument is checked first (the table in
+        :mod:`nnlite.models.fit_arguments`), then the data, so a bad call
+        raises before any epoch runs or any weight changes.
+        """
         if kwargs:
             raise TypeError(f"fit: unexpected argument(s) {sorted(kwargs)}")
+        fit_arguments.check("fit", {
+            "batch_size": batch_size, "epochs": epochs, "verbose": verbose,
+            "callbacks": callbacks, "validation_split": validation_split,
+            "validation_data": validation_data, "shuffle": shuffle,
+            "class_weight": class_weight, "initial_epoch": initial_epoch,
+            "steps_per_epoch": steps_per_epoch, "validation_steps": validation_steps,
+            "validation_batch_size": validation_batch_size, "validation_freq": validation_freq})
         if not self._compiled:
             self._require_compiled("training")
-        batch_size = self._check_batch_size(batch_size)
-        if not 0.0 <= validation_split < 1.0:
-            raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+        batch_size = fit_arguments.batch_size_or_default(batch_size)
         xs = self._prepare_x(x, "fit")
         self._require_compiled("training")
         self._check_trainable_changed()
@@ -411,7 +452,7 @@ class Model(Network):
         self._min_batch = max([getattr(layer, "min_train_batch", 1) for layer in self.layers]
                               + [1])
         steps = len(data_utils.batch_starts(n, batch_size, self._min_batch))
-        verbose = 1 if verbose == "auto" else int(verbose)
+        verbose = fit_arguments.verbosity(verbose)
         self.history = History()
         cbs = [self.history] + list(callbacks or [])
         if verbose:
@@ -427,7 +468,7 @@ class Model(Network):
             cb.on_epoch_begin(epoch, {})
             logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
             if val is not None and not self.stop_training_nan and \
-                    (epoch + 1 - initial_epoch) % validation_freq == 0:
+                    fit_arguments.validates_after(epoch, validation_freq):
                 val_logs = self._evaluate_arrays(val[0], val[1], val[2],
                                                  validation_batch_size or batch_size)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -437,14 +478,6 @@ class Model(Network):
                 break
         cb.on_train_end(logs)
         return self.history
-
-    @staticmethod
-    def _check_batch_size(batch_size) -> int:
-        if batch_size is None:
-            return 32
-        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        return int(batch_size)
 
     def _fit_epoch(self, xs, ys, sw, batch_size, shuffle, cb, epoch) -> dict:
         self.stop_training_nan = False
@@ -492,18 +525,26 @@ class Model(Network):
         return w
 
     def _split_validation(self, xs, ys, sw, split, validation_data):
+        """The training arrays and the validation set ``(xs, ys, sample_weight)`` or None.
+
+        ``validation_data`` (checked like ``x`` and ``y``) wins over
+        ``validation_split``, as in Keras; a split takes the *last* samples.
+        """
         if validation_data is not None:
+            where = "fit(validation_data)"
             vx, vy = validation_data[0], validation_data[1]
             vw = validation_data[2] if len(validation_data) > 2 else None
-            vxs = self._prepare_x(vx, "fit(validation_data)")
-            vys = self._prepare_y(vy, vxs, "fit(validation_data)")
+            vxs = self._prepare_x(vx, where)
+            vys = self._prepare_y(vy, vxs, where)
             return xs, ys, sw, (vxs, vys, None if vw is None else np.asarray(vw, float))
         if split:
             n = len(xs[0])
             cut = int(math.floor(n * (1.0 - split)))  # Keras: the last fraction validates
             if cut <= 0 or cut >= n:
-                raise ValueError(f"validation_split={split} leaves no training or no "
-                                 f"validation samples out of {n}")
+                raise ValueError(f"fit: validation_split={split} leaves no training or no "
+                                 f"validation samples out of {n}; choose a fraction that "
+                                 "keeps at least one sample on each side, or pass "
+                                 "validation_data=(x_val, y_val)")
             val = ([a[cut:] for a in xs], [a[cut:] for a in ys],
                    None if sw is None else sw[cut:])
             return ([a[:cut] for a in xs], [a[:cut] for a in ys],
@@ -532,14 +573,26 @@ class Model(Network):
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict: bool = False, **kwargs):
-        """Loss (and metrics) on (x, y): a scalar if there is only the loss, else a list."""
+        """Loss (and metrics) on (x, y): a scalar if there is only the loss, else a list.
+
+        ``steps`` evaluates only the first ``steps`` batches (as Keras does).
+        """
+        if kwargs:
+            raise TypeError(f"evaluate: unexpected argument(s) {sorted(kwargs)}")
+        fit_arguments.check("evaluate", {"batch_size": batch_size, "verbose": verbose,
+                                         "steps": steps, "callbacks": callbacks,
+                                         "return_dict": return_dict})
         self._require_compiled("evaluating")
-        batch_size = self._check_batch_size(batch_size)
+        batch_size = fit_arguments.batch_size_or_default(batch_size)
         xs = self._prepare_x(x, "evaluate")
         self._require_compiled("evaluating")
         ys = self._prepare_y(y, xs, "evaluate")
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        verbose = 1 if verbose == "auto" else int(verbose)
+        if steps is not None:
+            xs, ys = data_utils.first_batches(xs, steps, batch_size), \
+                data_utils.first_batches(ys, steps, batch_size)
+            sw = None if sw is None else data_utils.first_batches([sw], steps, batch_size)[0]
+        verbose = fit_arguments.verbosity(verbose)
         steps = math.ceil(len(xs[0]) / batch_size)
         cb = CallbackList(callbacks, model=self, params={"steps": steps, "verbose": verbose})
         bar = Progbar(steps, verbose=verbose) if verbose else None
@@ -556,10 +609,23 @@ class Model(Network):
     # --------------------------------------------------------------- predict
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
                 training: bool = False, **kwargs):
-        """Outputs for ``x`` in batches (``training=True`` keeps dropout on: MC dropout)."""
-        batch_size = self._check_batch_size(batch_size)
+        """Outputs for ``x`` in batches (``training=True`` keeps dropout on: MC dropout).
+
+        ``steps`` predicts only the first ``steps`` batches (as Keras does).
+        """
+        if kwargs:
+            raise TypeError(f"predict: unexpected argument(s) {sorted(kwargs)}")
+        fit_arguments.check("predict", {"batch_size": batch_size, "verbose": verbose,
+                                        "steps": steps, "callbacks": callbacks,
+                                        "training": training})
+        batch_size = fit_arguments.batch_size_or_default(batch_size)
         xs = self._prepare_x(x, "predict")
-        verbose = 1 if verbose == "auto" else int(verbose)
+        if steps is not None:
+            xs = data_utils.first_batches(xs, steps, batch_size)
+        return self._predict_arrays(xs, batch_size, fit_arguments.verbosity(verbose),
+                                    callbacks, bool(training))
+
+    def _predict_arrays(self, xs, batch_size: int, verbose: int, callbacks, training: bool):
         n_steps = math.ceil(len(xs[0]) / batch_size)
         cb = CallbackList(callbacks, model=self, params={"steps": n_steps})
         bar = Progbar(n_steps, verbose=verbose) if verbose else None
@@ -620,8 +686,8 @@ class Model(Network):
 
     def predict_on_batch(self, x):
         """Outputs for one batch."""
-        return self.predict(x, batch_size=len(flatten(x)[0]) if not isinstance(x, dict)
-                            else None, verbose=0)
+        xs = self._prepare_x(x, "predict_on_batch")
+        return self._predict_arrays(xs, len(xs[0]), verbose=0, callbacks=None, training=False)
 
     def _format_logs(self, logs: dict, return_dict: bool):
         if return_dict:

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..graph import SymbolicTensor, flatten, topological_nodes
 from ..layers.input_layer import InputLayer
+from .data import check_count
 
 
 class Network:
@@ -75,9 +76,8 @@ class Network:
     # ------------------------------------------------------------ running
     def check_inputs(self, arrays: list[np.ndarray]) -> None:
         """Clear errors for a wrong number of inputs or a wrong shape."""
-        if len(arrays) != len(self.inputs):
-            raise ValueError(f"Model {self.name!r} expects {len(self.inputs)} input(s), "
-                             f"got {len(arrays)}")
+        names = [t.name for t in self.inputs]
+        check_count(arrays, names, "x", f"model {self.name!r}")
         for k, (x, t) in enumerate(zip(arrays, self.inputs)):
             expected = t.shape
             ok = x.ndim == len(expected) and all(

@@ -41,7 +41,7 @@ class Sequential(Model):
         return list(self._stack)
 
     def add(self, layer: Layer) -> None:
-        """Append a layer on top of the stack."""
+        """Append a layer on top of the stack (a layer that cannot be added changes nothing)."""
         if isinstance(layer, Model):
             raise NotImplementedError("Adding a model inside a Sequential model is not "
                                       "supported; add its layers: for l in m.layers: "
@@ -54,12 +54,19 @@ class Sequential(Model):
                                  "model")
             self._input_tensor = layer.output
             return
+        previous_input = self._input_tensor
         if self._input_tensor is None and not self._stack and \
                 layer._batch_input_shape is not None:
             self._input_tensor = Input(batch_shape=layer._batch_input_shape,
                                        name=f"{layer.name}_input")
         self._stack.append(layer)
-        self._rebuild()
+        try:
+            self._rebuild()
+        except Exception:  # e.g. the layer cannot take the stack's output shape
+            self._stack.pop()
+            self._input_tensor = previous_input
+            self._rebuild()
+            raise
 
     def pop(self) -> Layer:
         """Remove and return the top layer."""
@@ -89,6 +96,14 @@ class Sequential(Model):
             self._rebuild()
         if self._plan is None:
             raise ValueError("Sequential.build needs an input_shape")
+
+    def _input_names_before_build(self, x) -> list[str]:
+        """A Sequential model has one input, built or not (named as it will be)."""
+        return [f"{self._stack[0].name}_input" if self._stack else "input"]
+
+    def _output_names_before_build(self) -> list[str] | None:
+        """Its one output is its last layer's, so compile can check counts before the build."""
+        return [self._stack[-1].name] if self._stack else None
 
     def _ensure_built(self, xs: list[np.ndarray]) -> None:
         if self._plan is None:
