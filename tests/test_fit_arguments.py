@@ -198,3 +198,16 @@ def test_every_fit_argument_has_a_rule():
     for method, rules in fit_arguments.RULES.items():
         params = set(inspect.signature(getattr(keras.models.Model, method)).parameters)
         assert params - skipped == set(rules), method
+
+
+def test_validation_steps_validates_on_the_first_batches():
+    model, x, y = model_and_data()
+    history = model.fit(x, y, epochs=1, shuffle=False, verbose=0, validation_data=(x, y),
+                        validation_steps=1, validation_batch_size=5)
+    model_copy = keras.models.clone_model(model)
+    model_copy.set_weights(model.get_weights())
+    model_copy.compile(loss="mse", optimizer="sgd")
+    assert history.history["val_loss"][0] == pytest.approx(
+        model_copy.evaluate(x[:5], y[:5], verbose=0), rel=1e-6)
+    assert history.history["val_loss"][0] != pytest.approx(
+        model_copy.evaluate(x, y, verbose=0), rel=1e-6)

@@ -429,6 +429,9 @@ class Model(Network):
         Every argument is checked first (the table in
         :mod:`nnlite.models.fit_arguments`), then the data, so a bad call
         raises before any epoch runs or any weight changes.
+        ``validation_steps`` validates on the first batches only, as in Keras;
+        ``steps_per_epoch`` is checked but each epoch still runs over all of
+        ``x`` (where nnlite differs from Keras).
         """
         if kwargs:
             raise TypeError(f"fit: unexpected argument(s) {sorted(kwargs)}")
@@ -448,6 +451,11 @@ class Model(Network):
         ys = self._prepare_y(y, xs, "fit")
         sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
         xs, ys, sw, val = self._split_validation(xs, ys, sw, validation_split, validation_data)
+        if val is not None and validation_steps is not None:  # only the first batches
+            size = validation_batch_size or batch_size
+            val = (data_utils.first_batches(val[0], validation_steps, size),
+                   data_utils.first_batches(val[1], validation_steps, size),
+                   None if val[2] is None else val[2][:validation_steps * size])
         n = len(xs[0])
         self._min_batch = max([getattr(layer, "min_train_batch", 1) for layer in self.layers]
                               + [1])
