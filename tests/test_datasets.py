@@ -237,6 +237,43 @@ def test_checksum_mismatch_is_not_cached(roots: dict[str, Path], tmp_path: Path)
     assert leftovers(roots["cache"] / "toy") == ["a-idx1-ubyte.gz"]  # the good one is kept
 
 
+
+@pytest.mark.parametrize("damage", ["truncated", "garbled"])
+def test_damaged_cached_file_is_downloaded_again(roots, tmp_path, damage) -> None:
+    files = make_server_files(tmp_path / "server")
+    base_url = (tmp_path / "server").as_uri() + "/"
+    paths = fetch("toy", files, title="Toy", base_url=base_url, progress=False)
+    cached = paths["a-idx1-ubyte.gz"]
+    good = cached.read_bytes()
+    bad = good[: len(good) // 2] if damage == "truncated" else good[:-4] + b"\0\0\0\0"
+    cached.write_bytes(bad)
+    with pytest.warns(RuntimeWarning, match=f"{cached} is damaged .*downloading it again"):
+        again = fetch("toy", files, title="Toy", base_url=base_url, progress=False)
+    assert again == paths and cached.read_bytes() == good
+    assert leftovers(roots["cache"] / "toy") == sorted(files)
+
+
+def test_damaged_cached_file_offline_names_the_file(roots, tmp_path) -> None:
+    files = make_server_files(tmp_path / "server")
+    base_url = (tmp_path / "server").as_uri() + "/"
+    cached = fetch("toy", files, title="Toy", base_url=base_url, progress=False)["b.npz"]
+    cached.write_bytes(b"PK-is")  # one byte lost
+    with pytest.warns(RuntimeWarning), pytest.raises(DatasetUnavailableError) as info:
+        fetch("toy", files, title="Toy", base_url=base_url, opener=no_network)
+    message = str(info.value)
+    assert message.startswith(f"Toy: the cached file {cached} is damaged (checksum mismatch")
+    assert "downloading it again failed" in message and "\n" not in message
+
+
+def test_files_outside_the_cache_are_not_rewritten(roots, tmp_path) -> None:
+    files = make_server_files(tmp_path / "server")
+    (roots["env"] / "toy").mkdir(parents=True)
+    for name in files:  # the user's own copies, which differ from the download
+        (roots["env"] / "toy" / name).write_bytes(b"mine")
+    paths = fetch("toy", files, title="Toy", base_url="https://example/", opener=no_network)
+    assert paths == {name: roots["env"] / "toy" / name for name in files}
+    assert (roots["env"] / "toy" / "b.npz").read_bytes() == b"mine"
+
 def test_corrupt_gzip_download_is_not_cached(tmp_path: Path) -> None:
     src = tmp_path / "bad.gz"
     src.write_bytes(b"\x1f\x8b garbage")
@@ -354,10 +391,10 @@ def test_mnist_from_npz_and_from_idx(roots: dict[str, Path], tmp_path: Path) -> 
         "y_test": np.array([9], np.uint8),
     }
     write_tiny_mnist(roots["env"] / "mnist")  # IDX layout in the first folder
-    (roots["cache"] / "mnist").mkdir(parents=True)
-    np.savez(roots["cache"] / "mnist" / "mnist.npz", **arrays)
+    (roots["system"] / "mnist").mkdir(parents=True)  # (a made-up npz in the user cache
+    np.savez(roots["system"] / "mnist" / "mnist.npz", **arrays)  # would fail its checksum)
     (x_train, _), _ = mnist.load_data()
-    assert x_train.shape == (3, 28, 28)  # NNLITE_DATA's IDX files beat the cached npz
+    assert x_train.shape == (3, 28, 28)  # NNLITE_DATA's IDX files beat the system's npz
     for name in IDX_FILES:
         (roots["env"] / "mnist" / name).unlink()
     (x_train, y_train), (x_test, y_test) = mnist.load_data()

@@ -1,9 +1,13 @@
 """The decorators every numba kernel uses: ``njit`` with a safe cache.
 
-``cache=True`` stores compiled machine code next to the source (or in the
-user cache when the install is read-only).  ``NNLITE_NUMBA_CACHE=0``
-disables caching; when no cache directory is writable, numba raises at
-decoration time and we silently compile without a cache instead.
+Compiled machine code is cached on disk as ``cache=True`` would: in
+``$NUMBA_CACHE_DIR`` if set, else next to the source, else in the user
+cache (``~/.cache/numba``) when the install is read-only.  The cache is
+:class:`._cache.SafeFunctionCache`: a damaged entry (an empty index left by
+a crash, a truncated or garbled file) is deleted and compiled again, and a
+folder that cannot be written leaves the kernel uncached, each with one
+warning naming the folder, never an error in ``fit``.
+``NNLITE_NUMBA_CACHE=0`` disables caching.
 
 ``jit_parallel`` builds a ``parallel=True`` kernel *and* a serial twin of
 the same loop (``prange`` is ``range`` there) and picks one per call by the
@@ -19,6 +23,8 @@ from collections.abc import Callable
 
 from numba import njit
 
+from ._cache import enable_safe_cache
+
 CACHE = os.environ.get("NNLITE_NUMBA_CACHE", "1") != "0"
 #: Inputs with fewer elements than this run the serial twin of a parallel kernel.
 #: With ``OMP_WAIT_POLICY=PASSIVE`` (set by ``nnlite._kernels``: spinning OpenMP
@@ -30,16 +36,11 @@ PARALLEL_MIN = int(os.environ.get("NNLITE_PARALLEL_MIN", 1 << 20))
 
 
 def jit(parallel: bool = False, fastmath: bool | set = False) -> Callable:
-    """``njit(cache=True, nogil=True)`` falling back to no cache when it cannot write."""
+    """``njit(nogil=True)`` with the on-disk cache of ``cache=True``, made safe (see above)."""
 
     def decorate(fn: Callable) -> Callable:
-        options = dict(parallel=parallel, fastmath=fastmath, nogil=True, error_model="numpy")
-        if CACHE:
-            try:
-                return njit(cache=True, **options)(fn)
-            except RuntimeError:  # "cannot cache function ...: no locator available"
-                pass
-        return njit(cache=False, **options)(fn)
+        kernel = njit(parallel=parallel, fastmath=fastmath, nogil=True, error_model="numpy")(fn)
+        return enable_safe_cache(kernel) if CACHE else kernel
 
     return decorate
 
