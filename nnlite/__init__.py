@@ -19,6 +19,7 @@ from . import (
     activations,
     backend,
     callbacks,
+    config,
     constraints,
     datasets,
     experimental,
@@ -56,7 +57,8 @@ def __getattr__(name: str):
     module = importlib.import_module(f"{__name__}.{module_name}")
     return module if attribute is None else getattr(module, attribute)
 
-__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "experimental",
+__all__ = ["activations", "backend", "callbacks", "config", "constraints", "datasets",
+           "experimental",
            "initializers", "layers", "losses", "metrics", "models", "optimizers", "random",
            "regularizers",
            "utils", "wrappers",

@@ -3,7 +3,9 @@
 Hands-On ML starts every experiment with ``np.random.seed(42)`` and
 ``tf.random.set_seed(42)``.  nnlite has one seed for everything
 (:func:`nnlite.utils.set_random_seed`); ``nnlite.random.set_seed`` is the
-same function under TensorFlow's name.
+same function under TensorFlow's name.  For runs that repeat bit for bit
+whatever the number of threads, add TensorFlow's second line,
+``tf.config.experimental.enable_op_determinism()`` (see :mod:`nnlite.config`).
 """
 
 from __future__ import annotations

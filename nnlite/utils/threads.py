@@ -35,6 +35,10 @@ yourself around your own code::
 
 BLAS limits (``threadpoolctl``) are process-wide; numba's
 ``set_num_threads`` is per calling thread.  Both are restored on exit.
+
+Thread counts and reproducibility: nnlite's own kernels give the same bits
+with any number of threads, BLAS does not (see :func:`pin_blas_threads`,
+which :func:`nnlite.config.enable_op_determinism` turns on).
 """
 
 from __future__ import annotations
@@ -88,12 +92,48 @@ def worker_thread_budget() -> int | None:
     return _env_int("OMP_NUM_THREADS")
 
 
+#: While BLAS is pinned (deterministic mode), the threadpoolctl limiter holding it at 1.
+_blas_pin: threadpool_limits | None = None
+
+
+def pin_blas_threads() -> None:
+    """Run every loaded BLAS on one thread until :func:`unpin_blas_threads`.
+
+    OpenBLAS and MKL split a matrix product's work between their threads
+    differently for each thread count, so ``X @ W`` rounds differently with
+    1 and 2 threads (in float32's last bit), and after a few epochs the
+    weights differ from about their 6th significant digit.
+    One thread is the only count every machine has, so with BLAS pinned a
+    seeded ``fit`` gives the same weights bit for bit whatever the number
+    of cores or the thread settings; nnlite's own numba/Cython kernels
+    already are independent of their thread count and keep their threads.
+    :func:`nnlite.config.enable_op_determinism` calls this.
+    """
+    global _blas_pin
+    if _blas_pin is None:
+        _blas_pin = threadpool_limits(limits=1, user_api="blas")
+
+
+def unpin_blas_threads() -> None:
+    """Give BLAS back the thread counts it had before :func:`pin_blas_threads`."""
+    global _blas_pin
+    if _blas_pin is not None:
+        _blas_pin.restore_original_limits()
+        _blas_pin = None
+
+
+def blas_threads_pinned() -> bool:
+    """Whether :func:`pin_blas_threads` is in effect."""
+    return _blas_pin is not None
+
+
 @contextlib.contextmanager
 def limit_threads(n_threads: int | None) -> Iterator[None]:
     """Limit BLAS/OpenMP (threadpoolctl) and numba to ``n_threads`` inside the block.
 
     ``None`` changes nothing.  numba cannot go above ``NUMBA_NUM_THREADS``
-    (fixed when numba starts), so the numba limit is capped there.
+    (fixed when numba starts), so the numba limit is capped there.  While
+    BLAS is pinned (deterministic mode) it stays on one thread.
     """
     if n_threads is None:
         yield
@@ -102,7 +142,8 @@ def limit_threads(n_threads: int | None) -> Iterator[None]:
         raise ValueError(f"limit_threads: n_threads must be >= 1 or None, got {n_threads!r}")
     n = int(n_threads)
     previous = numba.get_num_threads()
-    with threadpool_limits(limits=n):
+    limits = {"blas": 1, "openmp": n} if blas_threads_pinned() else n
+    with threadpool_limits(limits=limits):
         numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
         try:
             yield
