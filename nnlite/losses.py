@@ -54,19 +54,28 @@ class Loss:
     default_name = "loss"
 
     # ------------------------------------------------------------- interface
-    def check_targets(self, y_true: np.ndarray, pred_shape: tuple) -> np.ndarray:
-        """Validate ``y_true`` against the prediction shape; return it ready to use."""
-        y = np.asarray(y_true)
-        if y.ndim == len(pred_shape) - 1 and pred_shape[-1] == 1:
-            y = y.reshape(y.shape + (1,))
-        if y.shape[1:] != tuple(pred_shape[1:]) or (pred_shape[0] is not None
-                                                     and y.shape[0] != pred_shape[0]):
+    def check_targets(self, y_true, pred_shape: tuple) -> np.ndarray:
+        """Validate ``y_true`` against the prediction shape; return it ready to use.
+
+        As in Keras, when the ranks differ by one and the longer shape ends in
+        1, that axis is dropped: targets (n,) fit predictions (n, 1), and
+        (n, 1) fit (n,).  Otherwise the shapes must be equal: nnlite refuses
+        the silent broadcasting Keras allows (targets (n, 1) against
+        predictions (n, 10) give an (n, 10) error matrix and a wrong loss).
+        """
+        pred_shape = tuple(pred_shape)
+        y = _match_rank(np.asarray(y_true), pred_shape)
+        if not _dims_match(y.shape, pred_shape):
             raise ValueError(
                 f"{self.name}: targets of shape {np.shape(y_true)} do not match predictions "
-                f"of shape {tuple(pred_shape)}")
+                f"of shape {pred_shape}: {self.shape_hint(np.shape(y_true), pred_shape)}")
         if not np.issubdtype(y.dtype, np.number) and y.dtype != bool:
             raise ValueError(f"{self.name}: targets must be numeric, got dtype {y.dtype}")
         return y
+
+    def shape_hint(self, y_shape: tuple, pred_shape: tuple) -> str:
+        """The likely cause of targets of ``y_shape`` not fitting predictions of ``pred_shape``."""
+        return _shape_hint(y_shape, pred_shape)
 
     def per_sample(self, y_true, y_pred) -> np.ndarray:
         raise NotImplementedError
@@ -243,6 +252,15 @@ class CategoricalCrossentropy(_CrossEntropy):
     default_name = "categorical_crossentropy"
     _fused = "softmax"
 
+    def shape_hint(self, y_shape, pred_shape):
+        looks_sparse = len(y_shape) == len(pred_shape) - 1 or (
+            len(y_shape) == len(pred_shape) and y_shape[-1:] == (1,))
+        if looks_sparse and _dims_match(tuple(y_shape[:len(pred_shape) - 1]), pred_shape[:-1]):
+            return ("these look like integer class labels: use "
+                    "loss='sparse_categorical_crossentropy', or one-hot encode them with "
+                    "keras.utils.to_categorical")
+        return super().shape_hint(y_shape, pred_shape)
+
     def per_sample(self, y_true, y_pred):
         if self.from_logits:
             return kernels.softmax_xent_dense(y_pred, y_true, 1.0)[0]
@@ -272,24 +290,29 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     _fused = "softmax"
 
     def check_targets(self, y_true, pred_shape):
+        """Integer labels of shape ``pred_shape[:-1]`` (or with a trailing 1), in [0, k)."""
+        pred_shape = tuple(pred_shape)
         y = np.asarray(y_true)
-        n_classes = pred_shape[-1]
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y[:, 0]
-        if y.ndim != 1 or (pred_shape[0] is not None and y.shape[0] != pred_shape[0]):
+        if not pred_shape:
+            raise ValueError(f"{self.name}: predictions need a last axis of class scores, "
+                             f"got a scalar prediction")
+        expected = pred_shape[:-1]
+        if y.ndim == len(pred_shape) and y.shape[-1] == 1:  # (n, 1) labels: Keras squeezes
+            y = y[..., 0]
+        if not _dims_match(y.shape, expected):
             raise ValueError(
-                f"{self.name}: expected one integer label per sample (shape (n,) or (n, 1)) "
-                f"for predictions of shape {tuple(pred_shape)}, got labels of shape "
-                f"{np.shape(y_true)} (one-hot labels need categorical_crossentropy)")
-        if not np.issubdtype(y.dtype, np.integer):
-            if not np.issubdtype(y.dtype, np.number) or not np.all(np.mod(y, 1) == 0):
-                raise ValueError(f"{self.name}: labels must be integers, got dtype {y.dtype} "
-                                 f"with non-integer values (labels of shape {np.shape(y_true)})")
-        if y.size and (y.min() < 0 or y.max() >= n_classes):
-            raise ValueError(f"{self.name}: labels must be in [0, {n_classes}) for {n_classes} "
-                             f"outputs (predictions of shape {tuple(pred_shape)}), got values "
-                             f"in [{y.min()}, {y.max()}]")
+                f"{self.name}: labels of shape {np.shape(y_true)} do not fit predictions of "
+                f"shape {pred_shape}, which take integer labels of shape {expected} or "
+                f"{expected + (1,)} (one class index per sample): "
+                f"{self.shape_hint(np.shape(y_true), pred_shape)}")
+        _check_class_indices(self.name, y, pred_shape)
         return y.astype(np.intp, copy=False)
+
+    def shape_hint(self, y_shape, pred_shape):
+        if len(y_shape) == len(pred_shape) and y_shape[-1] == pred_shape[-1] != 1:
+            return ("these look like one-hot labels: use loss='categorical_crossentropy', "
+                    "or turn them into class indices with y.argmax(axis=-1)")
+        return _shape_hint(y_shape, pred_shape, class_axis=True)
 
     def per_sample(self, y_true, y_pred):
         if self.from_logits:
@@ -300,8 +323,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     def grad(self, y_true, y_pred):
         if self.from_logits:
             return kernels.softmax_xent_sparse(y_pred, y_true, 1.0)[1]
-        onehot = np.zeros_like(y_pred)
-        onehot[np.arange(len(y_true)), y_true] = 1.0
+        onehot = np.eye(y_pred.shape[-1], dtype=y_pred.dtype)[y_true]
         return CategoricalCrossentropy.grad(self, onehot, y_pred)
 
     def value_and_grad(self, y_true, y_pred, scale):
@@ -311,6 +333,59 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
 
     def fused_value_and_grad(self, y_true, probs, scale):
         return kernels.xent_sparse_from_probs(probs, y_true, scale, epsilon())
+
+
+# ------------------------------------------------------------------ target checks
+def _dims_match(shape: tuple, expected: tuple) -> bool:
+    """Equal shapes, where an ``expected`` dimension of None matches any size."""
+    return len(shape) == len(expected) and all(
+        e is None or s == e for s, e in zip(shape, expected))
+
+
+def _match_rank(y: np.ndarray, pred_shape: tuple) -> np.ndarray:
+    """Keras' rule: drop or add a trailing axis of 1 when the ranks differ by one."""
+    if y.ndim == len(pred_shape) - 1 and pred_shape[-1] == 1:
+        return y[..., np.newaxis]                      # (n,) targets, (n, 1) predictions
+    if y.ndim == len(pred_shape) + 1 and y.shape[-1] == 1:
+        return y[..., 0]                               # (n, 1) targets, (n,) predictions
+    return y
+
+
+def _shape_hint(y_shape: tuple, pred_shape: tuple, class_axis: bool = False) -> str:
+    """What is most likely wrong when targets of ``y_shape`` miss predictions of ``pred_shape``.
+
+    ``class_axis``: the targets are class indices, without the predictions' last axis.
+    """
+    y_shape, pred_shape = tuple(y_shape), tuple(pred_shape)
+    n_pred = pred_shape[0] if pred_shape else None
+    if y_shape and n_pred is not None and y_shape[0] != n_pred:
+        return (f"the targets are for {y_shape[0]} samples but the predictions for {n_pred}; "
+                "give x and y the same number of samples")
+    target_axes = len(pred_shape) - 1 if class_axis else len(pred_shape)
+    if len(pred_shape) > 2 and len(y_shape) < target_axes:
+        return ("did you forget a Flatten layer? A Dense layer acts on the last axis of its "
+                "input only, so inputs of shape (n, 28, 28) give outputs (n, 28, units): put "
+                "keras.layers.Flatten(input_shape=[28, 28]) (with your input's shape) in front "
+                "of the first Dense layer")
+    if len(y_shape) == len(pred_shape) and y_shape[:-1] == pred_shape[:-1]:
+        return (f"the model gives {pred_shape[-1]} outputs per sample but the targets have "
+                f"{y_shape[-1]}: give the last layer {y_shape[-1]} units, or check the targets")
+    return ("targets must have the predictions' shape (a trailing axis of 1 may be added or "
+            "left out)")
+
+
+def _check_class_indices(name: str, y: np.ndarray, pred_shape: tuple) -> None:
+    """Class labels must be integers (or integral floats) in [0, k) for k = pred_shape[-1]."""
+    n_classes = pred_shape[-1]
+    if y.dtype != bool and not np.issubdtype(y.dtype, np.integer):
+        if not np.issubdtype(y.dtype, np.number) or not np.all(np.mod(y, 1) == 0):
+            raise ValueError(f"{name}: labels must be integers (class indices), got dtype "
+                             f"{y.dtype} with non-integer values (labels of shape {y.shape})")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"{name}: labels must be in [0, {n_classes}) for {n_classes} "
+                         f"outputs (predictions of shape {pred_shape}), got values "
+                         f"in [{y.min()}, {y.max()}]: give the last layer as many units as "
+                         "there are classes, and number the classes from 0")
 
 
 class _LossFunction:

@@ -129,9 +129,19 @@ def _loss_cases():
         p = (1 / (1 + np.exp(-mat(rng, np.float64, v, cols=3, scale=3)))).astype(dtype)
         return (p, (rng.random(p.shape) > 0.5).astype(dtype), 0.1), {}
 
+    def sequence(case):
+        """Scores (n, 3, 10) with labels (n, 3): one loss per time step (Keras' sequences)."""
+        def build(rng, dtype, v):
+            (scores, labels, scale), _ = case(rng, dtype, v)
+            n = scores.shape[0] // 3
+            return (scores[:3 * n].reshape(n, 3, 10), labels[:3 * n].reshape(n, 3), scale), {}
+        return build
+
     return {"softmax_xent_sparse": sx_sparse, "softmax_xent_dense": sx_dense,
             "sigmoid_bce": sbce, "xent_sparse_from_probs": p_sparse,
-            "xent_dense_from_probs": p_dense, "bce_from_probs": p_bce}
+            "xent_dense_from_probs": p_dense, "bce_from_probs": p_bce,
+            "softmax_xent_sparse:sequence": sequence(sx_sparse),
+            "xent_sparse_from_probs:sequence": sequence(p_sparse)}
 
 
 def _state(rng, dtype, v, like=None, positive=False, scale=0.1):

@@ -13,6 +13,10 @@ Backends (``nnlite.backends()`` lists them with their status):
 ``cuda``       numba.cuda kernels (needs a GPU)
 ``auto``       the fastest working CPU backend (the default)
 
+Every public kernel of every backend first checks the sizes, numbers of axes
+and dtypes its loops rely on (``checks``, one function per kernel) and raises
+``ValueError("<kernel>: ...")`` instead of reading or writing out of bounds.
+
 A backend that cannot load warns once with the reason and the engine falls
 back to ``reference`` (``"auto"``: to the next backend of ``AUTO_ORDER``,
 warning about each faster one that failed); a backend that lacks one kernel

@@ -2,10 +2,11 @@
 
 A backend supplies its *low-level* kernels (fixed argument lists, C-contiguous
 arrays, no Python objects) as a namespace ``ll``; ``HostKernels(ll)`` turns
-them into the public kernels with the reference signatures: it checks
-contiguity and dtypes, allocates or reuses ``out=`` arrays, and falls back to
-the reference for layouts the low-level kernels do not take (e.g. strided
-in-place updates).  Low-level names expected in ``ll``:
+them into the public kernels with the reference signatures: it validates the
+arguments with ``checks`` (the same checks as the reference, before any
+unchecked loop), handles contiguity and dtypes, allocates or reuses ``out=``
+arrays, and falls back to the reference for layouts the low-level kernels do
+not take (e.g. strided in-place updates).  Low-level names expected in ``ll``:
 
   activations  bias_act_2d, act_grad_2d
   dense        gemm (optional; None → NumPy/BLAS matmul)

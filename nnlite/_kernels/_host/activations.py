@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
 from .._common import ELU, LINEAR, SELU, SIGMOID, TANH, act_code, as2d
 from ..reference.activations import SELU_ALPHA, SELU_SCALE
 
@@ -83,6 +84,7 @@ class ActivationKernels:
     def activation_forward(self, z: np.ndarray, act: str, alpha: float = 0.0,
                            out: np.ndarray | None = None) -> np.ndarray:
         """a = φ(z) in one fused pass (see the reference)."""
+        checks.activation_forward(z, act, alpha, out)
         code = act_code(act)
         out, work = out_2d(z.shape, z.dtype, out)
         if z.size:
@@ -95,6 +97,7 @@ class ActivationKernels:
     def activation_backward(self, a: np.ndarray, delta: np.ndarray, act: str,
                             alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
         """g = δ ⊙ φ'(z) from the output a (see the reference)."""
+        checks.activation_backward(a, delta, act, alpha, out)
         code = act_code(act)
         out, work = out_2d(delta.shape, a.dtype, out)
         if delta.size:

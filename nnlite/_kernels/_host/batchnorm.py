@@ -20,6 +20,8 @@ import threading
 
 import numpy as np
 
+from .. import checks
+
 ROWS = 64  # rows per statistics block
 Arrays5 = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -62,6 +64,7 @@ class BatchNormKernels:
 
     def bn_stats(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-column mean and biased variance (float64 two-level sums)."""
+        checks.bn_stats(x)
         if x.shape[0] == 0:
             nan = np.full(x.shape[1:], np.nan, dtype=x.dtype)
             return nan, nan.copy()
@@ -72,6 +75,7 @@ class BatchNormKernels:
                          eps: float, out: np.ndarray | None = None, *,
                          xhat_out: np.ndarray | None = None, keep_xhat: bool = True) -> Arrays5:
         """Training forward: (y, x̂ or None, μ, σ², 1/√(σ²+ε)) — see the reference."""
+        checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
         x = np.ascontiguousarray(x)
         dt = x.dtype
         if x.shape[0] == 0:
@@ -93,6 +97,7 @@ class BatchNormKernels:
                          gamma: np.ndarray, beta: np.ndarray, eps: float,
                          out: np.ndarray | None = None) -> np.ndarray:
         """Inference forward y = γ(x − μ)/√(σ² + ε) + β with given statistics."""
+        checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
         x = np.ascontiguousarray(x)
         dt = x.dtype
         inv_std = (1.0 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
@@ -112,6 +117,7 @@ class BatchNormKernels:
         With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std;
         ``need_dx=False``: ∂x is not computed (None).
         """
+        checks.bn_backward(dy, xhat, gamma, inv_std, dx_out=dx_out, mean=mean, need_dx=need_dx)
         dy = np.ascontiguousarray(dy)
         dt = dy.dtype
         x = np.ascontiguousarray(xhat, dtype=dt)
@@ -137,5 +143,6 @@ class BatchNormKernels:
     def bn_moving_update(self, moving: np.ndarray, batch_value: np.ndarray,
                          momentum: float) -> None:
         """In place: moving ← moving·m + batch·(1 − m) (a few hundred values: NumPy)."""
+        checks.bn_moving_update(moving, batch_value, momentum)
         moving *= momentum
         moving += batch_value * (1.0 - momentum)

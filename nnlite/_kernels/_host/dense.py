@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
 from .._common import act_code
 from .activations import bias_act_
 
@@ -43,6 +44,7 @@ class DenseKernels:
     def dense_forward(self, x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
                       alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
         """a = φ(xW + b) for x of shape (n, d_in) and W of shape (d_in, d_out)."""
+        checks.dense_forward(x, W, b, act, alpha, out)
         code = act_code(act)
         z = self._matmul(x, W, out)
         if z.size == 0:
@@ -59,6 +61,7 @@ class DenseKernels:
                        dW: np.ndarray | None = None, db: np.ndarray | None = None,
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
+        checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db)
         code = act_code(act)
         dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
         a2, d2 = _contiguous(a, dtype), _contiguous(delta, dtype)

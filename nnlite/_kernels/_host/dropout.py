@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from .. import checks
 from ..reference.dropout import alpha_dropout_coefs, dropout_key, dropout_scale, keep_threshold
 
 Pair = tuple[np.ndarray, np.ndarray]
@@ -37,6 +38,7 @@ class DropoutKernels:
 
     def dropout_uniform(self, size: int, seed: int, step: int) -> np.ndarray:
         """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (float64)."""
+        checks.dropout_uniform(size, seed, step)
         out = np.empty(int(size), dtype=np.float64)
         if out.size:
             self.ll.uniform(_key(seed, step), out)
@@ -45,6 +47,7 @@ class DropoutKernels:
     def dropout_mask(self, shape: tuple[int, ...] | int, seed: int, step: int,
                      rate: float) -> np.ndarray:
         """Boolean keep mask of ``shape``: keep = u ≥ rate."""
+        checks.dropout_mask(shape, seed, step, rate)
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         mask = np.empty(math.prod(shape), dtype=np.bool_)
         if mask.size:
@@ -72,6 +75,7 @@ class DropoutKernels:
                         mask_shape: tuple[int, ...] | None = None,
                         mask_out: np.ndarray | None = None) -> Pair:
         """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+        checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
         if mask_shape is not None and tuple(mask_shape) != x.shape:
             mask = self._broadcast_mask(seed, step, rate, mask_shape, mask_out)
             y = np.multiply(x, mask, out=out)
@@ -82,6 +86,7 @@ class DropoutKernels:
     def dropout_backward(self, dy: np.ndarray, mask: np.ndarray, rate: float,
                          out: np.ndarray | None = None) -> np.ndarray:
         """∂x = δ·keep/(1 − rate)."""
+        checks.dropout_backward(dy, mask, rate, out)
         return self._masked_scale(dy, mask, dropout_scale(rate), out)
 
     def _masked_scale(self, dy, mask, a, out) -> np.ndarray:
@@ -101,6 +106,8 @@ class DropoutKernels:
                               mask_shape: tuple[int, ...] | None = None,
                               mask_out: np.ndarray | None = None) -> Pair:
         """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+        checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                     mask_out=mask_out)
         a, b, ap = alpha_dropout_coefs(rate)
         if mask_shape is not None and tuple(mask_shape) != x.shape:
             mask = self._broadcast_mask(seed, step, rate, mask_shape, mask_out)
@@ -112,4 +119,5 @@ class DropoutKernels:
     def alpha_dropout_backward(self, dy: np.ndarray, mask: np.ndarray, rate: float,
                                out: np.ndarray | None = None) -> np.ndarray:
         """∂x = a·keep·δ."""
+        checks.alpha_dropout_backward(dy, mask, rate, out)
         return self._masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)

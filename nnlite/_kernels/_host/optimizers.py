@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from .. import checks
 from .. import reference as ref
 from .._common import flat, inplace_ok, tiny
 
@@ -32,6 +33,7 @@ class OptimizerKernels:
 
     def sgd_update(self, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
         r"""θ ← θ − η g."""
+        checks.sgd_update(param, grad, lr)
         if not inplace_ok(param):
             return ref.sgd_update(param, grad, lr)
         self.ll.sgd(param.reshape(-1), _grad(grad, param), float(lr))
@@ -39,6 +41,7 @@ class OptimizerKernels:
     def sgd_momentum_update(self, param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
                             lr: float, momentum: float, nesterov: bool) -> None:
         r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
+        checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
         if not inplace_ok(param, velocity):
             return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
         self.ll.sgd_momentum(param.reshape(-1), _grad(grad, param), velocity.reshape(-1),
@@ -47,6 +50,7 @@ class OptimizerKernels:
     def adagrad_update(self, param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
                        lr: float, eps: float) -> None:
         r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
+        checks.adagrad_update(param, grad, accum, lr, eps)
         if not inplace_ok(param, accum):
             return ref.adagrad_update(param, grad, accum, lr, eps)
         self.ll.adagrad(param.reshape(-1), _grad(grad, param), accum.reshape(-1), float(lr),
@@ -56,6 +60,7 @@ class OptimizerKernels:
                        rho: float, eps: float, mom: np.ndarray | None = None,
                        momentum: float = 0.0, mg: np.ndarray | None = None) -> None:
         r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
+        checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
         extra = [a for a in (mom, mg) if a is not None]
         if not inplace_ok(param, s, *extra):
             return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
@@ -70,6 +75,8 @@ class OptimizerKernels:
 
         ``weight_decay`` λ > 0 gives AdamW (θ ← θ − ηλθ first), fused in the same pass.
         """
+        checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
+                           weight_decay=weight_decay)
         extra = [] if vhat is None else [vhat]
         if not inplace_ok(param, m, v, *extra):
             if weight_decay:
@@ -84,11 +91,13 @@ class OptimizerKernels:
                      lr: float, beta1: float, beta2: float, eps: float, t: int,
                      weight_decay: float) -> None:
         r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
+        checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
         self.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
 
     def adamax_update(self, param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndarray,
                       lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
         r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
+        checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
         if not inplace_ok(param, m, u):
             return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
         self.ll.adamax(param.reshape(-1), _grad(grad, param), m.reshape(-1), u.reshape(-1),
@@ -103,6 +112,8 @@ class OptimizerKernels:
         m̂ = c_m·m + c_g·g with c_m = u_{t+1}/(1 − m_sched_next),
         c_g = (1 − u_t)/(1 − m_sched_new);  θ ← θ − η m̂/(√(v/(1−β₂ᵗ)) + ε).
         """
+        checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
+                            m_sched_next, t)
         if not inplace_ok(param, m, v):
             return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
                                     m_sched_new, m_sched_next, t)

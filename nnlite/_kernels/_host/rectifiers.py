@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from .. import checks
 from .. import reference as ref
 from ..reference.dropout import dropout_key
 from .dropout import _give, _out
@@ -54,6 +55,7 @@ class RectifierKernels:
     def prelu_forward(self, x: np.ndarray, alpha: np.ndarray,
                       out: np.ndarray | None = None) -> np.ndarray:
         """y = x if x > 0 else α ⊙ x (see the reference)."""
+        checks.prelu_forward(x, alpha, out)
         k = prelu_columns(x.shape, np.shape(alpha))
         if k is None or not _floats(x):
             return ref.prelu_forward(x, alpha, out)
@@ -68,6 +70,7 @@ class RectifierKernels:
                        need_dx: bool = True, dx_out: np.ndarray | None = None,
                        ) -> tuple[np.ndarray | None, np.ndarray]:
         """(∂x or None, ∂α): ∂x = δ ⊙ (1 if x > 0 else α), ∂α = Σ δ ⊙ min(x, 0)."""
+        checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
         alpha_shape = np.shape(alpha)
         k = prelu_columns(x.shape, alpha_shape)
         if k is None or not _floats(x, dy) or dy.shape != x.shape:
@@ -86,6 +89,7 @@ class RectifierKernels:
                              negative_slope: float, threshold: float,
                              out: np.ndarray | None = None) -> np.ndarray:
         """y = min(x, M) if x > t else s·(x − t) (see the reference)."""
+        checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
         if not _floats(x):
             return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
         x = np.ascontiguousarray(x)
@@ -99,6 +103,7 @@ class RectifierKernels:
                               negative_slope: float, threshold: float,
                               out: np.ndarray | None = None) -> np.ndarray:
         """∂x = δ·f'(x): 0 above the threshold and the cap, 1 between them, s below."""
+        checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
         if not _floats(x, dy) or dy.shape != x.shape:
             return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
         x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
@@ -112,6 +117,7 @@ class RectifierKernels:
     def rrelu_forward(self, x: np.ndarray, seed: int, step: int, lower: float, upper: float,
                       out: np.ndarray | None = None) -> np.ndarray:
         """y = x if x ≥ 0 else a ⊙ x, a = lower + (upper − lower)·u (see the reference)."""
+        checks.rrelu_forward(x, seed, step, lower, upper, out)
         if not _floats(x):
             return ref.rrelu_forward(x, seed, step, lower, upper, out)
         x = np.ascontiguousarray(x)
@@ -124,6 +130,7 @@ class RectifierKernels:
     def rrelu_backward(self, x: np.ndarray, dy: np.ndarray, seed: int, step: int,
                        lower: float, upper: float, out: np.ndarray | None = None) -> np.ndarray:
         """∂x = δ if x ≥ 0 else a ⊙ δ, the slopes a drawn again from (seed, step)."""
+        checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
         if not _floats(x, dy) or dy.shape != x.shape:
             return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
         x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
+
 #: SELU constants (Klambauer et al. 2017), exact values used by Keras.
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -32,6 +34,7 @@ def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
     elu: z if z>0 else α(e^z−1); selu: λ·elu_{α_s}(z);
     leaky_relu: z if z>0 else αz; softmax: e^{z_i}/Σ_j e^{z_j} (max-shifted).
     """
+    checks.activation_forward(z, act, alpha, out)
     _check(act)
     if out is None:
         out = np.empty_like(z)
@@ -68,6 +71,7 @@ def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float
     leaky_relu: 1 if a>0 else α;
     softmax (Jacobian-vector product): g_i = a_i(δ_i − Σ_j δ_j a_j).
     """
+    checks.activation_backward(a, delta, act, alpha, out)
     _check(act)
     if out is None:
         out = np.empty_like(delta)

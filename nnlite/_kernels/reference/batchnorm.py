@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
+
 
 def bn_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""Per-column mean μ and biased variance σ² = mean((x − μ)²).
@@ -31,6 +33,7 @@ def bn_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Two passes (mean first, then squared deviations), so there is no
     E[x²] − E[x]² cancellation on data with a large mean.
     """
+    checks.bn_stats(x)
     n = x.shape[0]
     if n == 0:
         nan = np.full(x.shape[1:], np.nan, dtype=x.dtype)
@@ -51,6 +54,7 @@ def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
     ``out`` / ``xhat_out`` are optional preallocated outputs for y and x̂;
     with ``keep_xhat=False`` x̂ is not kept and None is returned in its place.
     """
+    checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
     mean, var = bn_stats(x)
     inv_std = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(x.dtype)
     xhat = np.subtract(x, mean, out=xhat_out if keep_xhat else None)
@@ -64,6 +68,7 @@ def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np
                      beta: np.ndarray, eps: float, out: np.ndarray | None = None) -> np.ndarray:
     r"""Inference-mode forward with given (moving) statistics:
     y = γ (x − μ)/√(σ² + ε) + β."""
+    checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
     inv_std = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(x.dtype)
     y = np.subtract(x, mean, out=out)
     y *= gamma * inv_std
@@ -81,6 +86,7 @@ def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np
     x̂ = (x − μ)·inv_std is recomputed (the forward need not keep x̂).
     ``need_dx=False`` (a first layer: nothing below needs ∂x) returns None for ∂x.
     """
+    checks.bn_backward(dy, xhat, gamma, inv_std, dx_out=dx_out, mean=mean, need_dx=need_dx)
     if mean is not None:
         xhat = np.subtract(xhat, mean)
         xhat *= inv_std
@@ -99,5 +105,6 @@ def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np
 
 def bn_moving_update(moving: np.ndarray, batch_value: np.ndarray, momentum: float) -> None:
     r"""In place: moving ← moving·m + batch·(1 − m)   (Keras' convention, m = 0.99)."""
+    checks.bn_moving_update(moving, batch_value, momentum)
     moving *= momentum
     moving += batch_value * (1.0 - momentum)

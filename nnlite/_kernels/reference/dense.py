@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
 from .activations import activation_backward, activation_forward
 
 
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
                   alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
     """a = φ(xW + b) for a 2-D batch x of shape (n, d_in); W is (d_in, d_out)."""
+    checks.dense_forward(x, W, b, act, alpha, out)
     z = np.matmul(x, W, out=out)
     if b is not None:
         z += b
@@ -29,6 +31,7 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
     Pass ``act="linear"`` when δ is already ∂L/∂z (fused softmax + CE).
     ``dW``/``db`` are optional preallocated outputs.
     """
+    checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db)
     g = activation_backward(a, delta, act, alpha)
     dW = np.matmul(x.T, g, out=dW)
     db = np.sum(g, axis=0, out=db)

@@ -29,6 +29,7 @@ import math
 
 import numpy as np
 
+from .. import checks
 from .activations import SELU_ALPHA, SELU_SCALE
 
 MASK64 = 0xFFFFFFFFFFFFFFFF
@@ -84,11 +85,13 @@ def _bits(size: int, seed: int, step: int) -> np.ndarray:
 
 def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
     """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ for i < size (float64 in [0, 1))."""
+    checks.dropout_uniform(size, seed, step)
     return (_bits(int(size), seed, step) >> np.uint64(40)).astype(np.float64) * 2.0**-24
 
 
 def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float) -> np.ndarray:
     """Boolean keep mask of ``shape``: keep = u ≥ rate."""
+    checks.dropout_mask(shape, seed, step, rate)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return dropout_uniform(math.prod(shape), seed, step).reshape(shape) >= rate
 
@@ -111,6 +114,7 @@ def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
     mask entry per broadcast group; the mask has that shape.  ``out`` and
     ``mask_out`` (bool) are optional preallocated outputs.
     """
+    checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
     mask = _mask_for(x, seed, step, rate, mask_shape, mask_out)
     y = np.multiply(x, mask, out=out)
     y *= x.dtype.type(dropout_scale(rate))
@@ -120,6 +124,7 @@ def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
 def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                      out: np.ndarray | None = None) -> np.ndarray:
     """∂x = δ·keep/(1 − rate) (``mask`` may be broadcastable to δ)."""
+    checks.dropout_backward(dy, mask, rate, out)
     dx = np.multiply(dy, mask, out=out)
     dx *= dy.dtype.type(dropout_scale(rate))
     return dx
@@ -130,6 +135,7 @@ def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                           mask_shape: tuple[int, ...] | None = None,
                           mask_out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Alpha dropout: y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
     mask = _mask_for(x, seed, step, rate, mask_shape, mask_out)
     a, b, ap = alpha_dropout_coefs(rate)
     y = np.where(mask, x, x.dtype.type(ap))
@@ -143,6 +149,7 @@ def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
 def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                            out: np.ndarray | None = None) -> np.ndarray:
     """∂x = a·keep·δ."""
+    checks.alpha_dropout_backward(dy, mask, rate, out)
     a = alpha_dropout_coefs(rate)[0]
     dx = np.multiply(dy, mask, out=out)
     dx *= dy.dtype.type(a)

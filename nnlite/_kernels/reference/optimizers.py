@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import checks
+
 
 def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
     r"""Plain gradient descent: θ ← θ − η g."""
+    checks.sgd_update(param, grad, lr)
     param -= lr * grad
 
 
@@ -19,6 +22,7 @@ def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarra
 
     Nesterov (as Keras computes it): m ← βm − ηg;  θ ← θ + βm − ηg.
     """
+    checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     velocity *= momentum
     velocity -= lr * grad
     if nesterov:
@@ -48,6 +52,7 @@ def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
     Keras puts ε *inside* the square root (Keras 3 ``adagrad.py``); the
     accumulator s starts at 0.1 (``initial_accumulator_value``).
     """
+    checks.adagrad_update(param, grad, accum, lr, eps)
     accum += grad * grad
     param -= lr * grad / np.sqrt(accum + eps)
 
@@ -63,6 +68,7 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
     Keras adds ε inside the square root.  s, mg and mom are flushed to zero
     when subnormal.
     """
+    checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
     s *= rho
     s += (1.0 - rho) * grad * grad
     _flush(s)
@@ -94,6 +100,7 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
       θ ← θ − α m / (√v + ε)
     m and v are flushed to zero when subnormal.
     """
+    checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
     alpha = lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
     m += (grad - m) * (1.0 - beta1)
     v += (grad * grad - v) * (1.0 - beta2)
@@ -109,6 +116,7 @@ def adamw_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
                  lr: float, beta1: float, beta2: float, eps: float, t: int,
                  weight_decay: float) -> None:
     r"""AdamW (Keras): decoupled weight decay θ ← θ − η λ θ first, then Adam."""
+    checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
     param -= lr * weight_decay * param
     adam_update(param, grad, m, v, lr, beta1, beta2, eps, t)
 
@@ -117,6 +125,7 @@ def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndar
                   lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
     r"""Adamax (Keras): m ← β₁ m + (1 − β₁) g;  u ← max(β₂ u, |g|);
     θ ← θ − η/(1 − β₁ᵗ) · m/(u + ε).  m and u are flushed when subnormal."""
+    checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     m += (grad - m) * (1.0 - beta1)
     np.maximum(beta2 * u, np.abs(grad), out=u)
     _flush(m)
@@ -141,6 +150,8 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
       θ ← θ − η m̂ / (√v̂ + ε)
     m and v are flushed to zero when subnormal.
     """
+    checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
+                        m_sched_next, t)
     m += (grad - m) * (1.0 - beta1)
     v += (grad * grad - v) * (1.0 - beta2)
     _flush(m)
@@ -157,11 +168,13 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
 
 def clip_by_value_(grad: np.ndarray, value: float) -> None:
     r"""Keras ``clipvalue``: g ← clip(g, −c, c) in place."""
+    checks.clip_by_value_(grad, value)
     np.clip(grad, -value, value, out=grad)
 
 
 def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
     r"""Keras ``clipnorm`` (per tensor): g ← g·c/‖g‖₂ when ‖g‖₂ > c."""
+    checks.clip_by_norm_(grad, clipnorm)
     norm = float(np.sqrt(np.sum(np.square(grad, dtype=np.float64))))
     if norm > clipnorm:
         grad *= grad.dtype.type(clipnorm / norm)
@@ -169,11 +182,13 @@ def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
 
 def global_norm(grads: list[np.ndarray]) -> float:
     r"""‖(g₁, …, g_k)‖₂ = √(Σ_j Σ g_j²) over all tensors (``global_clipnorm``)."""
+    checks.global_norm(grads)
     return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads)))
 
 
 def scale_(arr: np.ndarray, factor: float) -> None:
     r"""arr ← factor·arr in place (e.g. global clipping: g ← g·c/max(‖G‖, c))."""
+    checks.scale_(arr, factor)
     arr *= arr.dtype.type(factor)
 
 
@@ -182,5 +197,6 @@ def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
 
       n = ‖w‖₂ along axis,   w ← w · clip(n, 0, c) / (ε + n),   ε = 1e-7
     """
+    checks.max_norm_(W, max_value, axis)
     norms = np.sqrt(np.sum(np.square(W, dtype=np.float64), axis=axis, keepdims=True))
     W *= (np.clip(norms, 0, max_value) / (1e-7 + norms)).astype(W.dtype)

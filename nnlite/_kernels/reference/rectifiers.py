@@ -45,6 +45,7 @@ import math
 
 import numpy as np
 
+from .. import checks
 from .dropout import dropout_uniform
 
 
@@ -62,6 +63,7 @@ def sum_to_shape(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def prelu_forward(x: np.ndarray, alpha: np.ndarray, out: np.ndarray | None = None
                   ) -> np.ndarray:
     r"""y = x if x > 0 else α ⊙ x (α broadcast against x, e.g. shape x.shape[1:])."""
+    checks.prelu_forward(x, alpha, out)
     alpha = np.asarray(alpha, dtype=x.dtype)
     out = _result(x.shape, x.dtype, out)
     out[...] = np.where(x > 0, x, alpha * x)
@@ -75,6 +77,7 @@ def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *, need_dx:
     The sum runs (in float64) over the axes along which α was broadcast: the
     batch axis and the shared axes.  ``need_dx=False``: ∂x is None.
     """
+    checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
     alpha = np.asarray(alpha, dtype=x.dtype)
     dalpha = sum_to_shape(dy * np.minimum(x, 0), alpha.shape).astype(x.dtype)
     if not need_dx:
@@ -87,6 +90,7 @@ def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *, need_dx:
 def relu_general_forward(x: np.ndarray, max_value: float | None, negative_slope: float,
                          threshold: float, out: np.ndarray | None = None) -> np.ndarray:
     r"""y = min(x, M) if x > t else s·(x − t)  (M = ``max_value``, None: no cap)."""
+    checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
     t, s = x.dtype.type(threshold), x.dtype.type(negative_slope)
     upper = x if max_value is None else np.minimum(x, x.dtype.type(max_value))
     out = _result(x.shape, x.dtype, out)
@@ -98,6 +102,7 @@ def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None
                           negative_slope: float, threshold: float,
                           out: np.ndarray | None = None) -> np.ndarray:
     r"""∂x = δ·f'(x): 0 where t < x and x ≥ M, 1 where t < x < M, s where x ≤ t."""
+    checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
     t, s = x.dtype.type(threshold), x.dtype.type(negative_slope)
     above = x > t
     slope = np.where(above, x.dtype.type(1), s)
@@ -118,6 +123,7 @@ def rrelu_slopes(shape: tuple[int, ...], seed: int, step: int, lower: float, upp
 def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: float,
                   out: np.ndarray | None = None) -> np.ndarray:
     r"""Training RReLU: y = x if x ≥ 0 else a ⊙ x, a ~ U(lower, upper) per element."""
+    checks.rrelu_forward(x, seed, step, lower, upper, out)
     a = rrelu_slopes(x.shape, seed, step, lower, upper, x.dtype)
     out = _result(x.shape, x.dtype, out)
     out[...] = np.where(x >= 0, x, a * x)
@@ -127,6 +133,7 @@ def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: floa
 def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int, lower: float,
                    upper: float, out: np.ndarray | None = None) -> np.ndarray:
     r"""∂x = δ if x ≥ 0 else a ⊙ δ, with the slopes a of the forward pass (same seed, step)."""
+    checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
     a = rrelu_slopes(x.shape, seed, step, lower, upper, x.dtype)
     out = _result(dy.shape, dy.dtype, out)
     out[...] = np.where(x >= 0, dy, a * dy)
