@@ -163,6 +163,7 @@ LAYER_ARGS = {
     "Softmax": ((), dict(axis=-1)),
     "RReLU": ((), dict(lower=0.05, upper=0.25)),
     "ThresholdedReLU": ((), dict(theta=0.5)),
+    "Normalization": ((), dict(mean=[0.5, 0.0, -1.0, 2.0], variance=[2.0, 1.0, 0.5, 4.0])),
 }
 NOT_IN_A_STACK = {"Layer", "InputLayer", "Concatenate", "StochasticLayer"}
 
@@ -554,11 +555,11 @@ def test_a_config_that_does_not_describe_a_model_is_corrupt(tmp_path):
     _mlp().save(tmp_path / "m.h5")
     _rewrite_config(tmp_path / "m.h5", tmp_path / "bad.h5",
                     lambda c: c["model"]["config"]["layers"][0].pop("class_name"))
-    with pytest.raises(ValueError, match="file is corrupt .*config.json.*class_name"):
+    with pytest.raises(ValueError, match="file is corrupt: layer 'dense_.*'class_name'"):
         keras.models.load_model(tmp_path / "bad.h5")
     _rewrite_config(tmp_path / "m.h5", tmp_path / "bad2.h5",
                     lambda c: c["weights"][0]["weights"][0].update(key="nowhere"))
-    with pytest.raises(ValueError, match="file is corrupt .*'nowhere'"):
+    with pytest.raises(ValueError, match="file is corrupt: .*'nowhere'"):
         keras.models.load_model(tmp_path / "bad2.h5")
 
 

@@ -13,6 +13,11 @@ names); with a fixed filepath the file always holds the best model.
 ``save_freq="epoch"`` saves at each epoch end; an integer n saves every n
 batches.
 
+A run killed mid-save (``kill -9``) leaves a temporary file
+``.<name>.<host>-<pid>-<random>.tmp``; each save removes those of dead
+writers for every file name ``filepath`` can produce (``ckpt-07.h5`` as
+well as the one being written), never those of a writer still running.
+
 Keras defaults: ``monitor="val_loss"``, ``verbose=0``,
 ``save_best_only=False``, ``save_weights_only=False``, ``mode="auto"``,
 ``save_freq="epoch"``.
@@ -21,8 +26,11 @@ Keras defaults: ``monitor="val_loss"``, ``verbose=0``,
 from __future__ import annotations
 
 import os
+import re
+import string
 import warnings
 
+from ..saving.temp_files import remove_stale_temp_files
 from ._monitor import resolve_mode, worst_value
 from .callback import Callback
 
@@ -107,10 +115,28 @@ class ModelCheckpoint(Callback):
             print(f"\nEpoch {epoch + 1:05d}: saving model to {path}")
         self._write(path)
 
+    def names_regex(self) -> str | None:
+        """A regex for the file names ``filepath`` can produce (None if its folder varies)."""
+        folder, name = os.path.split(self.filepath)
+        if "{" in folder:
+            return None
+        parts = []
+        try:
+            for literal, field, _, _ in string.Formatter().parse(name):
+                parts.append(re.escape(literal))
+                if field is not None:
+                    parts.append(".+?")
+        except ValueError:  # not a valid format string: format_path says why
+            return None
+        return "".join(parts)
+
     def _write(self, path: str) -> None:
         directory = os.path.dirname(path)
         if directory:
             os.makedirs(directory, exist_ok=True)
+        names = self.names_regex()
+        if names is not None:  # leftovers of killed runs for other epochs' names too
+            remove_stale_temp_files(directory or ".", names)
         if self.save_weights_only:
             self.model.save_weights(path, overwrite=True)
         else:

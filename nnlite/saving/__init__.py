@@ -5,10 +5,13 @@ with ``config.json`` (architecture, compile configuration), ``weights.npz``
 and ``optimizer.npz`` — JSON and plain arrays only, never pickle — written
 atomically.  Modules:
 
-* :mod:`~nnlite.saving.archive` — the zip file: atomic write, checked read;
+* :mod:`~nnlite.saving.archive` — the zip file: atomic write, size-checked read;
+* :mod:`~nnlite.saving.temp_files` — temporary files of a save, leftovers of killed writers;
+* :mod:`~nnlite.saving.file_checks` — every field of ``config.json``, checked first;
+* :mod:`~nnlite.saving.arrays` — the ``.npz`` entries: headers checked before data;
 * :mod:`~nnlite.saving.model_config` — architecture ⇄ JSON data;
 * :mod:`~nnlite.saving.objects` — layer classes and custom objects by name;
-* :mod:`~nnlite.saving.weights` — the weight listing, shape-checked loading;
+* :mod:`~nnlite.saving.weights` — the weight listing, checked loading (all or nothing);
 * :mod:`~nnlite.saving.training_state` — compile config, optimizer and RNG state;
 * :mod:`~nnlite.saving.model_io` — the public functions.
 """

@@ -67,11 +67,14 @@ def _functional_config(model) -> dict:
             "multi_input": model._multi_input, "multi_output": model._multi_output}
 
 
-def model_from_config(config: dict, custom_objects: dict | None = None):
+def model_from_config(config: dict, custom_objects: dict | None = None, watch=None):
     """Rebuild a model (fresh weights) from ``{"class_name": ..., "config": ...}``.
 
     Accepts also a bare Sequential/functional config as returned by
-    ``model.get_config()`` (the kind is guessed from its keys).
+    ``model.get_config()`` (the kind is guessed from its keys).  ``watch``,
+    if given, is called with each layer after it is made from its config and
+    before it is built (``load_model`` uses it to create the weights from
+    the file's arrays).
     """
     if "class_name" in config and "config" in config:
         class_name, inner = config["class_name"], config["config"]
@@ -80,33 +83,42 @@ def model_from_config(config: dict, custom_objects: dict | None = None):
     base = config.get("base", class_name)
     cls = (custom_objects or {}).get(class_name)
     if base == "Sequential" or class_name == "Sequential":
-        return _sequential_from_config(inner, custom_objects, cls)
-    return _functional_from_config(inner, custom_objects, cls)
+        return _sequential_from_config(inner, custom_objects, cls, watch)
+    return _functional_from_config(inner, custom_objects, cls, watch)
 
 
-def _sequential_from_config(config: dict, custom_objects, cls=None):
+def _make_layer(entry: dict, custom_objects, watch):
+    layer = deserialize_layer(entry, custom_objects)
+    if watch is not None:
+        watch(layer)
+    return layer
+
+
+def _sequential_from_config(config: dict, custom_objects, cls=None, watch=None):
     from ..layers.input_layer import InputLayer
     from ..models.sequential import Sequential
 
     cls = cls if isinstance(cls, type) and issubclass(cls, Sequential) else Sequential
     model = cls(name=config.get("name"))
-    layers = [deserialize_layer(entry, custom_objects) for entry in config["layers"]]
     shape = config.get("build_input_shape")
-    if shape is not None and (not layers or layers[0]._batch_input_shape is None):
+    if shape is not None and not config["layers"]:
         model.add(InputLayer(batch_input_shape=tuple(shape)))
-    for layer in layers:
+    for i, entry in enumerate(config["layers"]):
+        layer = _make_layer(entry, custom_objects, watch)  # then built by add: one at a time
+        if i == 0 and shape is not None and layer._batch_input_shape is None:
+            model.add(InputLayer(batch_input_shape=tuple(shape)))
         model.add(layer)
     return model
 
 
-def _functional_from_config(config: dict, custom_objects, cls=None):
+def _functional_from_config(config: dict, custom_objects, cls=None, watch=None):
     from ..layers.input_layer import InputLayer
     from ..models.model import Model
 
     cls = cls if isinstance(cls, type) and issubclass(cls, Model) else Model
     outputs_of: dict = {}
     for entry in config["layers"]:
-        layer = deserialize_layer(entry, custom_objects)
+        layer = _make_layer(entry, custom_objects, watch)
         if isinstance(layer, InputLayer):
             outputs_of[entry["name"]] = layer.output
             continue

@@ -22,6 +22,20 @@ import numpy as np
 
 from .. import backend
 from . import archive
+from .arrays import (
+    ArrayEntry,
+    check_optimizer_entry,
+    check_weights_entry,
+    optimizer_entry_limit,
+    weights_entry_limit,
+)
+from .file_checks import (
+    check_compile_section,
+    check_header,
+    check_layer_state,
+    check_model_section,
+    check_weight_listing,
+)
 from .model_config import model_config, model_from_config
 from .training_state import (
     compile_config,
@@ -31,7 +45,7 @@ from .training_state import (
     restore_layer_rng_state,
     restore_optimizer_state,
 )
-from .weights import assign_weights, weight_table
+from .weights import WeightsFromFile, assign_weights, weight_table
 
 
 def _header(kind: str) -> dict:
@@ -82,27 +96,34 @@ def save_weights(model, filepath, overwrite: bool = True, save_format=None,
     archive.atomic_write(filepath, entries, overwrite=overwrite)
 
 
-def _read(filepath) -> tuple[str, dict, dict]:
-    path = os.fspath(filepath)
-    entries = archive.read_archive(path)
-    config = archive.read_config(entries, path)
-    if archive.WEIGHTS not in entries:
-        raise ValueError(f"{path}: file is corrupt (no {archive.WEIGHTS} inside)")
-    arrays = archive.decode_arrays(entries[archive.WEIGHTS], archive.WEIGHTS, path)
-    return path, config, {"arrays": arrays, "entries": entries}
+def _weight_listing(nnfile: archive.NnliteFile, config: dict) -> tuple[list, ArrayEntry]:
+    """The checked listing and ``weights.npz``, its headers compared with the listing."""
+    listing = check_weight_listing(config["weights"], nnfile.path)
+    if archive.WEIGHTS not in nnfile:
+        raise archive.corrupt(nnfile.path, f"no {archive.WEIGHTS} inside")
+    arrays = ArrayEntry(nnfile, archive.WEIGHTS, weights_entry_limit(listing),
+                        "the weights listed in config.json can take")
+    check_weights_entry(arrays, listing)
+    return listing, arrays
 
 
 def load_weights(model, filepath, by_name: bool = False, skip_mismatch: bool = False) -> None:
     """Load weights saved by ``save_weights`` or ``save`` into ``model``.
 
     Layers are matched in order (``by_name=True``: by layer name, others
-    skipped).  Every shape is checked before any weight changes; a mismatch
-    raises a ValueError naming the layer and both shapes (``skip_mismatch``:
-    a warning, and that layer is skipped).
+    skipped).  The file is checked first (sizes, array headers against the
+    weight listing), then every layer's shapes and dtype kinds against the
+    model, then every array is read, and only then is anything assigned: on
+    any error the model is unchanged.  A mismatch raises a ValueError
+    naming the layer and both shapes (``skip_mismatch``: a warning, and that
+    layer is skipped).
     """
-    path, config, data = _read(filepath)
-    assign_weights(model, config.get("weights", []), data["arrays"], path, by_name=by_name,
-                   skip_mismatch=skip_mismatch)
+    with archive.NnliteFile(filepath) as nnfile:
+        config = archive.read_config(nnfile)
+        check_header(config, nnfile.path)
+        listing, arrays = _weight_listing(nnfile, config)
+        assign_weights(model, listing, arrays, nnfile.path, by_name=by_name,
+                       skip_mismatch=skip_mismatch)
 
 
 def _reserve_names(model) -> None:
@@ -116,18 +137,24 @@ def _reserve_names(model) -> None:
             backend._name_counts[base] = max(backend._name_counts[base], number + 1)
 
 
-def _rebuild(config: dict, arrays: dict, custom_objects: dict | None, path: str):
-    """The saved architecture with the saved weights and noise-layer state."""
+def _rebuild(config: dict, listing: list, arrays: ArrayEntry, custom_objects: dict | None,
+             path: str):
+    """The saved architecture, its weights created from the file's arrays."""
+    weights = WeightsFromFile(listing, arrays, path)
     try:
         with _global_rng_untouched():
-            model = model_from_config(config["model"], custom_objects)
-        _reserve_names(model)
-        if config.get("weights"):  # a model saved before it was built has none
-            assign_weights(model, config["weights"], arrays, path)
-        restore_layer_rng_state(model, config.get("layer_state", {}))
-    except (KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ValueError(f"{path}: file is corrupt ({archive.CONFIG} does not describe a "
-                         f"model: {type(exc).__name__}: {exc})") from None
+            model = model_from_config(config["model"], custom_objects, watch=weights.watch)
+            weights.finish(model)
+    except archive.CorruptFileError:
+        raise
+    except ValueError as exc:  # a layer refused its saved arguments, or an unknown name
+        raise ValueError(f"{path}: {exc}") from None
+    except Exception as exc:  # anything else a damaged config makes a layer raise
+        raise archive.corrupt(path, f"{archive.CONFIG} does not describe a model: "
+                                    f"{type(exc).__name__}: {exc}",
+                              weights.current_layer) from exc
+    _reserve_names(model)
+    restore_layer_rng_state(model, config.get("layer_state") or {})
     return model
 
 
@@ -135,15 +162,50 @@ def _rebuild(config: dict, arrays: dict, custom_objects: dict | None, path: str)
 def _global_rng_untouched():
     """Restore NumPy's global generator afterwards.
 
-    Rebuilding a model draws initial weights (and dropout seeds) that the
-    file's values then replace; without this, those wasted draws would shift
-    the shuffles of the next ``fit`` away from those of an uninterrupted run.
+    Rebuilding a model may draw numbers (dropout seeds) that the file's
+    values then replace; without this, those wasted draws would shift the
+    shuffles of the next ``fit`` away from those of an uninterrupted run.
     """
     state = np.random.get_state()
     try:
         yield
     finally:
         np.random.set_state(state)
+
+
+def _check_model_file(config: dict, path: str) -> None:
+    """Every section ``load_model`` uses, checked before anything is built."""
+    if check_header(config, path) != "model":
+        raise ValueError(f"{path}: holds only weights (written by save_weights); build the "
+                         "model in code and call model.load_weights(path)")
+    names = check_model_section(config["model"], path)
+    check_layer_state(config.get("layer_state"), names, path)
+    check_compile_section(config.get("compile"), path)
+
+
+def _optimizer_arrays(nnfile: archive.NnliteFile, listing: list) -> ArrayEntry | None:
+    if archive.OPTIMIZER not in nnfile:
+        return None
+    arrays = ArrayEntry(nnfile, archive.OPTIMIZER, optimizer_entry_limit(listing),
+                        "the optimizer slots of the listed weights can take")
+    check_optimizer_entry(arrays, listing)
+    return arrays
+
+
+def _restore_training(model, config: dict, slots: ArrayEntry | None, custom_objects,
+                      path: str) -> None:
+    compile_from_config(model, config["compile"], custom_objects, path)
+    if slots is None or not model.built:
+        return
+    arrays = {key: slots.read(key) for key in slots.headers}
+    _, _, keys = weight_table(model)
+    try:
+        restore_optimizer_state(model, arrays, keys, path)
+    except archive.CorruptFileError:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        raise archive.corrupt(path, f"{archive.OPTIMIZER} does not fit the optimizer: "
+                                    f"{exc}") from None
 
 
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True,
@@ -156,26 +218,26 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     schedules saved by name; an unknown name is reported in the error.
     ``compile=False`` skips the training configuration.  Files are read with
     ``allow_pickle=False``: opening a file from someone else cannot run code.
-    Loading leaves NumPy's global generator as it was (the initial weights
-    drawn while rebuilding are undone), so with a fixed seed the shuffles of
-    the next ``fit`` are those of a run that never stopped.
+    A damaged or hostile file fails with a ValueError naming the file and the
+    layer before anything large is read or allocated (``docs/file-format.md``,
+    *Reading a file safely*).  Loading leaves NumPy's global generator as it
+    was, so with a fixed seed the shuffles of the next ``fit`` are those of a
+    run that never stopped.
     """
-    path, config, data = _read(filepath)
-    if config.get("kind") != "model" or "model" not in config:
-        raise ValueError(f"{path}: holds only weights (written by save_weights); build the "
-                         "model in code and call model.load_weights(path)")
-    model = _rebuild(config, data["arrays"], custom_objects, path)
-    training = config.get("compile")
-    if compile and training is not None:
-        compile_from_config(model, training, custom_objects, path)
-        entries = data["entries"]
-        if archive.OPTIMIZER in entries and model.built:
-            arrays = archive.decode_arrays(entries[archive.OPTIMIZER], archive.OPTIMIZER, path)
-            _, _, keys = weight_table(model)
-            restore_optimizer_state(model, arrays, keys, path)
-    elif compile and training is None:
-        warnings.warn(f"{path}: no training configuration found in the file, so the model "
-                      "was *not* compiled. Compile it manually.", UserWarning, stacklevel=2)
+    with archive.NnliteFile(filepath) as nnfile:
+        path = nnfile.path
+        config = archive.read_config(nnfile)
+        _check_model_file(config, path)
+        listing, arrays = _weight_listing(nnfile, config)
+        training = config.get("compile")
+        slots = _optimizer_arrays(nnfile, listing) if compile and training else None
+        model = _rebuild(config, listing, arrays, custom_objects, path)
+        if compile and training is not None:
+            _restore_training(model, config, slots, custom_objects, path)
+        elif compile:
+            warnings.warn(f"{path}: no training configuration found in the file, so the "
+                          "model was *not* compiled. Compile it manually.", UserWarning,
+                          stacklevel=2)
     return model
 
 

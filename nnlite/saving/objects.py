@@ -73,9 +73,10 @@ def deserialize_layer(entry: dict, custom_objects: dict | None):
     try:
         return cls.from_config(resolve_config(config, custom_objects))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"cannot rebuild layer {layer_name!r} ({class_name}): {exc}. "
-                         "Custom functions and classes must be passed to load_model with "
-                         "custom_objects={'name': obj}") from None
+        raise ValueError(f"cannot rebuild layer {layer_name!r} ({class_name}): {exc}. If it "
+                         "uses your own functions or classes, pass them to load_model with "
+                         "custom_objects={'name': obj}; otherwise its saved config is "
+                         "corrupt") from None
 
 
 def live_config(layer) -> dict:
