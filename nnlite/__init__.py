@@ -5,6 +5,10 @@ Keras-compatible: code written for ``tf.keras`` 2 runs with
 ``import nnlite as tf; tf.keras.layers.Dense`` works too, and so does
 ``from nnlite.keras.layers import Dense``).
 
+``nnlite.__version__`` is ``2.8.N``: the tf.keras API it implements (2.8, the
+third edition's minimum, so the books' version checks pass), then nnlite's
+own release number N; see :mod:`nnlite._version`.
+
 Every layer, activation, loss and optimizer is a short class whose
 docstring states its equations; the hot loops run through
 :mod:`nnlite._kernels` (NumPy reference, Numba, Cython, CUDA).
@@ -35,9 +39,9 @@ from . import (
 )
 from ._kernels import available_backends as backends
 from ._kernels import get_backend, set_backend
+from ._version import __version__ as __version__  # "2.8.N": tf.keras 2.8 API, release N
+from .layers import Input
 from .models import Model, Sequential
-
-__version__ = "0.1.0"
 
 keras = _sys.modules[__name__]
 _keras_alias.install(keras)  # `from nnlite.keras.layers import Dense` works too
@@ -49,8 +53,14 @@ _LAZY = {"wrappers": ("wrappers", None), "Perceptron": ("perceptron", "Perceptro
 
 
 def __getattr__(name: str):
-    """``nnlite.wrappers``, ``Perceptron``, ``plot`` and ``inspect`` load on first access."""
+    """``nnlite.wrappers``, ``Perceptron``, ``plot`` and ``inspect`` load on first access.
+
+    TensorFlow's own names (``tf.constant``, ``tf.data`` …) raise a
+    :class:`~nnlite.tensorflow_only.TensorFlowOnlyError` that says what to use instead.
+    """
     if name not in _LAZY:
+        from .tensorflow_only import check
+        check("tf", name)
         raise AttributeError(f"module 'nnlite' has no attribute {name!r}")
     import importlib
     module_name, attribute = _LAZY[name]
@@ -62,4 +72,5 @@ __all__ = ["activations", "backend", "callbacks", "config", "constraints", "data
            "initializers", "layers", "losses", "metrics", "models", "optimizers", "random",
            "regularizers",
            "utils", "wrappers",
-           "Model", "Sequential", "Perceptron", "set_backend", "get_backend", "backends", "keras"]
+           "Model", "Sequential", "Input", "Perceptron", "set_backend", "get_backend", "backends",
+           "keras"]

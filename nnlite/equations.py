@@ -98,6 +98,14 @@ LAYERS: dict[str, str] = {
     "Softmax": r"""**Softmax**
 - forward: $a_k = e^{x_k} / \sum_j e^{x_j}$
 - backward: $\frac{\partial L}{\partial x} = a \odot (\delta - \sum_k \delta_k a_k)$""",
+    "Normalization": r"""**Normalization** — standardization learned by `adapt` (정규화 층)
+- adapt: $\mu = \frac1N\sum_i x_i,\ \sigma^2 = \frac1N\sum_i (x_i-\mu)^2$ per kept index
+  (batches merged: $\mu = \mu_A + \Delta\frac{n_B}{n},\
+  M_2 = M_{2,A} + M_{2,B} + \Delta^2\frac{n_A n_B}{n}$)
+- forward: $y = \frac{x-\mu}{\max(\sqrt{\sigma^2}, \varepsilon)}$
+  (`invert=True`: $y = \mu + x\max(\sqrt{\sigma^2}, \varepsilon)$), ε = 1e-7
+- backward: $\frac{\partial L}{\partial x} = \frac{\delta}{\max(\sqrt{\sigma^2}, \varepsilon)}$
+  (μ, σ² are constants)""",
 }
 
 ACTIVATIONS: dict[str, str] = {

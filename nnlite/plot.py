@@ -91,6 +91,10 @@ def _finish(fig: Figure, path, tight: bool = True) -> Figure:
 
 
 # ---------------------------------------------------------------- learning curves
+#: the learning rate's names in History (tf.keras <= 2.10, then >= 2.11 and Keras 3): one curve
+_LEARNING_RATE_KEYS = ("lr", "learning_rate")
+
+
 def learning_curves(history, path=None, title: str | None = None,
                     show_lr: bool = True) -> Figure:
     """Loss/accuracy (and val_) per epoch, as the book's ``pd.DataFrame(history).plot()``.
@@ -107,22 +111,21 @@ def learning_curves(history, path=None, title: str | None = None,
     ax = axes[0, 0]
     n_epochs = max((len(v) for v in logs.values()), default=0)
     epochs = list(range(1, 1 + n_epochs))
-    bases = list(dict.fromkeys(k.replace("val_", "") for k in logs if k != "lr"))
-    for key, values in logs.items():
-        if key == "lr":
-            continue  # a metric and its val_ twin share a colour; validation is dashed
+    curves = {k: v for k, v in logs.items() if k not in _LEARNING_RATE_KEYS}
+    bases = list(dict.fromkeys(k.replace("val_", "") for k in curves))
+    for key, values in curves.items():  # a metric and its val_ twin share a colour
         ax.plot(epochs[:len(values)], values, marker=".", label=key,
                 color=f"C{bases.index(key.replace('val_', '')) % 10}",
                 linestyle="--" if "val_" in key else "-")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(label("epoch", "에포크"))
     ax.grid(True)
-    values = [v for k, vs in logs.items() if k != "lr" for v in vs]
+    values = [v for vs in curves.values() for v in vs]
     if values and min(values) >= 0 and max(values) <= 1:
         ax.set_ylim(0, 1)
-    if len(logs) > (1 if "lr" in logs else 0):
+    if curves:
         ax.legend(loc="best")
-    lr = logs.get("lr")
+    lr = next((logs[k] for k in _LEARNING_RATE_KEYS if logs.get(k)), None)
     if show_lr and lr and len(set(lr)) > 1:
         ax2 = ax.twinx()
         ax2.plot(epochs[:len(lr)], lr, color="gray", linestyle=":", label="lr")

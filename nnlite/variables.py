@@ -24,7 +24,7 @@ class Variable:
 
     def __init__(self, value: np.ndarray, name: str = "variable", trainable: bool = True,
                  regularizer=None, constraint=None):
-        self.value = np.ascontiguousarray(value)
+        self.value = np.asarray(value, order="C")  # (ascontiguousarray makes a scalar 1-d)
         self.grad = np.zeros_like(self.value)
         self.name = name
         self._trainable = bool(trainable)

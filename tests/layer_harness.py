@@ -16,7 +16,9 @@
    Dense head) with SGD: the loss is finite and the layer's trainable weights
    move.
 
-Multi-input layers (``Concatenate``) take a list of shapes.  Every check
+Multi-input layers (``Concatenate``) take a list of shapes.  Layers whose
+statistics come from data (``Normalization``) get ``adapt_data``: every
+fresh instance is adapted on it before its first call.  Every check
 returns nothing and fails with an assertion naming the layer and what
 differed.
 """
@@ -74,6 +76,14 @@ def check_shapes(layer, xs, multi, input_shape):
     return y
 
 
+def _new_layer(cls, kwargs, adapt_data=None):
+    """``cls(**kwargs)``, adapted on ``adapt_data`` when given (in the current floatx)."""
+    layer = cls(**kwargs)
+    if adapt_data is not None:
+        layer.adapt(np.asarray(adapt_data, dtype=backend.floatx()))
+    return layer
+
+
 def check_symbolic_shape(cls, kwargs, input_shape, multi):
     layer = cls(**kwargs)
     tensors = [keras.layers.Input(shape=tuple(s)[1:]) for s in _as_list(input_shape)]
@@ -84,11 +94,13 @@ def check_symbolic_shape(cls, kwargs, input_shape, multi):
                                           f"{expected}")
 
 
-def check_config(layer, cls, xs, multi):
+def check_config(layer, cls, xs, multi, adapt_data=None):
     config = layer.get_config()
     json.dumps(config)  # must be JSON-serializable
     clone = cls.from_config(config)
     assert clone.get_config() == config, f"{layer.name}: from_config changed the config"
+    if adapt_data is not None:  # set_weights below then copies the statistics
+        clone.adapt(np.asarray(adapt_data, dtype=backend.floatx()))
     clone(xs if multi else xs[0])  # builds it
     clone.set_weights(layer.get_weights())
     np.testing.assert_allclose(_call(clone, xs, multi, False), _call(layer, xs, multi, False),
@@ -118,12 +130,12 @@ def check_weights(layer, rng, n_trainable, n_non_trainable):
 
 def check_gradients(cls, kwargs, input_shape, multi, rng, training, input_data=None,
                     max_entries=24, h=1e-6, rtol=1e-5, atol=1e-7,
-                    prepare=None):
+                    prepare=None, adapt_data=None):
     """Float64 central differences of L = Σ R ⊙ layer(x) for x and each trainable weight."""
     previous = backend.floatx()
     backend.set_floatx("float64")
     try:
-        layer = cls(**kwargs)
+        layer = _new_layer(cls, kwargs, adapt_data)
         xs = _inputs(input_shape, rng, input_data, "float64")
         layer(xs if multi else xs[0])  # build
         if prepare is not None:
@@ -160,9 +172,10 @@ def check_gradients(cls, kwargs, input_shape, multi, rng, training, input_data=N
         backend.set_floatx(previous)
 
 
-def check_training_step(cls, kwargs, input_shape, multi, rng, input_data=None):
+def check_training_step(cls, kwargs, input_shape, multi, rng, input_data=None,
+                        adapt_data=None):
     """One epoch of fit: (layer → Dense head) with SGD; loss finite, weights move."""
-    layer = cls(**kwargs)
+    layer = _new_layer(cls, kwargs, adapt_data)
     tensors = [keras.layers.Input(shape=tuple(s)[1:]) for s in _as_list(input_shape)]
     hidden = layer(tensors if multi else tensors[0])
     out = keras.layers.Dense(2)(hidden)
@@ -190,18 +203,19 @@ def run_layer_test(cls, init_kwargs: dict | None = None, input_shape=(4, 3), *,
                    expected_num_non_trainable_weights=None,
                    check_grads: bool = True, grad_modes=(True, False),
                    run_training: bool = True, seed: int = 0, grad_kwargs=None,
-                   prepare=None) -> None:
+                   prepare=None, adapt_data=None) -> None:
     """Run every harness check on ``cls(**init_kwargs)`` for ``input_shape``.
 
     ``input_shape`` includes the batch axis; a list of shapes means a
     multi-input layer.  ``prepare(layer)`` runs after the gradient-check
-    layer is built (e.g. to set BN's moving statistics).
+    layer is built (e.g. to set BN's moving statistics); ``adapt_data`` goes to
+    ``layer.adapt`` of every new layer before its first call.
     """
     kwargs = dict(init_kwargs or {})
     multi = isinstance(input_shape, list)
     rng = np.random.default_rng(seed)
     np.random.seed(seed)
-    layer = cls(**kwargs)
+    layer = _new_layer(cls, kwargs, adapt_data)
     xs = _inputs(input_shape, rng, input_data)
     layer(xs if multi else xs[0])
     y = check_shapes(layer, xs, multi, input_shape)
@@ -211,10 +225,10 @@ def run_layer_test(cls, init_kwargs: dict | None = None, input_shape=(4, 3), *,
     check_symbolic_shape(cls, kwargs, input_shape, multi)
     check_weights(layer, rng, expected_num_trainable_weights,
                   expected_num_non_trainable_weights)
-    check_config(layer, cls, xs, multi)
+    check_config(layer, cls, xs, multi, adapt_data)
     if check_grads:
         for training in grad_modes:
             check_gradients(cls, kwargs, input_shape, multi, rng, training, input_data,
-                            prepare=prepare, **(grad_kwargs or {}))
+                            prepare=prepare, adapt_data=adapt_data, **(grad_kwargs or {}))
     if run_training:
-        check_training_step(cls, kwargs, input_shape, multi, rng, input_data)
+        check_training_step(cls, kwargs, input_shape, multi, rng, input_data, adapt_data)

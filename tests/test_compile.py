@@ -131,7 +131,7 @@ def test_a_sequential_model_not_built_yet_is_checked_at_compile():
     assert not model._compiled
     model.compile(loss={"top": "mse"}, optimizer="sgd", metrics=["mae"])
     history = model.fit(*data(), verbose=0)
-    assert set(history.history) == {"loss", "mae", "lr"}
+    assert set(history.history) == {"loss", "mae", "lr", "learning_rate"}
 
 
 def test_a_subclassed_model_gets_the_count_error_at_its_first_fit():

@@ -265,7 +265,8 @@ def test_history_keys_params_and_epoch():
     x, y = small_data()
     history = model.fit(x, y, epochs=3, batch_size=16, verbose=0, validation_data=(x, y))
     assert list(history.history)[:4] == ["loss", "accuracy", "val_loss", "val_accuracy"]
-    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "lr"}
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "lr",
+                                    "learning_rate"}  # tf.keras <= 2.10 and >= 2.11 names
     assert history.epoch == [0, 1, 2]
     assert all(len(v) == 3 for v in history.history.values())
     assert history.history["lr"] == [pytest.approx(0.01)] * 3

@@ -190,7 +190,8 @@ def test_nn_regressor_routes_model_optimizer_loss_and_fit_parameters():
     assert opt.momentum == 0.5
     assert reg.model_.loss[0].delta == 2.0
     assert reg.model_.history.params["batch_size"] == 64
-    assert list(reg.history_) == ["loss", "lr"] and len(reg.history_["loss"]) == 2
+    assert list(reg.history_) == ["loss", "lr", "learning_rate"]
+    assert len(reg.history_["loss"]) == 2
     reg.set_params(model__n_hidden=0, optimizer__learning_rate=0.01)
     assert clone(reg).get_params()["model__n_hidden"] == 0
     with pytest.raises(ValueError, match="Invalid parameter 'bogus'"):

@@ -1,4 +1,9 @@
-"""``History``: what ``fit`` returns — ``history.history["loss"]`` etc."""
+"""``History``: what ``fit`` returns — ``history.history["loss"]`` etc.
+
+The learning rate is logged as ``"lr"`` (its name up to tf.keras 2.10, which
+the second edition plots) and recorded under ``"learning_rate"`` too (its
+name since tf.keras 2.11 and in Keras 3, which current code reads).
+"""
 
 from __future__ import annotations
 
@@ -18,5 +23,8 @@ class History(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
-        for key, value in (logs or {}).items():
+        logs = dict(logs or {})
+        if "lr" in logs:
+            logs.setdefault("learning_rate", logs["lr"])
+        for key, value in logs.items():
             self.history.setdefault(key, []).append(value)

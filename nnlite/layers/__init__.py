@@ -18,6 +18,7 @@ from .dropout import Dropout  # noqa: E402
 from .elu import ELU  # noqa: E402
 from .gaussian import GaussianDropout, GaussianNoise  # noqa: E402
 from .leaky_relu import LeakyReLU  # noqa: E402
+from .normalization import Normalization  # noqa: E402
 from .prelu import PReLU  # noqa: E402
 from .relu import ReLU  # noqa: E402
 from .rrelu import RReLU  # noqa: E402
@@ -27,4 +28,11 @@ from .thresholded_relu import ThresholdedReLU  # noqa: E402
 
 __all__ += ["BatchNormalization", "Dropout", "AlphaDropout", "GaussianNoise",
             "GaussianDropout", "LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax", "RReLU",
-            "ThresholdedReLU", "StochasticLayer"]
+            "ThresholdedReLU", "StochasticLayer", "Normalization"]
+
+
+def __getattr__(name: str):
+    """``keras.layers.TFSMLayer`` (TensorFlow's SavedModel) raises an error saying what to use."""
+    from ..tensorflow_only import check
+    check("tf.keras.layers", name)
+    raise AttributeError(f"module 'nnlite.layers' has no attribute {name!r}")

@@ -13,11 +13,15 @@ import numpy as np
 
 from ..graph import SymbolicTensor, flatten, topological_nodes
 from ..layers.input_layer import InputLayer
+from ..tensorflow_only import TensorFlowOnly
 from .data import check_count
 
 
 class Network:
     """Graph bookkeeping shared by functional and Sequential models."""
+
+    #: ``model.export(...)`` writes a TensorFlow SavedModel: its error names ``model.save``
+    export = TensorFlowOnly("model")
 
     def _init_graph(self, inputs, outputs) -> None:
         self._multi_input = isinstance(inputs, (list, tuple)) and len(inputs) > 1

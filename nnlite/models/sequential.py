@@ -1,8 +1,9 @@
 """``Sequential``: a plain stack of layers, each feeding the next.
 
 ``Sequential([...])`` or ``model.add(layer)``.  Give the first layer an
-``input_shape`` (or add an ``InputLayer``) to build it at once; otherwise it
-is built from the first batch of data, as in Keras.
+``input_shape``, or start with ``keras.Input(shape=[28, 28])`` (Keras 3 and
+the third edition) or an ``InputLayer``, to build it at once; otherwise it is
+built from the first batch of data, as in Keras.
 
 Reusing layers: ``Sequential(model_A.layers[:-1])`` *shares* those layer
 objects (and their weights) with ``model_A`` — training the new model
@@ -16,9 +17,22 @@ import warnings
 
 import numpy as np
 
+from ..graph import SymbolicTensor
 from ..layers.base import Layer
 from ..layers.input_layer import Input, InputLayer
 from .model import Model
+
+
+def _input_layer_of(item):
+    """The InputLayer behind ``keras.Input(...)``; anything else unchanged."""
+    if isinstance(item, SymbolicTensor):
+        producer = item.node.layer if item.node is not None else None
+        if not isinstance(producer, InputLayer):
+            raise TypeError(f"Sequential.add expects a Layer or keras.Input(shape=...), got "
+                            f"the output of layer {getattr(producer, 'name', '?')!r} "
+                            f"({item!r}); build that model with keras.Model(inputs, outputs)")
+        return producer
+    return item
 
 
 class Sequential(Model):
@@ -40,14 +54,19 @@ class Sequential(Model):
     def layers(self) -> list[Layer]:
         return list(self._stack)
 
-    def add(self, layer: Layer) -> None:
-        """Append a layer on top of the stack (a layer that cannot be added changes nothing)."""
+    def add(self, layer: Layer | SymbolicTensor) -> None:
+        """Append a layer on top of the stack (a layer that cannot be added changes nothing).
+
+        ``keras.Input(shape=...)`` stands for the InputLayer that made it, as in Keras.
+        """
+        layer = _input_layer_of(layer)
         if isinstance(layer, Model):
             raise NotImplementedError("Adding a model inside a Sequential model is not "
                                       "supported; add its layers: for l in m.layers: "
                                       "model.add(l)")
         if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential.add expects a Layer, got {type(layer).__name__}")
+            raise TypeError(f"Sequential.add expects a Layer or keras.Input(shape=...), got "
+                            f"{type(layer).__name__}: {layer!r}")
         if isinstance(layer, InputLayer):
             if self._stack or self._input_tensor is not None:
                 raise ValueError("An InputLayer can only be the first layer of a Sequential "

@@ -37,13 +37,20 @@ def _shape(shape) -> str:
     return str(tuple(shape))
 
 
-def summary_lines(model) -> list[str]:
-    """The lines of the summary table (also used by tests)."""
+def summary_lines(model, show_trainable: bool = False) -> list[str]:
+    """The lines of the summary table (also used by tests).
+
+    ``show_trainable`` adds tf.keras' 11-character "Trainable" column (Y/N).
+    """
     functional = not model.__class__.__name__ == "Sequential"
     width = 98 if functional else 65
     positions = [32, 53, 65, 98] if functional else [29, 55, 65]
     header = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if functional
                                                            else [])
+    if show_trainable:
+        width += 11
+        positions.append(width)
+        header.append("Trainable")
     lines = [f'Model: "{model.name}"', "_" * width, _row(header, positions), "=" * width]
     rows = model.layer_rows()
     for layer, out_shape, inbound in rows:
@@ -52,6 +59,8 @@ def summary_lines(model) -> list[str]:
                   str(layer.count_params())]
         if functional:
             fields.append(str([f"{name}[0][0]" for name in inbound]))
+        if show_trainable:
+            fields.append("Y" if layer.trainable else "N")
         lines.extend(_row(fields, positions).split("\n"))
         lines.append(" " * width)  # tf.keras 2 leaves a blank row after every layer
     trainable = sum(w.size for w in model.trainable_weights)

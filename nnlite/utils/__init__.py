@@ -1,14 +1,17 @@
-"""Utilities (``keras.utils``): seeding, progress bar, gradient check, MC dropout, plot_model.
+"""Utilities (``keras.utils``): seeding, one-hot labels, progress bar, gradient check,
+MC dropout, plot_model.
 
 ``plot_model`` is imported on first use (it needs matplotlib, ~0.5 s to import).
 """
 
+from .categorical import to_categorical
 from .gradient_check import check_gradients
 from .mc_dropout import mc_predict
 from .progbar import Progbar
 from .random import set_random_seed
 
-__all__ = ["set_random_seed", "Progbar", "check_gradients", "mc_predict", "plot_model"]
+__all__ = ["set_random_seed", "to_categorical", "Progbar", "check_gradients", "mc_predict",
+           "plot_model"]
 
 
 def __getattr__(name: str):
