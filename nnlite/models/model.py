@@ -186,14 +186,19 @@ class Model(Network):
         return rows
 
     def summary(self, line_length=None, positions=None, print_fn=None,
+                expand_nested: bool = False, show_trainable: bool = False,
                 show_equations: bool = False) -> None:
-        """Print the tf.keras 2 summary table (Total/Trainable/Non-trainable params)."""
+        """Print the tf.keras 2 summary table (Total/Trainable/Non-trainable params).
+
+        ``show_trainable=True`` adds Keras' Trainable column (Y/N); ``expand_nested``
+        is accepted and changes nothing (an nnlite model holds no nested models).
+        """
         if self._plan is None:
             raise ValueError("This model has not yet been built. Build the model first by "
                              "calling `build()` or by calling the model on a batch of data, "
                              "or give the first layer an input_shape.")
         print_fn = print_fn or print
-        for line in summary_lines(self):
+        for line in summary_lines(self, show_trainable=show_trainable):
             print_fn(line)
         if show_equations:  # each layer's, then the compiled loss(es) and optimizer's
             named = [(layer.name, layer) for layer in self.layers]
