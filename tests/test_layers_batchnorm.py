@@ -97,6 +97,24 @@ def test_moving_average_arithmetic():
     np.testing.assert_allclose(layer.moving_variance.value, var, rtol=1e-5)
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_a_model_step_commits_the_moving_statistics_only_when_finite():
+    """fit/train_on_batch stage μ̂, σ̂²: a batch whose variance overflows float32 changes nothing."""
+    keras.utils.set_random_seed(0)
+    model = keras.models.Sequential([keras.layers.Dense(4, input_shape=[3]), BN(momentum=0.5),
+                                     keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    bn = model.layers[1]
+    x = np.random.default_rng(4).normal(size=(8, 3))
+    model.train_on_batch(x, np.zeros(8))
+    before = bn.get_weights()
+    assert not np.array_equal(before[2], np.zeros(4))  # the finite step was committed
+    with pytest.raises(FloatingPointError, match="moving statistics of layer"):
+        model.train_on_batch(x * 1e30, np.zeros(8))
+    for a, b in zip(bn.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_inference_never_updates_moving_statistics():
     layer = BN()
     x = np.random.default_rng(3).normal(5, 2, (10, 3))

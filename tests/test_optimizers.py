@@ -235,6 +235,32 @@ def test_clipnorm_is_per_tensor_and_global_clipnorm_joint():
         np.testing.assert_allclose(-b.value, expected_b, rtol=1e-12, atol=1e-14)
 
 
+def test_gradient_norm_is_the_global_norm_and_global_clipnorm_reuses_it():
+    """A model checks ‖(g₁, g₂)‖ is finite before the step, then passes it to apply."""
+    ga, gb = np.array([3.0, 4.0]), np.array([0.6, 0.8])
+    opt = keras.optimizers.SGD(1.0, global_clipnorm=2.0)
+    a, b = Variable(np.zeros(2), name="a"), Variable(np.zeros(2), name="b")
+    a.grad[...], b.grad[...] = ga, gb
+    assert opt.gradient_norm([a, b]) == pytest.approx(math.sqrt(26), rel=1e-12)
+    opt.apply([a, b], global_norm=10.0)  # the norm given is the one used to clip
+    np.testing.assert_allclose(-a.value, ga * 2 / 10, rtol=1e-12)
+    b.grad[...] = np.nan
+    assert math.isnan(opt.gradient_norm([a, b]))
+    assert opt.gradient_norm([]) == 0.0
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"global_clipnorm": 1.0}, {"clipnorm": 1.0}])
+def test_gradient_norm_tells_huge_finite_gradients_from_non_finite_ones(kwargs):
+    """In float32 ‖g‖² of g = 1e30 overflows; the step is still finite (clipping can fix it)."""
+    opt = keras.optimizers.SGD(1.0, **kwargs)
+    a, b = (Variable(np.zeros(3, np.float32), name=n) for n in "ab")
+    a.grad[...], b.grad[...] = 1e30, -2e30
+    assert opt.gradient_norm([a, b]) == pytest.approx(math.sqrt(15) * 1e30, rel=1e-6)
+    for bad in (np.inf, -np.inf, np.nan):
+        b.grad[1] = bad
+        assert not math.isfinite(opt.gradient_norm([a, b]))
+
+
 @pytest.mark.parametrize("option", ["clipnorm", "global_clipnorm"])
 def test_clipping_applies_inside_training(option):
     """One SGD(η=1) step of a model with huge gradients moves the weights by exactly c."""

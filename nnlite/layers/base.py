@@ -12,11 +12,24 @@ lazily from the first input shape, and implements
 ``layer.trainable = False`` freezes it: its weights move to
 ``non_trainable_weights`` and optimizers skip them (takes effect at the next
 ``compile``, as in Keras).
+
+**Per-step state.**  Some layers change state in a training forward pass
+besides their output: BatchNormalization's moving statistics, the step
+counter of the noise layers.  A model's training step must not keep those
+changes when the step goes non-finite, so inside :func:`deferred_updates`
+(``defer_updates`` is True) such a layer only *stages* them; the model then
+calls ``commit_updates()`` once the loss, the gradients and
+``updates_are_finite()`` are all finite, and ``discard_updates()``
+otherwise.  Outside a model's step (an eager ``layer(x, training=True)``,
+MC-dropout predictions) a layer commits at once, as in Keras.  A custom layer
+with such state overrides the three methods (see BatchNormalization).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -176,6 +189,25 @@ class Layer:
     def backward(self, grad_output):
         raise NotImplementedError(f"{type(self).__name__}.backward")
 
+    # ------------------------------------------------------- per-step state
+    #: True inside a model's training step: state changes wait for ``commit_updates``
+    defer_updates = False
+
+    @property
+    def keeps_step_state(self) -> bool:
+        """Does a training pass change this layer's state (it overrides ``commit_updates``)?"""
+        return type(self).commit_updates is not Layer.commit_updates
+
+    def updates_are_finite(self) -> bool:
+        """Are the state changes staged by the last training pass all finite?"""
+        return True
+
+    def commit_updates(self) -> None:
+        """Apply the state changes staged by the last training pass (none here)."""
+
+    def discard_updates(self) -> None:
+        """Forget the staged state changes: the training step is not applied."""
+
     def __call__(self, inputs, training=None, **kwargs):
         """Symbolic call (functional API) or eager call on NumPy arrays."""
         items = flatten(inputs)
@@ -229,3 +261,21 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+@contextlib.contextmanager
+def deferred_updates(layers: Sequence[Layer]) -> Iterator[None]:
+    """Within the block ``layers`` stage their per-step state changes instead of applying them.
+
+    The caller commits them (``layer.commit_updates()``) when the step is
+    finite; whatever is still staged when the block ends is discarded, so a
+    step that stops early (non-finite, or an exception) changes nothing.
+    """
+    for layer in layers:
+        layer.defer_updates = True
+    try:
+        yield
+    finally:
+        for layer in layers:
+            layer.defer_updates = False
+            layer.discard_updates()

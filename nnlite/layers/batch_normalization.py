@@ -18,6 +18,11 @@ and the moving statistics follow the batch ones (Keras' convention, m = momentum
 
 Inference uses them instead: z = γ (x − μ̂)/√(σ̂² + ε) + β.
 
+Inside a model's training step the new μ̂ and σ̂² are only staged by the
+forward pass and written when the step is committed: a step whose loss,
+gradients or new statistics are not finite leaves them unchanged (see
+:mod:`.base`, "Per-step state").
+
 Backward in training mode, the compact closed form (δ = ∂L/∂z, sums over the batch):
 
 .. math:: \frac{\partial L}{\partial\beta} = \sum_i \delta_i, \quad
@@ -82,6 +87,7 @@ class BatchNormalization(Layer):
         self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_constraint = constraints.get(gamma_constraint)
         self.gamma = self.beta = self.moving_mean = self.moving_variance = None
+        self._staged_moving = None  # (new μ̂, new σ̂²) waiting for commit_updates
 
     # ------------------------------------------------------------------ build
     def _feature_axis(self, rank: int) -> int:
@@ -150,8 +156,7 @@ class BatchNormalization(Layer):
             # x̂ is not stored: the backward recomputes it from x2 and μ
             y2, _, mean, var, inv_std = kernels.bn_forward_train(x2, gamma, beta,
                                                                  self.epsilon, keep_xhat=False)
-            kernels.bn_moving_update(self.moving_mean.value, mean, self.momentum)
-            kernels.bn_moving_update(self.moving_variance.value, var, self.momentum)
+            self._stage_moving_update(mean, var)
             self._cache = ("train", x2, gamma, inv_std, x.shape, mean)
         else:
             mean, var = self.moving_mean.value, self.moving_variance.value
@@ -159,6 +164,35 @@ class BatchNormalization(Layer):
             inv_std = (1.0 / np.sqrt(var.astype(np.float64) + self.epsilon)).astype(x2.dtype)
             self._cache = ("infer", x2, gamma, inv_std, x.shape, None)
         return self._from_2d(y2, x.shape)
+
+    # ------------------------------------------------------ moving statistics
+    def _stage_moving_update(self, mean: np.ndarray, var: np.ndarray) -> None:
+        """μ̂ ← m μ̂ + (1 − m) μ_B and σ̂² ← m σ̂² + (1 − m) σ²_B, computed now, written at commit."""
+        new_mean = self.moving_mean.value.copy()
+        new_var = self.moving_variance.value.copy()
+        kernels.bn_moving_update(new_mean, mean, self.momentum)
+        kernels.bn_moving_update(new_var, var, self.momentum)
+        self._staged_moving = (new_mean, new_var)
+        if not self.defer_updates:
+            self.commit_updates()
+
+    def updates_are_finite(self) -> bool:
+        """Are the staged moving mean and variance finite (σ²_B can overflow)?"""
+        if self._staged_moving is None:
+            return True
+        new_mean, new_var = self._staged_moving
+        return bool(np.isfinite(new_mean).all() and np.isfinite(new_var).all())
+
+    def commit_updates(self) -> None:
+        """Write the staged moving statistics (in place: views of them stay valid)."""
+        if self._staged_moving is not None:
+            new_mean, new_var = self._staged_moving
+            self.moving_mean.value[...] = new_mean
+            self.moving_variance.value[...] = new_var
+            self._staged_moving = None
+
+    def discard_updates(self) -> None:
+        self._staged_moving = None
 
     def backward(self, grad_output):
         mode, saved, gamma, inv_std, shape, mean = self._cache

@@ -9,7 +9,9 @@ random numbers from the counter-based generator of :mod:`nnlite._kernels`
   the layer is built (``nnlite.utils.set_random_seed`` reproduces it);
 * each layer counts its training passes in ``step`` (0, 1, 2, …): pass k uses
   the noise of (seed, k), so a new mask every batch and the same masks when a
-  run is repeated with the same seed.
+  run is repeated with the same seed.  Inside a model's training step the
+  counter advances only when the step is committed, so a step that goes
+  non-finite leaves it (and the next batch's noise) unchanged.
 
 At inference (``training=False``) the layers are deterministic, unless
 ``force_training`` is True: then they keep drawing noise — Monte-Carlo
@@ -70,6 +72,7 @@ class StochasticLayer(Layer):
                              f"non-negative integer, got {seed!r}")
         self.seed = None if seed is None else int(seed)
         self.step = 0
+        self._pending_steps = 0  # passes of a training step not yet committed
         self.force_training = False
         self._rng_seed: int | None = None
         self._training = False
@@ -87,10 +90,20 @@ class StochasticLayer(Layer):
         return self._rng_seed
 
     def next_step(self) -> int:
-        """The step of this training pass; advances the counter."""
-        step = self.step
-        self.step += 1
+        """The step of this training pass; advances the counter (at commit, in a model's step)."""
+        step = self.step + self._pending_steps
+        self._pending_steps += 1
+        if not self.defer_updates:
+            self.commit_updates()
         return step
+
+    def commit_updates(self) -> None:
+        """Count the training passes of the committed step."""
+        self.step += self._pending_steps
+        self._pending_steps = 0
+
+    def discard_updates(self) -> None:
+        self._pending_steps = 0
 
     # ------------------------------------------------------------ calling
     def forward(self, x, training: bool = False):

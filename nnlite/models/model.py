@@ -3,14 +3,17 @@
 ``compile`` / ``fit`` / ``evaluate`` / ``predict`` follow tf.keras 2: same
 arguments, defaults, History keys and return values.  One training step:
 
-1. forward pass with ``training=True``;
+1. forward pass with ``training=True``; layers with per-step state
+   (BatchNormalization's moving statistics, the noise layers' step counters)
+   only *stage* their changes;
 2. loss per output (fused with a softmax/sigmoid output layer, so the
    gradient w.r.t. the pre-activation is simply ``p − y``) plus weight and
    activity penalties;
-3. if the loss is NaN/inf, training stops with a message *before* any weight
-   is touched;
-4. backward pass, penalty gradients, optimizer step (clipping, update,
-   constraints).
+3. backward pass and penalty gradients, then the global gradient norm;
+4. only if the loss, the staged statistics and that norm are all finite:
+   optimizer step (clipping, update, constraints) and the layers' staged
+   changes are committed.  Otherwise nothing changes and ``fit`` stops with
+   a message (``train_on_batch`` raises ``FloatingPointError``).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..callbacks import CallbackList, History, ProgbarLogger
 from ..graph import SymbolicTensor, flatten
+from ..layers.base import deferred_updates
 from ..layers.input_layer import Input
 from ..utils.progbar import Progbar
 from . import compile_specs, fit_arguments
 from . import data as data_utils
 from .network import Network
+from .sample_weights import check_sample_weight, class_sample_weights
 from .summary import summary_lines
 
 
@@ -390,18 +395,56 @@ class Model(Network):
                 penalty += var.regularizer(var.value)
         return penalty
 
-    def _train_step(self, xs, ys, sample_weight=None) -> tuple[float, list[float], list]:
-        outs = self.forward(xs, training=True)
-        total, per_output, grads = self._loss_and_grads(ys, outs, sample_weight)
-        total += self._penalty()
+    def _train_step(self, xs, ys, sample_weight=None):
+        """One training step, committed only if it is finite.
+
+        Returns ``(loss, per-output losses, outputs, problem)``: ``problem`` is
+        None when the step was applied, else why it was not (the loss, a
+        layer's new statistics or the gradients are NaN/inf) — then no weight,
+        optimizer slot or counter, moving statistic or noise step has changed.
+        """
+        stateful = self._stateful_layers()
+        with deferred_updates(stateful):  # layers stage their statistics and counters
+            outs = self.forward(xs, training=True)
+            total, per_output, grads = self._loss_and_grads(ys, outs, sample_weight)
+            total += self._penalty()
+            problem = self._forward_problem(total, stateful)
+            if problem is None:
+                problem = self._backward_and_update(total, grads, stateful)
+        return total, per_output, outs, problem
+
+    def _stateful_layers(self) -> list:
+        """The layers whose training pass changes their state (BN statistics, noise steps)."""
+        cached = getattr(self, "_stateful_cache", None)
+        if cached is None or cached[0] is not self._plan:
+            cached = self._stateful_cache = (
+                self._plan, [layer for layer in self.layers if layer.keeps_step_state])
+        return cached[1]
+
+    @staticmethod
+    def _forward_problem(total: float, stateful: list) -> str | None:
+        """Why the forward pass cannot be committed (a NaN/inf loss or statistic), or None."""
         if not math.isfinite(total):
-            return total, per_output, outs
+            return f"the loss is {total}"
+        for layer in stateful:
+            if not layer.updates_are_finite():
+                return (f"the loss is {total} but the new moving statistics of layer "
+                        f"{layer.name!r} are not finite")
+        return None
+
+    def _backward_and_update(self, total: float, grads: list, stateful: list) -> str | None:
+        """Backprop; if the gradients are finite, update the weights and commit the layers."""
         self.backward(grads, self._fused)
         for var in self._train_vars:
             if var.regularizer is not None:
                 var.grad += var.regularizer.gradient(var.value).astype(var.dtype, copy=False)
-        self.optimizer.apply(self._train_vars)
-        return total, per_output, outs
+        norm = self.optimizer.gradient_norm(self._train_vars)  # NaN/inf if any gradient is
+        if not math.isfinite(norm):
+            return f"the loss is {total} but the gradients are not finite (global norm {norm})"
+        self.optimizer.apply(self._train_vars, global_norm=norm)
+        for layer in stateful:
+            layer.commit_updates()
+        return None
 
     def _new_trackers(self):
         trackers = {"loss": metrics_module.Mean("loss")}
@@ -503,39 +546,45 @@ class Model(Network):
                 cb.on_train_batch_begin(step, logs)
             xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
             wb = sw[index] if sw is not None else None
-            total, per_output, outs = self._train_step(xb, yb, wb)
+            total, per_output, outs, problem = self._train_step(xb, yb, wb)
             # per-batch logs only for batch hooks; otherwise once, after the epoch
             logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]),
                                          results=batch_hooks)
             if batch_hooks:  # before the NaN check, so TerminateOnNaN sees the loss
                 cb.on_train_batch_end(step, logs)
-            if not math.isfinite(total):
-                self._stop_on_nan(epoch, step, total)
+            if problem is not None:  # the step was not applied
+                self._stop_on_nan(epoch, step, problem)
                 break
             if self.stop_training:
                 break
         return dict(logs) if batch_hooks else {name: t.result() for name, t in trackers.items()}
 
-    def _stop_on_nan(self, epoch: int, step: int, total: float) -> None:
+    def _stop_on_nan(self, epoch: int, step: int, problem: str) -> None:
+        """Stop ``fit`` after a step that was not applied, saying why and what to try."""
         self.stop_training = self.stop_training_nan = True
+        if all(np.isfinite(w.value).all() for w in self.weights):
+            kept = ("training stopped before updating the weights (they are those of the last "
+                    "finite step)")
+        else:  # e.g. finite gradients times a learning rate too large for float32
+            kept = ("training stopped, but some weights were already NaN or inf before this "
+                    "step (an earlier update overflowed)")
         warnings.warn(
-            f"Epoch {epoch + 1}, batch {step}: the loss is {total}; training stopped before "
-            "updating the weights (they are those of the last finite step). Try a smaller "
+            f"Epoch {epoch + 1}, batch {step}: {problem}; {kept}. Try a smaller "
             "learning rate, gradient clipping (e.g. clipnorm=1.0), scaled inputs, or check the "
             "data for extreme values.", RuntimeWarning, stacklevel=4)
 
-    def _sample_weights(self, sample_weight, class_weight, ys, n):
-        if sample_weight is None and class_weight is None:
-            return None
-        w = np.ones(n, dtype=np.float64) if sample_weight is None else \
-            np.asarray(sample_weight, dtype=np.float64).reshape(-1)
-        if len(w) != n:
-            raise ValueError(f"sample_weight has {len(w)} entries for {n} samples")
-        if class_weight is not None:
-            labels = ys[0].reshape(len(ys[0]), -1)
-            labels = labels.argmax(axis=1) if labels.shape[1] > 1 else labels[:, 0]
-            w = w * np.array([class_weight.get(int(c), 1.0) for c in labels])
-        return w
+    def _sample_weights(self, sample_weight, class_weight, ys, n, where: str = "fit"):
+        """Each sample's weight, ``sample_weight`` × its class's weight (both checked), or None."""
+        w = check_sample_weight(sample_weight, n, where)
+        if class_weight is None:
+            return w
+        if self._multi_output:
+            raise ValueError(f"{where}: class_weight is only supported for models with a "
+                             "single output (as in Keras); pass sample_weight instead")
+        units = self.outputs[0].shape[-1] if len(self.outputs[0].shape) > 1 else 1
+        n_classes = units if units is not None and units > 1 else 2  # one sigmoid unit: 0/1
+        by_class = class_sample_weights(class_weight, ys[0], n_classes, where)
+        return by_class if w is None else w * by_class
 
     def _split_validation(self, xs, ys, sw, split, validation_data):
         """The training arrays and the validation set ``(xs, ys, sample_weight)`` or None.
@@ -600,7 +649,7 @@ class Model(Network):
         xs = self._prepare_x(x, "evaluate")
         self._require_compiled("evaluating")
         ys = self._prepare_y(y, xs, "evaluate")
-        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        sw = check_sample_weight(sample_weight, len(xs[0]), "evaluate")
         if steps is not None:
             xs, ys = data_utils.first_batches(xs, steps, batch_size), \
                 data_utils.first_batches(ys, steps, batch_size)
@@ -676,13 +725,14 @@ class Model(Network):
         self._require_compiled("training")
         self._check_trainable_changed()
         ys = self._prepare_y(y, xs, "train_on_batch")
-        sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
+        sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]), "train_on_batch")
+        total, per_output, outs, problem = self._train_step(xs, ys, sw)
+        if problem is not None:
+            raise FloatingPointError(f"train_on_batch: {problem}; the step was not applied: "
+                                     "weights were not updated (nor the optimizer's state or "
+                                     "the layers' moving statistics and counters)")
         if reset_metrics or not hasattr(self, "_batch_trackers"):
             self._batch_trackers = self._new_trackers()
-        total, per_output, outs = self._train_step(xs, ys, sw)
-        if not math.isfinite(total):
-            raise FloatingPointError(f"train_on_batch: the loss is {total}; weights were not "
-                                     "updated")
         logs = self._update_trackers(self._batch_trackers, total, per_output, ys, outs,
                                      len(xs[0]))
         return self._format_logs(logs, return_dict)
@@ -694,7 +744,7 @@ class Model(Network):
         xs = self._prepare_x(x, "test_on_batch")
         self._require_compiled("evaluating")
         ys = self._prepare_y(y, xs, "test_on_batch")
-        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        sw = check_sample_weight(sample_weight, len(xs[0]), "test_on_batch")
         return self._format_logs(self._evaluate_arrays(xs, ys, sw, len(xs[0])), return_dict)
 
     def predict_on_batch(self, x):
