@@ -11,7 +11,7 @@ from .reshape import Reshape
 __all__ = ["Layer", "InputLayer", "Input", "Dense", "Flatten", "Reshape", "Activation",
            "Concatenate", "concatenate"]
 
-# Chapter 11: batch norm, the ReLU family, the dropout family (issue 4)
+# Chapter 11: batch norm, the ReLU family, the dropout family
 from .alpha_dropout import AlphaDropout  # noqa: E402
 from .batch_normalization import BatchNormalization  # noqa: E402
 from .dropout import Dropout  # noqa: E402

@@ -5,7 +5,7 @@ from .sequential import Sequential
 
 __all__ = ["Model", "Sequential"]
 
-# Model lifecycle (issue 6): clone, save, load
+# Model lifecycle: clone, save, load
 from .cloning import clone_model  # noqa: E402
 from .loading import load_model, model_from_config, model_from_json, save_model  # noqa: E402
 

@@ -598,7 +598,7 @@ class Model(Network):
             vw = validation_data[2] if len(validation_data) > 2 else None
             vxs = self._prepare_x(vx, where)
             vys = self._prepare_y(vy, vxs, where)
-            return xs, ys, sw, (vxs, vys, None if vw is None else np.asarray(vw, float))
+            return xs, ys, sw, (vxs, vys, check_sample_weight(vw, len(vxs[0]), where))
         if split:
             n = len(xs[0])
             cut = int(math.floor(n * (1.0 - split)))  # Keras: the last fraction validates
