@@ -210,8 +210,6 @@ def test_mc_dropout(tmp_path, trained):
 
 
 def test_mc_dropout_with_dropout_layer(tmp_path):
-    if not hasattr(keras.layers, "Dropout"):
-        pytest.skip("keras.layers.Dropout not available yet")
     keras.utils.set_random_seed(1)
     model = keras.Sequential([keras.layers.Dense(16, activation="relu", input_shape=[3]),
                               keras.layers.Dropout(0.5),

@@ -1,6 +1,6 @@
 """Hyperparameter search: the lecture's RandomizedSearchCV, n_jobs=2, and a dask cluster.
 
-The lecture's code (``scripts/issue7_search.py``: ``LECTURE_CODE``, its
+The lecture's code (``scripts/hyperparameter_search.py``: ``LECTURE_CODE``, its
 ``build_model`` + ``KerasRegressor`` + ``RandomizedSearchCV(n_iter, cv=3)``)
 runs character for character in a fresh interpreter after nothing but
 ``import nnlite as keras``, on California housing when scikit-learn's cache
@@ -36,10 +36,10 @@ import nnlite as keras
 from nnlite.utils import threads
 from nnlite.wrappers import KerasClassifier, NNRegressor
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "issue7_search.py"
-_spec = importlib.util.spec_from_file_location("issue7_search", _SCRIPT)
-issue7 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(issue7)
+_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "hyperparameter_search.py"
+_spec = importlib.util.spec_from_file_location("hyperparameter_search", _SCRIPT)
+search_script = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(search_script)
 
 LECTURE_PARAMS = {"n_hidden", "n_neurons", "learning_rate"}
 needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
@@ -48,8 +48,8 @@ needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
 
 
 def test_lecture_code_runs_unchanged_after_import_nnlite_as_keras():
-    name, data = issue7.lecture_data("auto")
-    result, output = issue7.run_lecture(data, epochs=5, n_iter=3, timeout=600)
+    name, data = search_script.lecture_data("auto")
+    result, output = search_script.run_lecture(data, epochs=5, n_iter=3, timeout=600)
     assert set(result["best_params"]) == LECTURE_PARAMS
     assert result["n_candidates"] == 3
     assert np.isfinite(result["best_score"]) and result["best_score"] < 0  # −MSE
@@ -59,14 +59,14 @@ def test_lecture_code_runs_unchanged_after_import_nnlite_as_keras():
 
 
 def test_scaled_code_changes_only_epochs_and_n_iter():
-    code = issue7.scaled_code(issue7.LECTURE_CODE, epochs=5, n_iter=3)
+    code = search_script.scaled_code(search_script.LECTURE_CODE, epochs=5, n_iter=3)
     assert code.count("epochs=5,") == 2 and "n_iter=3," in code
     assert code.replace("epochs=5,", "epochs=100,").replace("n_iter=3,", "n_iter=10,") \
-        == issue7.LECTURE_CODE
+        == search_script.LECTURE_CODE
 
 
 def test_lecture_data_falls_back_to_eight_diabetes_features():
-    name, data = issue7.lecture_data("diabetes")
+    name, data = search_script.lecture_data("diabetes")
     assert name == "diabetes_8"
     assert data["X_train"].shape[1] == 8  # the lecture's input_shape=[8]
     assert len(data["X_train"]) + len(data["X_valid"]) + len(data["X_test"]) == 442
@@ -76,8 +76,8 @@ def test_lecture_data_falls_back_to_eight_diabetes_features():
 # ---------------------------------------------------------- seeded searches
 def _lecture_search(n_jobs):
     """The lecture's search, seeded, small: returns (search, fit arguments)."""
-    search, fit_kwargs = issue7.seeded_search(n_jobs, epochs=5, n_iter=3)
-    _, data = issue7.lecture_data("diabetes")
+    search, fit_kwargs = search_script.seeded_search(n_jobs, epochs=5, n_iter=3)
+    _, data = search_script.lecture_data("diabetes")
     fit_kwargs = {**fit_kwargs, "validation_data": (data["X_valid"], data["y_valid"])}
     return search, (data["X_train"], data["y_train"]), fit_kwargs
 
@@ -121,7 +121,7 @@ def test_lecture_search_on_two_processes(two_process_searches):
     assert len(search.cv_results_["params"]) == 3 and search.best_score_ < 0
     model = search.best_estimator_.model
     assert isinstance(model, keras.models.Sequential)
-    _, data = issue7.lecture_data("diabetes")
+    _, data = search_script.lecture_data("diabetes")
     X_test, y_test = data["X_test"], data["y_test"]
     assert search.score(X_test, y_test) == pytest.approx(
         -model.evaluate(X_test, y_test, verbose=0), rel=1e-5)

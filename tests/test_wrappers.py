@@ -124,8 +124,6 @@ def test_keras_regressor_callbacks_in_sk_params_are_copied_per_fit():
     assert counter.epochs == 0  # deep-copied like tf.keras: the original is untouched
 
 
-@pytest.mark.skipif(not hasattr(keras.callbacks, "EarlyStopping"),
-                    reason="EarlyStopping (issue 5) not available yet")
 def test_keras_regressor_with_early_stopping_stops():
     reg = KerasRegressor(build_model, learning_rate=0.0, verbose=0)  # lr 0: never improves
     history = reg.fit(X_REG, Y_REG, epochs=50, validation_data=(X_REG[:50], Y_REG[:50]),

@@ -96,7 +96,6 @@ class Sequential(Model):
         return layer
 
     def _rebuild(self) -> None:
-        self._compiled_graph_stale = True
         self._built_for_compile = False
         if self._input_tensor is None or not self._stack:
             self._plan = None

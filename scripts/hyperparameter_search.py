@@ -1,4 +1,4 @@
-"""Issue 7 closing numbers: the lecture's hyperparameter search, on two workers and on dask.
+"""The lecture's hyperparameter search, on two workers and on dask.
 
 The lecture tunes ``build_model(n_hidden, n_neurons, learning_rate,
 input_shape=[8])`` wrapped in ``keras.wrappers.scikit_learn.KerasRegressor``
@@ -26,7 +26,7 @@ standardized target, so that the lecture's ``input_shape=[8]`` fits
 unchanged.  Split and scaled as in the lecture (``train_test_split`` twice,
 ``random_state=42``; ``StandardScaler`` fitted on the training part).
 
-    nice python scripts/issue7_search.py [--out issue7_results.json]
+    nice python scripts/hyperparameter_search.py [--out search_results.json]
         [--only lecture n_jobs dask] [--epochs 100] [--n-iter 10]
         [--dataset auto|california|diabetes]
 
@@ -105,7 +105,7 @@ np.random.seed(42)
 '''
 
 _EPILOGUE = '''
-print("ISSUE7_RESULT " + json.dumps({
+print("SEARCH_RESULT " + json.dumps({
     "best_params": rnd_search_cv.best_params_,
     "best_score": float(rnd_search_cv.best_score_),
     "test_score": float(rnd_search_cv.best_estimator_.score(X_test, y_test, verbose=0)),
@@ -175,7 +175,7 @@ def run_lecture(data: dict, epochs: int = 100, n_iter: int = 10, timeout: float 
                               text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"the lecture's code failed:\n{done.stderr[-4000:]}")
-    line = next(s for s in done.stdout.splitlines() if s.startswith("ISSUE7_RESULT "))
+    line = next(s for s in done.stdout.splitlines() if s.startswith("SEARCH_RESULT "))
     return json.loads(line.split(" ", 1)[1]), done.stdout + done.stderr
 
 
@@ -240,7 +240,7 @@ def run_dask(data: dict, epochs: int, n_iter: int) -> dict:
 # ---------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="issue7_results.json")
+    parser.add_argument("--out", default="search_results.json")
     parser.add_argument("--only", nargs="+", default=["lecture", "n_jobs", "dask"],
                         choices=["lecture", "n_jobs", "dask"])
     parser.add_argument("--epochs", type=int, default=100)

@@ -1,4 +1,4 @@
-"""Issue 6 closing note: the book's transfer-learning recipe on real Fashion-MNIST.
+"""The book's transfer-learning recipe on real Fashion-MNIST.
 
 Géron, ch. 11 ("Transfer learning with Keras"), run with ``import nnlite as keras``:
 
@@ -23,7 +23,7 @@ cores), then model B on A once per B seed (200 images, cheap).  Results are
 appended as JSON lines to ``--out`` and a table of task-B test accuracies is
 printed at the end.
 
-    nice python scripts/issue6_transfer.py [--seeds-A 42] [--seeds-B 42,43,44,45,46]
+    nice python scripts/transfer_learning.py [--seeds-A 42] [--seeds-B 42,43,44,45,46]
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def main() -> None:
     parser.add_argument("--epochs-A", type=int, default=20)
     parser.add_argument("--printed", action="store_true",
                         help="also run the printed book's learning rates (0.01, then 1e-4)")
-    parser.add_argument("--out", default="issue6_transfer.jsonl")
+    parser.add_argument("--out", default="transfer_results.jsonl")
     args = parser.parse_args()
     tasks = load_tasks()
     print({k: v[0].shape for k, v in tasks.items()}, flush=True)

@@ -1,4 +1,4 @@
-"""Issue 5 closing note: fast optimizers, 1cycle and the training aids on real Fashion-MNIST.
+"""Fast optimizers, 1cycle and the training aids on real Fashion-MNIST.
 
 A 3×100 ReLU/He network (Géron ch. 11) trained for ``--epochs`` epochs
 (default 10) on 55 000 images, validated on the other 5 000:
@@ -16,7 +16,7 @@ A 3×100 ReLU/He network (Géron ch. 11) trained for ``--epochs`` epochs
 Reports the validation accuracy after the last epoch; results are appended
 to ``--out`` (JSON lines) as each run finishes.
 
-    python scripts/issue5_experiments.py [--epochs 10] [--out issue5_results.jsonl]
+    python scripts/optimizers_and_training_aids.py [--epochs 10] [--out optimizer_results.jsonl]
                                          [--only SGD Adam 1cycle ...]
 """
 
@@ -100,7 +100,7 @@ def one_cycle_schedule(data, epochs: int) -> dict:
 
 def training_aids(data, epochs: int) -> dict:
     """Nadam + clipnorm + ExponentialDecay with every callback of the chapter."""
-    folder = tempfile.mkdtemp(prefix="nnlite_issue5_")
+    folder = tempfile.mkdtemp(prefix="nnlite_optimizers_")
     steps_per_epoch = math.ceil(len(data[0][0]) / 32)
     schedule = keras.optimizers.schedules.ExponentialDecay(1e-3, 5 * steps_per_epoch, 0.5)
     checkpoint = os.path.join(folder, "best.keras")
@@ -125,7 +125,7 @@ def training_aids(data, epochs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--out", default="issue5_results.jsonl")
+    parser.add_argument("--out", default="optimizer_results.jsonl")
     parser.add_argument("--only", nargs="*",
                         help=f"subset of runs: {list(OPTIMIZERS) + list(EXTRA_RUNS)}")
     args = parser.parse_args()

@@ -1,4 +1,4 @@
-"""Issue 4 closing numbers on real Fashion-MNIST (Hands-On ML ch. 11).
+"""Batch normalization and a self-normalizing net on real Fashion-MNIST (Hands-On ML ch. 11).
 
 1. The book's batch-normalization model (Flatten → BN → Dense(300, elu, he_normal)
    → BN → Dense(100, elu, he_normal) → BN → Dense(10, softmax)), 10 epochs of
@@ -7,7 +7,7 @@
    standardized inputs) against the same network with ReLU / he_normal,
    5 epochs of SGD(learning_rate=1e-3) each, as in the book.
 
-Run:  python scripts/issue4_experiments.py [--only bn selu relu] [--epochs-scale 1.0]
+Run:  python scripts/batch_norm_and_selu.py [--only bn selu relu] [--epochs-scale 1.0]
       [--out results.json]
 Each experiment prints Keras' per-epoch log (verbose=2) and a summary line;
 the JSON file collects every History.
@@ -75,7 +75,7 @@ def main() -> None:
                         choices=["bn", "selu", "relu"])
     parser.add_argument("--epochs-scale", type=float, default=1.0,
                         help="multiply the book's epoch counts (for a quick smoke run)")
-    parser.add_argument("--out", default="issue4_results.json")
+    parser.add_argument("--out", default="batch_norm_selu_results.json")
     args = parser.parse_args()
     print("kernel backend:", keras.get_backend(), flush=True)
     X_train, y_train, X_valid, y_valid = load()
