@@ -14,8 +14,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-import nnlite.perceptron
-from nnlite.perceptron import Perceptron, heaviside
+import nnlite.perceptron.estimator
+import nnlite.perceptron.rule
+from nnlite.perceptron import Perceptron, heaviside, perceptron_update, train_perceptron
 
 IRIS = load_iris()
 X_PETALS = IRIS.data[:, (2, 3)]  # petal length, petal width (Géron, ch. 10)
@@ -234,9 +235,51 @@ def test_bad_inputs_raise_value_error():
         Perceptron(eta0=1e10).fit(GATES_X * 1e300, GATES["XOR"])  # w overflows to inf
 
 
-def test_docstring_example_runs():
-    result = doctest.testmod(nnlite.perceptron, optionflags=doctest.ELLIPSIS)
+@pytest.mark.parametrize("module", [nnlite.perceptron.estimator, nnlite.perceptron.rule])
+def test_docstring_example_runs(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_rule_by_hand():
+    # z = 0·x + 0 = 0 → ŷ = 0; y = 1 so w += 0.5·(1 − 0)·x and b += 0.5
+    w, b = perceptron_update(np.zeros(2), 0.0, np.array([2.0, -1.0]), 1, eta=0.5)
+    np.testing.assert_array_equal(w, [1.0, -0.5])
+    assert b == 0.5
+    # now z = 1·2 + (−0.5)·(−1) + 0.5 = 3 > 0 → ŷ = 1 = y: nothing changes
+    w2, b2 = perceptron_update(w, b, np.array([2.0, -1.0]), 1, eta=0.5)
+    np.testing.assert_array_equal(w2, w)
+    assert b2 == b
+    # a negative sample predicted positive is subtracted
+    w3, b3 = perceptron_update(w, b, np.array([1.0, 0.0]), 0, eta=0.5)
+    np.testing.assert_array_equal(w3, [0.5, -0.5])
+    assert b3 == 0.0
+
+
+def test_the_rule_separates_setosa_and_fails_on_xor():
+    w, b = train_perceptron(X_PETALS, Y_SETOSA, epochs=20)
+    assert np.array_equal(heaviside(X_PETALS @ w + b), Y_SETOSA)
+    w, b = train_perceptron(GATES_X, GATES["XOR"], epochs=50)
+    assert not np.array_equal(heaviside(GATES_X @ w + b), GATES["XOR"])
+
+
+def test_the_rule_matches_the_estimator_without_boundary_cases():
+    # Starting from w = 0 the first sample sits on the boundary (z = 0); the
+    # estimator counts it as a mistake (scikit-learn), the textbook rule only
+    # for a positive sample.  With a positive sample first the two agree.
+    w, b = train_perceptron(X_PETALS[Y_SETOSA.argsort()[::-1]], np.sort(Y_SETOSA)[::-1],
+                            epochs=3)
+    clf = Perceptron(shuffle=False, tol=None, max_iter=3).fit(
+        X_PETALS[Y_SETOSA.argsort()[::-1]], np.sort(Y_SETOSA)[::-1])
+    np.testing.assert_allclose(clf.coef_[0], w)
+    assert clf.intercept_[0] == pytest.approx(b)
+
+
+def test_the_rule_names_bad_targets():
+    with pytest.raises(ValueError, match="targets must be 0 or 1"):
+        train_perceptron(GATES_X, np.array([0, 1, 2, 1]))
+    with pytest.raises(ValueError, match="expected X of shape"):
+        train_perceptron(GATES_X[0], GATES["XOR"])
 
 
 # `check_sample_weight_equivalence_on_dense_data`: a weight of 2 is not the same as

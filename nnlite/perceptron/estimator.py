@@ -1,10 +1,11 @@
-"""Rosenblatt's perceptron as a scikit-learn compatible classifier.
+"""Rosenblatt's perceptron as a scikit-learn compatible classifier (the second rung).
 
 The model of Géron, *Hands-On Machine Learning*, chapter 10: a single
 threshold logic unit (TLU) per class, trained one sample at a time with
 Rosenblatt's learning rule.  The training loop below is written so that it
 visits the samples in exactly the order :class:`sklearn.linear_model.Perceptron`
-does, which lets you check it against scikit-learn number for number.
+does, which lets you check it against scikit-learn number for number.  The
+rule alone, without this machinery, is :mod:`nnlite.perceptron.rule`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from sklearn.utils import check_random_state, compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from .rule import heaviside
+from .shuffle import sklearn_permutation
+
 try:  # scikit-learn >= 1.6
     from sklearn.utils.validation import validate_data
 except ImportError:  # pragma: no cover - older scikit-learn
@@ -30,48 +34,11 @@ except ImportError:  # pragma: no cover - older scikit-learn
         return estimator._validate_data(*args, **kwargs)
 
 
-__all__ = ["Perceptron", "heaviside"]
+__all__ = ["Perceptron"]
 
 # Seeds are drawn exactly as scikit-learn draws them (``randint(MAX_INT)``).
 MAX_INT = np.iinfo(np.int32).max
 _PENALTIES = (None, "l2", "l1", "elasticnet")
-
-
-def heaviside(z: ArrayLike) -> np.ndarray:
-    """Heaviside step function used as the perceptron's activation.
-
-    Parameters
-    ----------
-    z : array-like
-        Net input ``w · x + b``.
-
-    Returns
-    -------
-    ndarray of int
-        ``1`` where ``z > 0`` and ``0`` elsewhere.  A point exactly on the
-        decision boundary (``z == 0``) gets ``0``: this is scikit-learn's
-        convention (``decision_function(X) > 0`` selects the positive class).
-    """
-    return (np.asarray(z) > 0).astype(int)
-
-
-def _xorshift_permutation(n: int, seed: int) -> np.ndarray:
-    """The permutation scikit-learn's ``SequentialDataset.shuffle(seed)`` applies.
-
-    scikit-learn shuffles with Fisher-Yates driven by a 32-bit xorshift
-    generator (``sklearn.utils._random.our_rand_r``).  It passes the *same*
-    seed at every epoch and shuffles the current order in place, so epoch
-    ``e`` visits the samples in the order ``perm`` composed ``e`` times.
-    """
-    order = np.arange(n)
-    state = (int(seed) & 0xFFFFFFFF) or 1  # a zero state is replaced by 1
-    for i in range(n - 1):
-        state ^= (state << 13) & 0xFFFFFFFF
-        state ^= state >> 17
-        state ^= (state << 5) & 0xFFFFFFFF
-        j = i + (state % 2**31) % (n - i)
-        order[i], order[j] = order[j], order[i]
-    return order
 
 
 class Perceptron(ClassifierMixin, BaseEstimator):
@@ -599,7 +566,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         sq_norm, l1_norm = np.dot(w, w), np.abs(w).sum()
 
         order = np.arange(len(X))
-        permutation = _xorshift_permutation(len(X), seed) if self.shuffle else order
+        permutation = sklearn_permutation(len(X), seed) if self.shuffle else order
         best_loss, best_score, no_improvement = np.inf, -np.inf, 0
         for epoch in range(max_iter):
             order = order[permutation]
