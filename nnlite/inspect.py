@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as activations_module
-from .utils.gradient_check import restore_counters, stochastic_counters
+from .layers.stochastic import noise_steps, restore_noise_steps
 
 __all__ = ["LayerTrace", "Inspection", "inspect_batch"]
 
@@ -262,7 +262,7 @@ def inspect_batch(model, x, y=None, training: bool = True,
                                                    ("forward", "backward") if k in layer.__dict__})
                    for layer in layers]
     saved_skip = model._skip_backward
-    saved_counters = stochastic_counters(model)
+    saved_counters = noise_steps(model)
     loss = None
     try:
         for layer, trace in zip(layers, traces):
@@ -284,7 +284,7 @@ def inspect_batch(model, x, y=None, training: bool = True,
         model._skip_backward = saved_skip
         for var, value in saved_frozen:
             var.assign(value)
-        restore_counters(saved_counters)
+        restore_noise_steps(saved_counters)
     for layer, trace in zip(layers, traces):
         trace.weights = {_short(v.name): v.numpy() for v in layer.weights}
         if loss is not None:

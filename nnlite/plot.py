@@ -25,7 +25,6 @@ decision_boundary              a classifier's regions in 2-D (perceptron, MLP)
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 from collections.abc import Callable
@@ -35,6 +34,9 @@ import numpy as np
 from matplotlib import colormaps, font_manager, rcParams
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from .utils.lr_finder import find_learning_rate, smooth_losses, suggest_learning_rate
+from .utils.mc_dropout import mc_predict
 
 __all__ = ["learning_curves", "activation_functions", "activation_histograms",
            "initialization_histograms", "depth_profile", "gradient_norms", "layer_statistics",
@@ -610,85 +612,6 @@ def lr_schedules(schedules: dict | None = None, path=None, n_steps: int = 100,
 
 
 # ---------------------------------------------------------------- LR finder
-def find_learning_rate(model, X, y, epochs: int = 1, batch_size: int = 32,
-                       min_rate: float = 1e-5, max_rate: float = 10.0,
-                       stop_factor: float = 4.0):
-    """Train while the learning rate grows exponentially; return (rates, losses).
-
-    The book's ``ExponentialLearningRate`` experiment: one batch per rate,
-    from ``min_rate`` to ``max_rate`` over ``epochs`` epochs, stopping once the
-    smoothed loss (:func:`smooth_losses`) exceeds ``stop_factor`` × its minimum.
-    The steps are taken by a
-    copy of the model's optimizer, and the weights (moving statistics too)
-    and the dropout step counters are put back afterwards: the model is
-    exactly as before, ready to train for real.  Pick a rate ~10× below the
-    minimum of the loss.
-    """
-    from .utils.gradient_check import restore_counters, stochastic_counters
-    X = np.asarray(X)
-    y = np.asarray(y)
-    n = len(X)
-    steps = max(1, math.ceil(n / batch_size)) * epochs
-    rates = np.geomspace(min_rate, max_rate, steps)
-    original = model.optimizer
-    if original is None:
-        raise RuntimeError("find_learning_rate: compile the model first")
-    weights, counters = model.get_weights(), stochastic_counters(model)
-    model.optimizer = copy.deepcopy(original)
-    losses = []
-    beta = 1.0 - 1.0 / _smoothing_window(steps)
-    average, best = 0.0, np.inf
-    rng = np.random.default_rng(0)
-    try:
-        order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
-        for k, rate in enumerate(rates):
-            model.optimizer.learning_rate = float(rate)
-            idx = order[(k * batch_size) % len(order):][:batch_size]
-            out = model.train_on_batch(X[idx], y[idx])
-            loss = float(out[0] if isinstance(out, (list, tuple)) else out)
-            losses.append(loss)
-            average = beta * average + (1 - beta) * loss  # stop on the smoothed loss:
-            smoothed = average / (1 - beta ** (k + 1))     # one noisy batch is no blow-up
-            best = min(best, smoothed)
-            if not math.isfinite(loss) or smoothed > stop_factor * best:
-                break
-    except FloatingPointError:
-        pass
-    finally:
-        model.optimizer = original
-        model.set_weights(weights)
-        restore_counters(counters)
-    return rates[:len(losses)], np.array(losses)
-
-
-def _smoothing_window(n: int) -> int:
-    return max(5, n // 30)
-
-
-def smooth_losses(losses, window: int | None = None) -> np.ndarray:
-    r"""Bias-corrected exponential moving average of per-batch losses (as fastai's
-    LR finder):
-
-    .. math:: a_k = \beta a_{k-1} + (1-\beta)\,\ell_k, \qquad s_k = a_k / (1-\beta^{k+1})
-
-    with :math:`\beta = 1 - 1/\mathrm{window}` (default window: max(5, n/30) batches).
-    """
-    losses = np.asarray(losses, dtype=float)
-    beta = 1.0 - 1.0 / (window or _smoothing_window(len(losses)))
-    average, out = 0.0, np.empty_like(losses)
-    for k, loss in enumerate(losses):
-        average = beta * average + (1 - beta) * loss
-        out[k] = average / (1 - beta ** (k + 1))
-    return out
-
-
-def suggest_learning_rate(rates, losses, window: int | None = None) -> float:
-    """A learning rate 10 times below the one where the smoothed loss is lowest."""
-    smoothed = smooth_losses(losses, window)
-    finite = np.where(np.isfinite(smoothed), smoothed, np.inf)
-    return float(np.asarray(rates, dtype=float)[int(np.argmin(finite))]) / 10
-
-
 def lr_finder(rates, losses, path=None, smooth: int | None = None) -> Figure:
     """Loss against the learning rate on a log axis: raw, smoothed (:func:`smooth_losses`,
     window ``smooth``) and the suggestion of :func:`suggest_learning_rate`."""
@@ -717,19 +640,8 @@ def lr_finder(rates, losses, path=None, smooth: int | None = None) -> Figure:
 
 # ---------------------------------------------------------------- MC dropout
 def mc_dropout_predict(model, X, n_samples: int = 100):
-    """Stack of ``n_samples`` Monte-Carlo dropout predictions of ``model`` on ``X``.
-
-    Returns ``(mean, std, samples)``; samples has shape (n_samples, n, …).
-    Only the noise layers (Dropout, AlphaDropout, …) are switched on, as by
-    :func:`nnlite.utils.mc_predict`: BatchNormalization keeps its moving
-    statistics, which the book's ``model(X, training=True)`` would not.  A
-    model without noise layers gives ``n_samples`` identical predictions.
-    """
-    from .utils.mc_dropout import stochastic_inference
-    with stochastic_inference(model):
-        samples = np.stack([np.asarray(model.predict(X, verbose=0))
-                            for _ in range(n_samples)])
-    return samples.mean(axis=0), samples.std(axis=0), samples
+    """``(mean, std, samples)`` of :func:`nnlite.utils.mc_predict` (samples: (n_samples, n, …))."""
+    return mc_predict(model, X, n_samples, return_samples=True)
 
 
 def mc_dropout(model, X, path=None, n_samples: int = 100, class_names=None,

@@ -200,9 +200,13 @@ def test_smoothed_losses_and_suggested_rate():
 
 def test_mc_dropout(tmp_path, trained):
     model, _, X, _ = trained
-    mean, std, samples = plot.mc_dropout_predict(model, X[:4], n_samples=5)
-    assert samples.shape == (5, 4, 2) and np.allclose(std, 0, atol=1e-6)  # no dropout
-    fig = plot.mc_dropout(model, X, tmp_path / "mc.png", n_samples=5, n_instances=2,
+    with pytest.raises(ValueError, match="no dropout or other noise layer"):
+        plot.mc_dropout_predict(model, X[:4], n_samples=5)  # zero uncertainty by construction
+    noisy = keras.Sequential([model.layers[0], keras.layers.Dropout(0.5), *model.layers[1:]])
+    mean, std, samples = plot.mc_dropout_predict(noisy, X[:4], n_samples=5)
+    assert samples.shape == (5, 4, 2) and std.max() > 0
+    np.testing.assert_allclose(mean, samples.mean(axis=0))
+    fig = plot.mc_dropout(noisy, X, tmp_path / "mc.png", n_samples=5, n_instances=2,
                           class_names=["no", "yes"])
     _saved(fig, tmp_path / "mc.png")
     assert len(fig.axes) == 2
@@ -298,6 +302,7 @@ def test_mc_dropout_keeps_batch_norm_in_inference_mode():
     keras.utils.set_random_seed(2)
     model = keras.Sequential([keras.layers.Dense(8, input_shape=[3]),
                               keras.layers.BatchNormalization(),
+                              keras.layers.Dropout(0.0),  # a noise layer that drops nothing
                               keras.layers.Dense(2, activation="softmax")])
     X = np.random.default_rng(2).normal(3.0, 2.0, size=(6, 3))
     moving = [w.numpy() for w in model.non_trainable_weights]

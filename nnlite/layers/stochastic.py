@@ -121,3 +121,18 @@ class StochasticLayer(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "seed": self.seed}
+
+
+def noise_steps(model) -> list[tuple[StochasticLayer, int]]:
+    """The step counter of each noise layer of ``model``, to put back later.
+
+    Replaying a batch with the same counters draws the same noise (the
+    gradient check, the learning-rate finder and ``inspect`` rely on it).
+    """
+    return [(layer, layer.step) for layer in model.layers if isinstance(layer, StochasticLayer)]
+
+
+def restore_noise_steps(saved: list[tuple[StochasticLayer, int]]) -> None:
+    """Inverse of :func:`noise_steps`."""
+    for layer, step in saved:
+        layer.step = step

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backend
+from ..layers.stochastic import noise_steps, restore_noise_steps
 
 __all__ = ["check_gradients", "GradientCheckResult"]
 
@@ -76,34 +77,19 @@ class _Float64Weights:
         for v, value, _ in self.saved:
             v.value = value.astype(np.float64)
             v.grad = np.zeros_like(v.value)
-        self.rng_state = stochastic_counters(self.model)
+        self.rng_state = noise_steps(self.model)
         return self
 
     def __exit__(self, *exc):
         for v, value, grad in self.saved:
             v.value, v.grad = value, grad
         backend.set_floatx(self.saved_floatx)
-        restore_counters(self.rng_state)
+        restore_noise_steps(self.rng_state)
         return False
 
 
-def stochastic_counters(model) -> list:
-    """The step counters of stochastic layers (so each evaluation draws the same mask)."""
-    state = []
-    for layer in model.layers:
-        for attr in ("_step", "step", "_counter"):
-            if isinstance(getattr(layer, attr, None), (int, np.integer)):
-                state.append((layer, attr, getattr(layer, attr)))
-    return state
-
-
-def restore_counters(state: list) -> None:
-    for layer, attr, value in state:
-        setattr(layer, attr, value)
-
-
 def _loss(model, xs, ys, sw, training: bool, counters: list):
-    restore_counters(counters)
+    restore_noise_steps(counters)
     outs = model.forward(xs, training=training)
     total, _, grads = model._loss_and_grads(ys, outs, sw)
     return total + model._penalty(), outs, grads

@@ -39,12 +39,15 @@ def stochastic_inference(model) -> Iterator[list[StochasticLayer]]:
 
 
 def mc_predict(model, X, n_samples: int = 100, batch_size: int | None = None,
-               ) -> tuple[np.ndarray, np.ndarray]:
+               return_samples: bool = False) -> tuple:
     """Mean and standard deviation of ``n_samples`` Monte-Carlo dropout predictions.
 
     Returns ``(mean, std)``, each shaped like ``model.predict(X)`` (for a
-    multi-output model, lists of arrays).  ``batch_size`` defaults to
-    ``min(len(X), 1024)``.
+    multi-output model, lists of arrays), and with ``return_samples=True``
+    also the stacked predictions, shaped ``(n_samples, *predict_shape)``
+    (a list of stacks for a multi-output model).  ``batch_size`` defaults
+    to ``min(len(X), 1024)``.  A model without a noise layer is refused:
+    its "uncertainty" would be zero by construction.
     """
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise ValueError(f"mc_predict: n_samples must be a positive integer, got {n_samples!r}")
@@ -59,6 +62,8 @@ def mc_predict(model, X, n_samples: int = 100, batch_size: int | None = None,
                    for _ in range(int(n_samples))]
     if isinstance(samples[0], list):
         stacks = [np.stack(outs) for outs in zip(*samples)]
-        return [s.mean(axis=0) for s in stacks], [s.std(axis=0) for s in stacks]
+        mean, std = [s.mean(axis=0) for s in stacks], [s.std(axis=0) for s in stacks]
+        return (mean, std, stacks) if return_samples else (mean, std)
     stack = np.stack(samples)
-    return stack.mean(axis=0), stack.std(axis=0)
+    mean, std = stack.mean(axis=0), stack.std(axis=0)
+    return (mean, std, stack) if return_samples else (mean, std)
