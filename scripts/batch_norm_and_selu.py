@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 import nnlite as keras
+from nnlite.examples import batch_norm_model, deep_model
 
 
 def load():
@@ -30,29 +31,6 @@ def load():
     X_valid, X_train = X_train_full[:5000], X_train_full[5000:]
     y_valid, y_train = y_train_full[:5000], y_train_full[5000:]
     return X_train, y_train, X_valid, y_valid
-
-
-def bn_model():
-    return keras.models.Sequential([
-        keras.layers.Flatten(input_shape=[28, 28]),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(300, activation="elu", kernel_initializer="he_normal"),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(100, activation="elu", kernel_initializer="he_normal"),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-
-
-def deep_model(activation: str, initializer: str):
-    model = keras.models.Sequential()
-    model.add(keras.layers.Flatten(input_shape=[28, 28]))
-    model.add(keras.layers.Dense(300, activation=activation, kernel_initializer=initializer))
-    for _ in range(99):
-        model.add(keras.layers.Dense(100, activation=activation,
-                                     kernel_initializer=initializer))
-    model.add(keras.layers.Dense(10, activation="softmax"))
-    return model
 
 
 def run(name: str, model, data, epochs: int) -> dict:
@@ -87,7 +65,7 @@ def main() -> None:
     if "bn" in args.only:
         keras.backend.clear_session()
         keras.utils.set_random_seed(42)
-        results["bn"] = run("BN model, SGD(1e-3)", bn_model(),
+        results["bn"] = run("BN model, SGD(1e-3)", batch_norm_model(),
                             (X_train, y_train, X_valid, y_valid), epochs(10))
     means = X_train.mean(axis=0, keepdims=True)
     stds = X_train.std(axis=0, keepdims=True)

@@ -7,6 +7,7 @@ import pytest
 from layer_harness import run_layer_test
 
 import nnlite as keras
+from nnlite.examples import batch_norm_model
 
 BN = keras.layers.BatchNormalization
 
@@ -200,20 +201,8 @@ def test_batch_axis_is_rejected():
 
 
 # ------------------------------------------------------------ the book's model
-def _book_bn_model():
-    return keras.models.Sequential([
-        keras.layers.Flatten(input_shape=[28, 28]),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(300, activation="elu", kernel_initializer="he_normal"),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(100, activation="elu", kernel_initializer="he_normal"),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-
-
 def test_book_model_summary_counts():
-    model = _book_bn_model()
+    model = batch_norm_model()
     lines: list[str] = []
     model.summary(print_fn=lines.append)
     text = "\n".join(lines)

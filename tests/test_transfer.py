@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import nnlite as keras
+from nnlite import examples
+from nnlite.examples import split_dataset, transfer_stack
 
 
 def _model_A(n_out=3, d=10):
@@ -219,15 +221,6 @@ def _fashion_mnist_or_skip():
     return fashion_mnist.load_data()
 
 
-def split_dataset(X, y):
-    """Task A: 8 classes (all but sandal 5 and shirt 6); task B: shirt (1) vs sandal (0)."""
-    y_5_or_6 = (y == 5) | (y == 6)
-    y_A = y[~y_5_or_6].astype(np.int64)
-    y_A[y_A > 6] -= 2
-    y_B = (y[y_5_or_6] == 6).astype(np.float32)
-    return (X[~y_5_or_6], y_A), (X[y_5_or_6], y_B)
-
-
 def test_transfer_learning_recipe_on_fashion_mnist(tmp_path):
     (X_full, y_full), (X_test, y_test) = _fashion_mnist_or_skip()
     X_full, X_test = X_full / 255.0, X_test / 255.0
@@ -236,21 +229,14 @@ def test_transfer_learning_recipe_on_fashion_mnist(tmp_path):
     X_B, y_B = X_B[:200], y_B[:200]
 
     np.random.seed(42)
-    model_A = keras.models.Sequential()
-    model_A.add(keras.layers.Flatten(input_shape=[28, 28]))
-    for n_hidden in (300, 100, 50, 50, 50):
-        model_A.add(keras.layers.Dense(n_hidden, activation="selu"))
-    model_A.add(keras.layers.Dense(8, activation="softmax"))
+    model_A = transfer_stack(8, "softmax")
     model_A.compile(loss="sparse_categorical_crossentropy",
                     optimizer=keras.optimizers.SGD(learning_rate=1e-2), metrics=["accuracy"])
     model_A.fit(X_A, y_A, epochs=1, verbose=0)
     model_A.save(tmp_path / "my_model_A.h5")
 
     model_A = keras.models.load_model(tmp_path / "my_model_A.h5")
-    model_A_clone = keras.models.clone_model(model_A)
-    model_A_clone.set_weights(model_A.get_weights())
-    model_B_on_A = keras.models.Sequential(model_A_clone.layers[:-1])
-    model_B_on_A.add(keras.layers.Dense(1, activation="sigmoid"))
+    model_B_on_A = examples.model_B_on_A(model_A)
 
     for layer in model_B_on_A.layers[:-1]:
         layer.trainable = False

@@ -33,10 +33,11 @@ import warnings
 
 import numpy as np
 from matplotlib.figure import Figure
-from tutorial_utils import FIGURES, load_fashion_mnist, pick
+from tutorial_utils import FIGURES, load_fashion_mnist, pick, show_source
 
 import nnlite as keras
 from nnlite import plot
+from nnlite.examples import batch_norm_model
 from nnlite.inspect import inspect_batch
 
 keras.utils.set_random_seed(42)
@@ -72,20 +73,10 @@ print(keras.layers.BatchNormalization.equations)
 # params" in the summary.
 
 # %%
-def bn_model():
-    return keras.models.Sequential([
-        keras.layers.Flatten(input_shape=[28, 28]),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(300, activation="elu", kernel_initializer="he_normal"),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(100, activation="elu", kernel_initializer="he_normal"),
-        keras.layers.BatchNormalization(),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-
+show_source(batch_norm_model)  # nnlite/examples.py: the book's models, written once
 
 keras.backend.clear_session()
-model = bn_model()
+model = batch_norm_model()
 model.summary()
 print([(var.name, var.trainable) for var in model.layers[1].variables])
 
@@ -144,9 +135,9 @@ print(keras.utils.check_gradients(small, rng.normal(size=(8, 5)), rng.integers(0
 
 # %%
 histories = {}
-for name, make in (("with BN", bn_model),
+for name, make in (("with BN", batch_norm_model),
                    ("without BN", lambda: keras.models.Sequential(
-                       [layer for layer in bn_model().layers
+                       [layer for layer in batch_norm_model().layers
                         if not isinstance(layer, keras.layers.BatchNormalization)]))):
     keras.backend.clear_session()
     keras.utils.set_random_seed(42)

@@ -36,10 +36,10 @@ import time
 
 import numpy as np
 from matplotlib.figure import Figure
-from tutorial_utils import FIGURES, WORK, load_fashion_mnist, pick
+from tutorial_utils import FIGURES, WORK, load_fashion_mnist, pick, show_source
 
 import nnlite as keras
-from nnlite import plot
+from nnlite import examples, plot
 
 keras.utils.set_random_seed(42)
 (X_train, y_train), (X_valid, y_valid), (X_test, y_test), class_names = load_fashion_mnist(
@@ -54,17 +54,11 @@ keras.utils.set_random_seed(42)
 # amount of labelled data for a new task.
 
 # %%
-def split_dataset(X, y):
-    y_5_or_6 = (y == 5) | (y == 6)  # sandals or shirts
-    y_A = y[~y_5_or_6].copy()
-    y_A[y_A > 6] -= 2  # class indices 7, 8, 9 move to 5, 6, 7
-    y_B = (y[y_5_or_6] == 6).astype(np.float32)  # is it a shirt?
-    return (X[~y_5_or_6], y_A), (X[y_5_or_6], y_B)
+show_source(examples.split_dataset)  # nnlite/examples.py: the book's models, written once
 
-
-(X_train_A, y_train_A), (X_train_B, y_train_B) = split_dataset(X_train, y_train)
-(X_valid_A, y_valid_A), (X_valid_B, y_valid_B) = split_dataset(X_valid, y_valid)
-(X_test_A, y_test_A), (X_test_B, y_test_B) = split_dataset(X_test, y_test)
+(X_train_A, y_train_A), (X_train_B, y_train_B) = examples.split_dataset(X_train, y_train)
+(X_valid_A, y_valid_A), (X_valid_B, y_valid_B) = examples.split_dataset(X_valid, y_valid)
+(X_test_A, y_test_A), (X_test_B, y_test_B) = examples.split_dataset(X_test, y_test)
 X_train_B, y_train_B = X_train_B[:200], y_train_B[:200]
 print("task A:", X_train_A.shape, "task B:", X_train_B.shape, "test B:", X_test_B.shape)
 
@@ -89,15 +83,10 @@ fig.savefig(FIGURES / "05_tasks.png", dpi=100)
 # outputs.  We save it, as if someone else had trained it for us.
 
 # %%
-def hidden_stack():
-    layers = [keras.layers.Flatten(input_shape=[28, 28])]
-    for n_hidden in (300, 100, 50, 50, 50):
-        layers.append(keras.layers.Dense(n_hidden, activation="selu"))
-    return layers
-
+show_source(examples.transfer_stack)
 
 keras.backend.clear_session()
-model_A = keras.models.Sequential(hidden_stack() + [keras.layers.Dense(8, activation="softmax")])
+model_A = examples.transfer_stack(8, "softmax")
 model_A.compile(loss="sparse_categorical_crossentropy",
                 optimizer=keras.optimizers.SGD(learning_rate=1e-3), metrics=["accuracy"])
 history = model_A.fit(X_train_A, y_train_A, epochs=pick(5, 20),
@@ -123,7 +112,7 @@ def train_B(model, epochs, learning_rate=1e-3):
 
 
 keras.utils.set_random_seed(42)
-model_B = keras.models.Sequential(hidden_stack() + [keras.layers.Dense(1, activation="sigmoid")])
+model_B = examples.transfer_stack(1, "sigmoid")
 history_B = train_B(model_B, EPOCHS_B)
 
 # %% [markdown]
@@ -136,10 +125,8 @@ history_B = train_B(model_B, EPOCHS_B)
 
 # %%
 model_A = keras.models.load_model(WORK / "my_model_A.h5")
-model_A_clone = keras.models.clone_model(model_A)
-model_A_clone.set_weights(model_A.get_weights())
-model_B_on_A = keras.models.Sequential(model_A_clone.layers[:-1])
-model_B_on_A.add(keras.layers.Dense(1, activation="sigmoid"))
+show_source(examples.model_B_on_A)
+model_B_on_A = examples.model_B_on_A(model_A)
 
 # %% [markdown]
 # The new output layer starts from random weights, so its first gradients
@@ -204,11 +191,10 @@ fig.savefig(FIGURES / "05_test_error.png", dpi=100)
 
 # %%
 keras.utils.set_random_seed(7)
-model_C = keras.models.Sequential(model_A_clone.layers[:-1])  # already trained weights
-for layer in model_C.layers:
+model_C = examples.model_B_on_A(model_A)  # A's trained layers under a new head
+for layer in model_C.layers[:-1]:
     layer.trainable = False
-head = keras.layers.Dense(1, activation="sigmoid")
-model_C.add(head)
+head = model_C.layers[-1]
 start_weights = head.get_weights()
 n_epochs = pick(10, 50)
 X_big = np.concatenate([X_train_B] * pick(5, 30))  # more data makes the effect measurable

@@ -12,6 +12,9 @@
 * ``load_housing`` — the book's California housing regression data, or
   scikit-learn's bundled diabetes data when it is not available offline.
 
+* ``show_source`` — prints a function's code (the book's models live once,
+  in :mod:`nnlite.examples`; the tutorials show them before using them).
+
 Import it from a tutorial (the script's folder is on ``sys.path``; a notebook
 opened in ``tutorials/`` runs there too)::
 
@@ -36,6 +39,12 @@ WORK.mkdir(parents=True, exist_ok=True)
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+
+def show_source(function) -> None:
+    """Print the source code of ``function`` (e.g. one of :mod:`nnlite.examples`)."""
+    import inspect
+    print(inspect.getsource(function))
 
 
 def pick(quick_value, full_value):
