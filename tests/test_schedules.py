@@ -145,3 +145,21 @@ def test_one_cycle_schedule_drives_rate_and_momentum_inside_fit():
     np.testing.assert_allclose(rates, [schedule(t) for t in range(24)])
     np.testing.assert_allclose([m for _, m in seen], [schedule.momentum(t) for t in range(24)])
     assert min(m for _, m in seen) == pytest.approx(0.85, abs=0.01)
+
+
+@pytest.mark.parametrize("schedule", [
+    keras.optimizers.schedules.ExponentialDecay(0.01, 20, 0.1, staircase=True),
+    keras.optimizers.schedules.InverseTimeDecay(0.01, 10, 1.0),
+    keras.optimizers.schedules.PiecewiseConstantDecay([5, 15], [0.01, 0.005, 0.001]),
+    keras.optimizers.schedules.PolynomialDecay(0.1, 100, 0.001, power=2.0, cycle=True),
+    keras.optimizers.schedules.CosineDecay(0.1, 50, alpha=0.1, warmup_target=0.2,
+                                           warmup_steps=5),
+    keras.optimizers.schedules.CosineDecayRestarts(0.1, 10, t_mul=1.5, m_mul=0.9),
+    keras.optimizers.schedules.OneCycle(0.05, 100),
+])
+def test_config_round_trip_gives_the_same_curve(schedule):
+    config = schedule.get_config()
+    assert "name" in config and config == type(schedule).from_config(config).get_config()
+    again = type(schedule).from_config(config)
+    steps = [0, 1, 7, 33, 99]
+    assert [again(s) for s in steps] == [schedule(s) for s in steps]

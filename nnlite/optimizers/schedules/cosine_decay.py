@@ -49,8 +49,3 @@ class CosineDecay(LearningRateSchedule):
             return self.initial_learning_rate + delta * step / self.warmup_steps
         fraction = (step - self.warmup_steps) / self.decay_steps
         return self.warmup_target * cosine_factor(fraction, self.alpha)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
-                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}

@@ -52,8 +52,3 @@ class CosineDecayRestarts(LearningRateSchedule):
         i, f = self.period_and_fraction(step)
         cosine = 0.5 * self.m_mul ** i * (1.0 + math.cos(math.pi * f))
         return self.initial_learning_rate * ((1.0 - self.alpha) * cosine + self.alpha)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "first_decay_steps": self.first_decay_steps, "t_mul": self.t_mul,
-                "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}

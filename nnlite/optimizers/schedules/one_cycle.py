@@ -74,10 +74,3 @@ class OneCycle(LearningRateSchedule):
         if t < 2 * h:
             return interpolate(t, h, 2 * h, self.min_momentum, self.max_momentum)
         return self.max_momentum
-
-    def get_config(self) -> dict:
-        return {"max_rate": self.max_rate, "total_steps": self.total_steps,
-                "start_rate": self.start_rate, "last_steps": self.last_steps,
-                "last_rate": self.last_rate, "cycle_momentum": self.cycle_momentum,
-                "max_momentum": self.max_momentum, "min_momentum": self.min_momentum,
-                "name": self.name}

@@ -34,6 +34,3 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             if step <= boundary:
                 return float(value)
         return float(self.values[-1])
-
-    def get_config(self) -> dict:
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}

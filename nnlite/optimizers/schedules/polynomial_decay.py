@@ -42,8 +42,3 @@ class PolynomialDecay(LearningRateSchedule):
         fraction = 1.0 - step / decay_steps
         return ((self.initial_learning_rate - self.end_learning_rate) * fraction ** self.power
                 + self.end_learning_rate)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
-                "power": self.power, "cycle": self.cycle, "name": self.name}
