@@ -28,7 +28,6 @@ with such state overrides the three methods (see BatchNormalization).
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -36,16 +35,11 @@ import numpy as np
 from .. import backend, initializers, regularizers
 from ..equations import Equations
 from ..graph import Node, SymbolicTensor, flatten
+from ..naming import snake_case
 from ..variables import Variable
 
 _BASE_KWARGS = {"name", "trainable", "input_shape", "batch_input_shape", "input_dim",
                 "dtype", "batch_size", "dynamic", "activity_regularizer"}
-
-
-def _snake_case(name: str) -> str:
-    """Keras' default layer names: ``LeakyReLU`` → ``leaky_re_lu``, ``PReLU`` → ``p_re_lu``."""
-    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Layer:
@@ -62,7 +56,7 @@ class Layer:
         if unknown:
             raise TypeError(f"{type(self).__name__}: keyword argument not understood: "
                             f"{sorted(unknown)[0]!r}")
-        self.name = name or backend.unique_name(_snake_case(type(self).__name__))
+        self.name = name or backend.unique_name(snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._weights: list[Variable] = []
         self.built = False

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backend
-from ..layers.base import _snake_case
+from ..naming import snake_case
 
 
 class Metric:
@@ -43,7 +43,7 @@ class Metric:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}: name must be a string, got {name!r}")
         self.name = name if name is not None else \
-            backend.unique_name(_snake_case(type(self).__name__))
+            backend.unique_name(snake_case(type(self).__name__))
         self.dtype = np.dtype(dtype or backend.floatx()).name
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .. import losses as losses_module
-from ..layers.base import _snake_case
+from ..naming import snake_case
 from .accuracy_metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -89,7 +89,7 @@ _FUNCTIONS = {
 }
 
 _CLASS_NAMES = {**{cls.__name__: cls for cls in _CLASSES},
-                **{_snake_case(cls.__name__): cls for cls in _CLASSES},
+                **{snake_case(cls.__name__): cls for cls in _CLASSES},
                 "rmse": RootMeanSquaredError}
 
 
@@ -104,7 +104,7 @@ def get(identifier, loss=None, output_shape=None) -> Metric:
     if isinstance(identifier, Mapping):
         return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Metric):
-        return identifier(name=_snake_case(identifier.__name__)) \
+        return identifier(name=snake_case(identifier.__name__)) \
             if identifier in _CLASSES else identifier()
     if isinstance(identifier, str):
         return _from_string(identifier, loss, output_shape)
@@ -125,7 +125,7 @@ def _from_string(name: str, loss, output_shape) -> Metric:
         return MeanMetricWrapper(_FUNCTIONS[name], name=name)
     cls = _CLASS_NAMES.get(name)
     if cls is not None:
-        return cls(name=name if name.islower() else _snake_case(cls.__name__))
+        return cls(name=name if name.islower() else snake_case(cls.__name__))
     try:
         as_loss = losses_module.get(name)
     except ValueError:

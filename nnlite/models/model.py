@@ -31,6 +31,7 @@ from ..callbacks import CallbackList, History, ProgbarLogger
 from ..graph import SymbolicTensor, flatten
 from ..layers.base import deferred_updates
 from ..layers.input_layer import Input
+from ..naming import snake_case
 from ..utils.progbar import Progbar
 from . import compile_specs, fit_arguments
 from . import data as data_utils
@@ -64,8 +65,7 @@ class Model(Network):
             self._init_graph(inputs, outputs)
 
     def _default_name(self) -> str:
-        return "model" if type(self) is Model else \
-            __import__("re").sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", type(self).__name__).lower()
+        return "model" if type(self) is Model else snake_case(type(self).__name__)
 
     # ----------------------------------------------------- subclassed models
     def call(self, inputs, training=None):
