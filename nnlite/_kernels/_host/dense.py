@@ -1,8 +1,8 @@
 r"""Public dense kernels: GEMM (``ll.gemm`` or NumPy's BLAS) + one fused pass.
 
 Forward:  out = xW (written into ``out``), then a = φ(out + b) in place.
-Backward: g = δ ⊙ φ'(a) (φ'(z) for gelu, swish, mish) and ∂b = Σ_rows g in one pass, then ∂W = xᵀg and
-∂x = gWᵀ with BLAS.  The GEMM is never called from inside a parallel
+Backward: g = δ ⊙ φ'(a) (φ'(z) for gelu, swish, mish) and ∂b = Σ_rows g in
+one pass, then ∂W = xᵀg and ∂x = gWᵀ with BLAS.  The GEMM is never called from inside a parallel
 region (OpenBLAS' threads and the OpenMP pool would fight).
 """
 

@@ -22,7 +22,6 @@ from .._common import (
     GELU_TANH,
     LEAKY,
     LINEAR,
-    MISH,
     RELU,
     SELU,
     SIGMOID,
