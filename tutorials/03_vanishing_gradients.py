@@ -150,9 +150,9 @@ plot.gradient_norms(runs["ReLU, He"], FIGURES / "03_grad_rms_relu.png", stat="gr
 # ReLU does not saturate for positive z, but a unit whose z stays negative
 # gets no gradient at all: a **dead ReLU (죽은 렐루)**.  Leaky ReLU
 # $\max(\alpha z, z)$, ELU and SELU keep a gradient for z < 0.  The last
-# three panels are the smooth newcomers of the book's third edition: **GELU (가우스 오차
-# 선형 유닛)** $z\,\Phi(z)$, **Swish (스위시)** $z\,\sigma(z)$ (Keras 3 also
-# calls it SiLU) and **Mish (미시)** $z\tanh(\mathrm{softplus}(z))$.
+# three panels are the smooth newcomers of the book's third edition:
+# **GELU (가우스 오차 선형 유닛)** $z\,\Phi(z)$, **Swish (스위시)** $z\,\sigma(z)$
+# (Keras 3 also calls it SiLU) and **Mish (미시)** $z\tanh(\mathrm{softplus}(z))$.
 
 # %%
 plot.activation_functions(["relu", "leaky_relu", "elu", "selu", "gelu", "swish", "mish"],
