@@ -12,7 +12,40 @@ elu            z if z > 0 else α(e^z − 1)   (α = 1)        1 if a > 0 else a
 selu           λ·elu_{α_s}(z), λ ≈ 1.0507, α_s ≈ 1.6733    λ if a > 0 else a + λα_s
 softplus       log(1 + e^z)                                1 − e^{−a}
 softmax        e^{z_i} / Σ_j e^{z_j}                       Jacobian diag(a) − aaᵀ
+gelu           z·Φ(z)   (Φ: standard normal CDF)           from z: Φ(z) + z·N(z)
+swish, silu    z·σ(z)                                      from z: σ(z)(1 + z(1 − σ(z)))
+mish           z·tanh(softplus(z))                         from z: t + zσ(z)(1 − t²)
 =============  ==========================================  =============================
+
+GELU, Swish and Mish (the third edition's newer activations) are smooth
+ReLU-like curves that dip slightly below zero for negative z and come back
+to 0; one output a then comes from two inputs, so their derivative is
+computed from the pre-activation z, which a layer keeps for the backward
+pass only for these.  With N(z) = e^{−z²/2}/√(2π) the standard normal
+density, σ the sigmoid and t = tanh(softplus(z)):
+
+.. math:: \mathrm{GELU}(z) = z\,\Phi(z) = \tfrac12 z\big(1 + \mathrm{erf}(z/\sqrt2)\big),
+          \qquad \mathrm{GELU}'(z) = \Phi(z) + z\,\frac{e^{-z^2/2}}{\sqrt{2\pi}}
+
+Keras' default is this exact form (``approximate=False``);
+``gelu(x, approximate=True)`` is the tanh approximation
+(``gelu.with_approximate(True)`` as a layer's ``activation=``):
+
+.. math:: \mathrm{GELU}_{\tanh}(z) = \tfrac12 z\big(1 + u\big),\
+          u = \tanh\big(\sqrt{2/\pi}\,(z + 0.044715\,z^3)\big), \qquad
+          \mathrm{GELU}_{\tanh}'(z) = \tfrac12(1 + u)
+          + \tfrac12 z\,(1 - u^2)\sqrt{2/\pi}\,(1 + 3\cdot0.044715\,z^2)
+
+.. math:: \mathrm{swish}(z) = z\,\sigma(z), \qquad
+          \mathrm{swish}'(z) = \sigma(z)\big(1 + z\,(1 - \sigma(z))\big)
+
+.. math:: \mathrm{mish}(z) = z\tanh(\mathrm{softplus}(z)), \qquad
+          \mathrm{mish}'(z) = t + z\,\sigma(z)\,(1 - t^2)
+
+``silu`` is the same function as ``swish`` (Keras 3 saves it as ``"silu"``,
+tf.keras 2 as ``"swish"``; nnlite saves ``"swish"`` and reads both).
+Keras has no GELU, Swish or Mish layer class; ``keras.layers.Activation("gelu")``
+is the layer form.
 
 Every function works on NumPy arrays (``nnlite.activations.relu(x)``) and
 knows its derivative, so layers can back-propagate through it.  A user
@@ -29,11 +62,12 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _kernels as kernels
-from ._kernels.reference.activations import SELU_ALPHA, SELU_SCALE
+from ._kernels.reference.activations import SELU_ALPHA, SELU_SCALE, needs_z
 from .equations import Equations
 
 __all__ = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
-           "softmax", "get", "serialize", "deserialize", "SELU_ALPHA", "SELU_SCALE"]
+           "softmax", "gelu", "swish", "silu", "mish", "get", "serialize", "deserialize",
+           "SELU_ALPHA", "SELU_SCALE"]
 
 
 class KernelActivation:
@@ -49,17 +83,23 @@ class KernelActivation:
         self.alpha = float(alpha)
         self.equation = equation
 
+    @property
+    def needs_z(self) -> bool:
+        """True when φ' is computed from the pre-activation z (gelu, swish, mish), so a
+        layer must keep z for its backward pass; the others need only the output a."""
+        return needs_z(self.kernel)
+
     def __call__(self, x, alpha: float | None = None, **kwargs) -> np.ndarray:
-        x = np.asarray(x)
-        if not np.issubdtype(x.dtype, np.floating):
-            x = x.astype(np.float32)
+        x = as_float_array(x)
         a = self.alpha if alpha is None else float(alpha)
         alpha = kwargs.get("negative_slope", a)
         return kernels.activation_forward(x, self.kernel, alpha)
 
-    def backward(self, a: np.ndarray, delta: np.ndarray) -> np.ndarray:
-        """δ ⊙ φ'(z), computed from the output a = φ(z)."""
-        return kernels.activation_backward(a, delta, self.kernel, self.alpha)
+    def backward(self, a: np.ndarray, delta: np.ndarray, z: np.ndarray | None = None
+                 ) -> np.ndarray:
+        """δ ⊙ φ'(z), computed from the output a = φ(z) (from z itself for gelu, swish
+        and mish: pass ``z``)."""
+        return kernels.activation_backward(a, delta, self.kernel, self.alpha, z=z)
 
     def with_alpha(self, alpha: float) -> KernelActivation:
         """The same activation with another α (leaky_relu slope, elu scale)."""
@@ -67,6 +107,46 @@ class KernelActivation:
 
     def __repr__(self) -> str:
         return f"<activation {self.__name__}>"
+
+
+class GeluActivation(KernelActivation):
+    r"""GELU, the Gaussian error linear unit (Hendrycks & Gimpel 2016).
+
+    .. math:: \mathrm{GELU}(z) = z\,\Phi(z), \qquad
+              \mathrm{GELU}'(z) = \Phi(z) + z\,\frac{e^{-z^2/2}}{\sqrt{2\pi}}
+
+    ``gelu(x, approximate=False)`` as in Keras (default: the exact erf form);
+    ``approximate=True`` is the tanh form
+    ½z(1 + tanh(√(2/π)(z + 0.044715z³))).  As a layer's ``activation=``,
+    ``"gelu"`` is the exact form and ``gelu.with_approximate(True)`` the tanh one.
+    """
+
+    def __init__(self, approximate: bool = False):
+        self.approximate = check_approximate(approximate)
+        super().__init__("gelu", "gelu_approximate" if self.approximate else "gelu",
+                         equation=_GELU_TANH_EQUATION if self.approximate else _GELU_EQUATION)
+
+    def __call__(self, x, approximate: bool | None = None) -> np.ndarray:
+        exact = not (self.approximate if approximate is None else check_approximate(approximate))
+        return kernels.activation_forward(as_float_array(x), "gelu" if exact else
+                                          "gelu_approximate")
+
+    def with_approximate(self, approximate: bool = True) -> GeluActivation:
+        """GELU in the tanh form (``True``) or the exact erf form (``False``)."""
+        return GeluActivation(approximate)
+
+
+def check_approximate(approximate) -> bool:
+    """``approximate`` must be True or False (NumPy bools too)."""
+    if not isinstance(approximate, (bool, np.bool_)):
+        raise TypeError(f"gelu: approximate must be True or False, got {approximate!r}")
+    return bool(approximate)
+
+
+def as_float_array(x) -> np.ndarray:
+    """x as a NumPy array; integers and booleans become float32."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float32)
 
 
 class CustomActivation:
@@ -108,9 +188,17 @@ selu = KernelActivation("selu", equation=r"\mathrm{SELU}(z) = \lambda\,\mathrm{E
 softplus = KernelActivation("softplus", equation=r"\mathrm{softplus}(z) = \log(1 + e^z)")
 softmax = KernelActivation("softmax", equation=r"\mathrm{softmax}(z)_i = "
                                                r"\frac{e^{z_i}}{\sum_j e^{z_j}}")
+_GELU_EQUATION = r"\mathrm{GELU}(z) = z\,\Phi(z)"
+_GELU_TANH_EQUATION = (r"\mathrm{GELU}_{\tanh}(z) = \tfrac12 z\big(1 + "
+                       r"\tanh(\sqrt{2/\pi}\,(z + 0.044715\,z^3))\big)")
+gelu = GeluActivation()
+swish = KernelActivation("swish", equation=r"\mathrm{swish}(z) = z\,\sigma(z)")
+silu = swish  # Keras 3's name for the same function
+mish = KernelActivation("mish", equation=r"\mathrm{mish}(z) = z\tanh(\mathrm{softplus}(z))")
 
 _BY_NAME = {f.__name__: f for f in (linear, sigmoid, tanh, relu, leaky_relu, elu, selu,
-                                     softplus, softmax)}
+                                     softplus, softmax, gelu, swish, mish)}
+_BY_NAME["silu"] = silu
 _custom: dict[str, Callable] = {}
 
 
@@ -135,6 +223,8 @@ def get(identifier) -> KernelActivation | CustomActivation:
         base, _, alpha = key.partition(":")  # "leaky_relu:0.3", as serialize() writes it
         if alpha and base in ("leaky_relu", "elu"):
             return _BY_NAME[base].with_alpha(float(alpha))
+        if key == "gelu:approximate":  # GELU's tanh form, as serialize() writes it
+            return gelu.with_approximate(True)
         raise ValueError(
             f"Unknown activation {identifier!r}; known: {sorted(_BY_NAME)} "
             "(or pass a callable)"
@@ -162,6 +252,8 @@ def serialize(activation) -> str:
     if isinstance(act, KernelActivation) and act.kernel in ("leaky_relu", "elu") and \
             act.alpha != _BY_NAME[act.__name__].alpha:
         return f"{act.__name__}:{act.alpha!r}"
+    if isinstance(act, GeluActivation) and act.approximate:
+        return "gelu:approximate"
     return act.__name__
 
 
@@ -169,7 +261,7 @@ def deserialize(name: str, custom_objects: dict | None = None):
     """Inverse of :func:`serialize` (``custom_objects`` maps user names)."""
     if custom_objects and name in custom_objects:
         return get(custom_objects[name])
-    if ":" in name:
+    if ":" in name and name.lower() != "gelu:approximate":
         base, alpha = name.split(":", 1)
         return get(base).with_alpha(float(alpha))
     return get(name)

@@ -403,10 +403,10 @@ def touch_all_kernels(K, dtype=np.float32, rows: int = 4) -> None:
     x = np.linspace(-1, 1, 3 * rows, dtype=dtype).reshape(rows, 3)
     W, b, c3 = np.ones((3, 2), dtype), np.zeros(2, dtype), np.ones(3, dtype)
     p, y = np.ones(3 * rows, dtype), np.zeros(rows, np.int64)
-    for act in ACTIVATIONS:
+    for act in ACTIVATIONS:  # z is ignored by the activations whose φ' reads a
         a = K.dense_forward(x, W, b, act, 0.1)
-        K.dense_backward(x, W, a, a, act, 0.1)
-        K.activation_backward(K.activation_forward(x, act, 0.1), x, act, 0.1)
+        K.dense_backward(x, W, a, a, act, 0.1, z=a)
+        K.activation_backward(K.activation_forward(x, act, 0.1), x, act, 0.1, z=x)
     probs = np.full((rows, 3), 1 / 3, dtype)
     for fn in (K.softmax_xent_dense, K.sigmoid_bce, K.xent_dense_from_probs, K.bce_from_probs):
         fn(probs, probs, 0.25)

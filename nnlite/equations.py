@@ -127,6 +127,19 @@ $\varphi'(z) = \lambda \text{ if } z>0 \text{ else } \varphi(z)+\lambda\alpha$
     "softplus": r"""softplus: $\log(1+e^{z}),\quad \varphi'(z) = \sigma(z)$""",
     "softmax": r"""softmax: $p_k = \frac{e^{z_k}}{\sum_j e^{z_j}},\quad
 \frac{\partial p}{\partial z} = \mathrm{diag}(p) - p\,p^\top$""",
+    "gelu": r"""GELU (Keras default approximate=False): $z\,\Phi(z) =
+\tfrac12 z\,(1 + \mathrm{erf}(z/\sqrt2)),\quad
+\varphi'(z) = \Phi(z) + z\,\frac{e^{-z^2/2}}{\sqrt{2\pi}}$ — Φ the standard normal CDF;
+φ' is computed from z""",
+    "gelu_approximate": r"""GELU, tanh form (approximate=True): $\tfrac12 z\,(1 + u),\
+u = \tanh\big(\sqrt{2/\pi}\,(z + 0.044715\,z^3)\big),\quad
+\varphi'(z) = \tfrac12(1+u) + \tfrac12 z\,(1-u^2)\sqrt{2/\pi}\,(1 + 3\cdot0.044715\,z^2)$
+— φ' is computed from z""",
+    "swish": r"""Swish / SiLU: $z\,\sigma(z),\quad
+\varphi'(z) = \sigma(z)\,\big(1 + z\,(1-\sigma(z))\big)$ — φ' is computed from z""",
+    "mish": r"""Mish: $z\tanh(\mathrm{softplus}(z)),\quad
+\varphi'(z) = t + z\,\sigma(z)\,(1-t^2),\ t = \tanh(\mathrm{softplus}(z))$
+— φ' is computed from z""",
 }
 
 LOSSES: dict[str, str] = {
@@ -199,7 +212,9 @@ _TABLES = (LAYERS, LOSSES, OPTIMIZERS)
 
 def _activation_text(activation) -> str:
     name = getattr(activation, "__name__", "")
-    return ACTIVATIONS.get(name) or getattr(activation, "equation", "") or ""
+    kernel = getattr(activation, "kernel", name)  # gelu's tanh form: "gelu_approximate"
+    return (ACTIVATIONS.get(kernel) or ACTIVATIONS.get(name)
+            or getattr(activation, "equation", "") or "")
 
 
 def _class_text(cls: type) -> str:

@@ -218,7 +218,9 @@ def _grad_pre_activation(layer, trace: LayerTrace, delta):
     if act is None or z is None:
         return None
     if getattr(act, "uses_kernel", False):
-        return _copy(act.backward(np.asarray(trace.output), np.asarray(delta)))
+        output = np.asarray(trace.output)
+        return _copy(act.backward(output, np.asarray(delta),
+                                  z=np.asarray(z, dtype=output.dtype)))
     return _copy(act.backward_from_z(np.asarray(z), np.asarray(delta)))
 
 

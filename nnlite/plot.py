@@ -146,7 +146,7 @@ def _phi_and_derivative(name: str, z: np.ndarray):
     act = activations.get(name)
     a = np.asarray(act(z), dtype=np.float64)
     if getattr(act, "uses_kernel", False):
-        d = act.backward(np.asarray(act(z)), np.ones_like(z))
+        d = act.backward(np.asarray(act(z)), np.ones_like(z), z=z)
     else:
         d = act.backward_from_z(z, np.ones_like(z))
     return a, np.asarray(d, dtype=np.float64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -11,6 +12,7 @@ import nnlite as keras
 from nnlite import activations
 
 Z = np.array([-3.0, -1.0, -0.5, 0.5, 1.0, 3.0])
+erf = np.vectorize(math.erf)
 
 
 def expected_values():
@@ -26,6 +28,22 @@ def expected_values():
         "selu": lam * np.where(Z > 0, Z, alpha * (np.exp(Z) - 1)),
         "leaky_relu": np.where(Z > 0, Z, 0.2 * Z),
         "softmax": np.exp(Z) / np.exp(Z).sum(),
+        "gelu": 0.5 * Z * (1 + erf(Z / math.sqrt(2))),
+        "swish": Z * sig,
+        "silu": Z * sig,
+        "mish": Z * np.tanh(np.log1p(np.exp(Z))),
+    }
+
+
+def expected_derivatives_from_z():
+    """φ'(z) of the activations whose backward needs z, differentiated by hand."""
+    sig = 1 / (1 + np.exp(-Z))
+    t = np.tanh(np.log1p(np.exp(Z)))
+    return {
+        "gelu": 0.5 * (1 + erf(Z / math.sqrt(2))) + Z * np.exp(-Z**2 / 2) / math.sqrt(2 * math.pi),
+        "swish": sig + Z * sig * (1 - sig),
+        "silu": sig + Z * sig * (1 - sig),
+        "mish": t + Z * sig * (1 - t**2),
     }
 
 
@@ -55,6 +73,67 @@ def test_derivatives_from_output(name):
     delta = np.linspace(0.5, 2.0, Z.size)
     np.testing.assert_allclose(act.backward(act(Z), delta), delta * expected_derivatives()[name],
                                rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", list(expected_derivatives_from_z()))
+def test_derivatives_from_pre_activation(name):
+    act = activations.get(name)
+    assert act.needs_z and not activations.relu.needs_z
+    delta = np.linspace(0.5, 2.0, Z.size)
+    np.testing.assert_allclose(act.backward(act(Z), delta, z=Z),
+                               delta * expected_derivatives_from_z()[name], rtol=1e-12)
+    with pytest.raises(ValueError, match="z is required"):
+        act.backward(act(Z), delta)
+
+
+def test_gelu_swish_mish_at_one_match_the_closed_forms():
+    one = np.array([1.0])
+    # Φ(1) = ½(1 + erf(1/√2)); σ(1) = 1/(1 + e⁻¹); tanh(log(1 + e))
+    np.testing.assert_allclose(activations.gelu(one), [0.8413447460685429], rtol=1e-15)
+    np.testing.assert_allclose(activations.swish(one), [0.7310585786300049], rtol=1e-15)
+    np.testing.assert_allclose(activations.mish(one), [0.8650983882673103], rtol=1e-15)
+    # tanh form: ½(1 + tanh(√(2/π)·1.044715))
+    np.testing.assert_allclose(activations.gelu(one, approximate=True),
+                               [0.5 * (1 + math.tanh(math.sqrt(2 / math.pi) * 1.044715))],
+                               rtol=1e-15)
+    assert activations.gelu(np.array([0.0]))[0] == 0.0
+    np.testing.assert_allclose(activations.gelu(np.array([-1.0])), [-0.15865525393145707],
+                               rtol=1e-15)
+
+
+def test_gelu_approximate_argument_and_tanh_form():
+    z = np.linspace(-4, 4, 17)
+    exact, approx = activations.gelu(z), activations.gelu(z, approximate=True)
+    np.testing.assert_array_equal(activations.gelu(z, approximate=False), exact)  # Keras default
+    np.testing.assert_allclose(
+        approx, 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z**3))),
+        rtol=1e-14, atol=1e-15)  # 1 + tanh(·) cancels for negative z
+    assert 0 < np.abs(exact - approx).max() < 1e-3        # close, but a different function
+    tanh_form = activations.gelu.with_approximate(True)
+    np.testing.assert_array_equal(tanh_form(z), approx)
+    np.testing.assert_array_equal(tanh_form(z, approximate=False), exact)
+    assert activations.serialize(tanh_form) == "gelu:approximate"
+    assert activations.deserialize("gelu:approximate").approximate is True
+    assert activations.serialize("gelu") == "gelu" and not activations.gelu.approximate
+    with pytest.raises(TypeError, match="approximate must be True or False, got 'yes'"):
+        activations.gelu(z, approximate="yes")
+    assert "approximate=False" in activations.gelu.equations
+    assert "tanh" in tanh_form.equations
+
+
+def test_swish_silu_and_mish_lookup_and_names():
+    assert activations.get("swish") is activations.swish is activations.silu
+    assert activations.get("silu") is activations.swish
+    assert activations.get("SiLU") is activations.swish
+    assert activations.get("mish") is activations.mish
+    assert activations.get("gelu") is activations.gelu
+    assert activations.serialize(activations.silu) == "swish"   # tf.keras 2's name
+    assert activations.deserialize("silu") is activations.swish  # Keras 3's name loads too
+    dense = keras.layers.Dense(2, activation=keras.activations.gelu)
+    assert dense.activation is activations.gelu
+    assert dense.get_config()["activation"] == "gelu"
+    for name in ("gelu", "swish", "mish"):
+        assert keras.layers.Activation(name).get_config()["activation"] == name
 
 
 def test_softmax_jacobian_vector_product():
@@ -105,6 +184,12 @@ def test_numerically_stable_for_huge_inputs():
         np.testing.assert_allclose(activations.softplus(z), [[0.0, np.log(2), 1000.0]])
         assert np.all(np.isfinite(activations.elu(z)))
         assert np.all(np.isfinite(activations.selu(z)))
+        for act in (activations.gelu, activations.gelu.with_approximate(), activations.swish,
+                    activations.mish):
+            np.testing.assert_allclose(act(z), [[0.0, 0.0, 1000.0]], atol=1e-300)
+            np.testing.assert_allclose(act.backward(act(z), np.ones_like(z), z=z),
+                                       [[0.0, 0.5 if act is not activations.mish else 0.6,
+                                         1.0]], atol=1e-300)
 
 
 def test_softmax_rows_sum_to_one_and_preserves_dtype():

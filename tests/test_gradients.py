@@ -15,7 +15,7 @@ from nnlite import activations, losses
 
 H = 1e-6
 ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "softmax", "softplus", "elu", "selu",
-               "leaky_relu"]
+               "leaky_relu", "gelu", "gelu:approximate", "swish", "mish"]
 
 
 @pytest.fixture(autouse=True)
@@ -86,9 +86,11 @@ def test_activation_backward_matches_numeric_derivative(name):
     delta = rng.normal(size=(6, 4))
     act = activations.get(name)
     a = act(z)
-    # ∂(Σ δ ⊙ φ(z))/∂z is exactly δ ⊙ φ'(z) (a Jacobian-vector product for softmax)
+    # ∂(Σ δ ⊙ φ(z))/∂z is exactly δ ⊙ φ'(z) (a Jacobian-vector product for softmax);
+    # gelu, swish and mish compute φ' from z, the others from a (and ignore z)
     numeric = numeric_grad(lambda: float(np.sum(delta * act(z))), z)
-    np.testing.assert_allclose(act.backward(a, delta), numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(act.backward(a, delta, z=z.copy()), numeric, rtol=1e-6,
+                               atol=1e-8)
 
 
 @pytest.mark.parametrize("as_layer", [False, True], ids=["dense", "activation_layer"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -144,8 +146,20 @@ def test_every_builtin_layer_and_optimizer_has_equations():
                 and not name.startswith("_") and cls is not keras.losses.Loss:
             assert "$" in cls.equations, f"{name} has no equations"
     for name in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
-                 "softmax"):
+                 "softmax", "gelu", "gelu:approximate", "swish", "silu", "mish"):
         assert "$" in keras.activations.get(name).equations, f"{name} has no equations"
+
+
+def test_inspect_gelu_dense_back_propagates_through_phi_prime_of_z(batch):
+    """GELU's φ' is read from the recorded z (one output a has two pre-images z)."""
+    x, y = batch
+    dense = inspect_batch(_mlp("gelu"), x, y).layers[1]
+    z = np.asarray(dense.pre_activation, dtype=np.float64)
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
+    np.testing.assert_allclose(dense.output, z * cdf, rtol=1e-5, atol=1e-6)
+    phi_prime = cdf + z * np.exp(-z**2 / 2) / math.sqrt(2 * math.pi)
+    np.testing.assert_allclose(dense.grad_pre_activation, dense.grad_output * phi_prime,
+                               rtol=1e-4, atol=1e-8)
 
 
 # ---------------------------------------------------------- gradient monitor
@@ -211,7 +225,8 @@ def test_gradient_monitor_arguments():
 
 
 # ---------------------------------------------------------- gradient check
-@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "elu", "selu", "softplus"])
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "elu", "selu", "softplus", "gelu",
+                                        "swish", "mish"])
 def test_check_gradients_passes_for_correct_backprop(batch, activation):
     x, y = batch
     model = _mlp(activation, kernel_regularizer=keras.regularizers.l1_l2(0.01, 0.01))

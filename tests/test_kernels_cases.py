@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnlite._kernels.reference import dropout_mask
-from nnlite._kernels.reference.activations import ACTIVATIONS
+from nnlite._kernels.reference.activations import ACTIVATIONS, needs_z
 
 VARIANTS = ("batch1", "odd", "noncontig", "empty", "large")
 ROWS = {"batch1": 1, "odd": 33, "noncontig": 9, "empty": 0, "large": 6007}
@@ -47,6 +47,12 @@ def _act_output(rng, dtype, variant, act, cols):
 
 
 def _activation_cases():
+    """Forward and backward of every activation, alone and fused in the dense kernels.
+
+    gelu, swish and mish read φ' from the pre-activation z: it is passed by
+    position (after the defaults of out=, or of need_dx=, dW=, db=), so that the
+    agreement test also checks that no backend writes into it.
+    """
     cases = {}
     for act in ACTIVATIONS:
         al = ALPHA.get(act, 0.0)
@@ -55,8 +61,10 @@ def _activation_cases():
             return (mat(rng, dtype, variant, cols=11), act, al), {}
 
         def bwd(rng, dtype, variant, act=act, al=al):
-            a, _ = _act_output(rng, dtype, variant, act, 11)
-            return (a, mat(rng, dtype, variant, cols=11), act, al), {}
+            a, z = _act_output(rng, dtype, variant, act, 11)
+            delta = mat(rng, dtype, variant, cols=11)
+            z_arg = (None, z) if needs_z(act) else ()
+            return (a, delta, act, al, *z_arg), {}
 
         def dfwd(rng, dtype, variant, act=act, al=al):
             x = mat(rng, dtype, variant, cols=13)
@@ -67,9 +75,10 @@ def _activation_cases():
         def dbwd(rng, dtype, variant, act=act, al=al):
             x = mat(rng, dtype, variant, cols=13)
             W = (rng.standard_normal((13, 5)) * 0.3).astype(dtype)
-            a, _ = _act_output(rng, dtype, variant, act, 5)
+            a, z = _act_output(rng, dtype, variant, act, 5)
             delta = mat(rng, dtype, variant, rows=x.shape[0], cols=5)
-            return (x, W, a, delta, act, al), {}
+            z_arg = (True, None, None, z) if needs_z(act) else ()
+            return (x, W, a, delta, act, al, *z_arg), {}
 
         cases[f"activation_forward:{act}"] = fwd
         cases[f"activation_backward:{act}"] = bwd

@@ -8,7 +8,7 @@ from layer_harness import run_layer_test
 import nnlite as keras
 
 ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
-               "softmax"]
+               "softmax", "gelu", "gelu:approximate", "swish", "silu", "mish"]
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

@@ -21,7 +21,7 @@
 #
 # * the right **weight initialization (가중치 초기화)**: Glorot, He, LeCun;
 # * **non-saturating activation functions (수렴하지 않는 활성화 함수)**: ReLU,
-#   leaky ReLU, ELU, SELU;
+#   leaky ReLU, ELU, SELU, and the third edition's GELU, Swish and Mish;
 # * a 100-layer **self-normalizing (자기 정규화)** SELU network.
 #
 # The tools: `nnlite.inspect.inspect_batch` (one batch, every layer),
@@ -29,6 +29,7 @@
 # the plots of `nnlite.plot`.  `NNLITE_TUTORIAL_QUICK=1` shrinks everything.
 
 # %%
+import numpy as np
 from tutorial_utils import FIGURES, load_fashion_mnist, pick
 
 import nnlite as keras
@@ -148,12 +149,46 @@ plot.gradient_norms(runs["ReLU, He"], FIGURES / "03_grad_rms_relu.png", stat="gr
 #
 # ReLU does not saturate for positive z, but a unit whose z stays negative
 # gets no gradient at all: a **dead ReLU (죽은 렐루)**.  Leaky ReLU
-# $\max(\alpha z, z)$, ELU and SELU keep a gradient for z < 0.
+# $\max(\alpha z, z)$, ELU and SELU keep a gradient for z < 0.  The last
+# three panels are the smooth newcomers of the book's third edition:
+# **GELU (가우스 오차 선형 유닛)** $z\,\Phi(z)$, **Swish (스위시)** $z\,\sigma(z)$
+# (Keras 3 also calls it SiLU) and **Mish (미시)** $z\tanh(\mathrm{softplus}(z))$.
 
 # %%
-plot.activation_functions(["relu", "leaky_relu", "elu", "selu"],
+plot.activation_functions(["relu", "leaky_relu", "elu", "selu", "gelu", "swish", "mish"],
                           FIGURES / "03_nonsaturating.png")
 print(keras.activations.selu.equations)
+
+# %% [markdown]
+# GELU, Swish and Mish look like a ReLU with the corner rounded off: for
+# large z they are ≈ z (φ' → 1, no saturation), for very negative z they go
+# to 0, and in between they **dip below zero** and come back up.  That dip
+# makes them non-monotonic: one output a comes from two different inputs z,
+# with two different slopes, so φ' cannot be computed from a as for ELU or
+# SELU.  A `Dense(..., activation="gelu")` layer therefore keeps its
+# pre-activation z from the forward pass for the backward pass (only for
+# these three).  GELU's Keras default is the exact form
+# (`approximate=False`); `approximate=True` is the tanh formula of the
+# original paper.  Each of them is used like any other activation:
+# `activation="gelu"`, `"swish"`, `"silu"`, `"mish"`, or
+# `keras.layers.Activation("gelu")` as a layer of its own.
+
+# %%
+z = np.linspace(-5, 5, 100_001)
+for name in ("gelu", "swish", "mish"):
+    act = keras.activations.get(name)
+    a = act(z)
+    low = a.argmin()                              # the bottom of the dip
+    right = low + 5_000                           # 0.5 to the right of it
+    left = np.abs(a[:low] - a[right]).argmin()    # the point left of the dip with the same a
+    slope = act.backward(a, np.ones_like(z), z=z)  # φ'(z), computed from z
+    print(f"{name:5s} minimum φ({z[low]:+.3f}) = {a[low]:+.4f};  "
+          f"φ({z[left]:+.2f}) = φ({z[right]:+.2f}) = {a[right]:+.4f}, "
+          f"but φ' = {slope[left]:+.3f} there and {slope[right]:+.3f} here")
+one = np.array([1.0])
+print("gelu(1) =", keras.activations.gelu(one)[0],
+      "  tanh form:", keras.activations.gelu(one, approximate=True)[0])
+print(keras.activations.gelu.equations)
 
 # %% [markdown]
 # A large learning rate kills ReLUs: one big step pushes a unit's bias so far

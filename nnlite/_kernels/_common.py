@@ -8,7 +8,10 @@ from .reference.activations import ACTIVATIONS, _check
 
 #: Integer code of each activation (the jitted kernels branch on it).
 ACT_CODE = {name: i for i, name in enumerate(ACTIVATIONS)}
-LINEAR, RELU, SIGMOID, TANH, SOFTMAX, SOFTPLUS, ELU, SELU, LEAKY = range(9)
+(LINEAR, RELU, SIGMOID, TANH, SOFTMAX, SOFTPLUS, ELU, SELU, LEAKY,
+ GELU, GELU_TANH, SWISH, MISH) = range(13)
+#: Codes whose φ' the low-level ``act_grad_2d`` reads from z (passed in place of a).
+FROM_Z_CODES = frozenset((GELU, GELU_TANH, SWISH, MISH))
 
 
 def act_code(act: str) -> int:

@@ -1,4 +1,8 @@
-"""``Activation``: applies φ elementwise, a = φ(x); backward δ ⊙ φ'(x)."""
+"""``Activation``: applies φ elementwise, a = φ(x); backward δ ⊙ φ'(x).
+
+``keras.layers.Activation("gelu")`` (also ``"swish"``, ``"silu"``, ``"mish"``) is
+how Keras writes those activations as a layer: it has no class for them.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +28,8 @@ class Activation(Layer):
         if pre_activation:
             return grad_output
         x, a = self._cache
-        if self.activation.uses_kernel:
-            return self.activation.backward(a, grad_output)
+        if self.activation.uses_kernel:  # φ' from a, or from x for gelu, swish, mish
+            return self.activation.backward(a, grad_output, z=x)
         return self.activation.backward_from_z(x, grad_output)
 
     def get_config(self):

@@ -4,7 +4,8 @@ Forward (batch x of shape (n, d_in), kernel W (d_in, units), bias b):
 
 .. math:: z = xW + b, \qquad a = \varphi(z)
 
-Backward, for δ = ∂L/∂a:
+Backward, for δ = ∂L/∂a (φ' from a, or from z for GELU, Swish and Mish,
+whose z is then kept from the forward pass):
 
 .. math:: g = \delta \odot \varphi'(z),\quad \frac{\partial L}{\partial W} = x^\top g,\quad
           \frac{\partial L}{\partial b} = \sum_{\text{rows}} g,\quad
@@ -79,7 +80,11 @@ class Dense(Layer):
         if x2.dtype != W.dtype:
             x2 = x2.astype(W.dtype)
         act = self.activation
-        if act.uses_kernel:
+        if act.uses_kernel and act.needs_z:  # gelu, swish, mish: φ'(z) needs z
+            z = kernels.dense_forward(x2, W, b, "linear")
+            a = kernels.activation_forward(z, act.kernel, act.alpha)
+            self._cache = (x2, a, z, lead)
+        elif act.uses_kernel:
             a = kernels.dense_forward(x2, W, b, act.kernel, act.alpha)
             self._cache = (x2, a, None, lead)
         else:
@@ -104,7 +109,8 @@ class Dense(Layer):
                 delta = act.backward_from_z(z, delta)
         dW, db, dx = kernels.dense_backward(
             x2, self.kernel.value, a, delta, kernel_act, alpha, self.need_input_grad,
-            self.kernel.grad, self.bias.grad if self.use_bias else None)
+            self.kernel.grad, self.bias.grad if self.use_bias else None,
+            z=z)
         if dx is None or len(lead) == 1:
             return dx
         return dx.reshape(lead + (x2.shape[1],))

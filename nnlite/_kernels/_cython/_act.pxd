@@ -1,5 +1,6 @@
-# Shared scalar activation functions φ(z) and φ'(a) for the Cython kernels.
-from libc.math cimport exp, expm1, log1p, tanh, fabs
+# Shared scalar activation functions φ(z) and φ'(a) for the Cython kernels
+# (gelu, swish, mish: φ'(z), with z passed in place of a).
+from libc.math cimport erfc, exp, expm1, log1p, tanh, fabs
 
 ctypedef fused real:
     float
@@ -15,14 +16,72 @@ cdef enum:
     ELU = 6
     SELU = 7
     LEAKY = 8
+    GELU = 9
+    GELU_TANH = 10
+    SWISH = 11
+    MISH = 12
 
 cdef extern from *:
     """
     #define NNLITE_SELU_ALPHA 1.6732632423543772848170429916717
     #define NNLITE_SELU_SCALE 1.0507009873554804934193349852946
+    #define NNLITE_GELU_TANH_SCALE 0.7978845608028654
+    #define NNLITE_GELU_TANH_CUBIC 0.044715
+    #define NNLITE_SQRT_HALF 0.7071067811865476
+    #define NNLITE_INV_SQRT_2PI 0.3989422804014327
     """
     const double SELU_ALPHA "NNLITE_SELU_ALPHA"
     const double SELU_SCALE "NNLITE_SELU_SCALE"
+    const double GELU_TANH_SCALE "NNLITE_GELU_TANH_SCALE"  # √(2/π)
+    const double GELU_TANH_CUBIC "NNLITE_GELU_TANH_CUBIC"
+    const double SQRT_HALF "NNLITE_SQRT_HALF"  # 1/√2
+    const double INV_SQRT_2PI "NNLITE_INV_SQRT_2PI"  # 1/√(2π)
+
+
+cdef inline double sigmoid(double z) noexcept nogil:
+    """σ(z) = 1/(1 + e^{−z}) without overflow."""
+    cdef double e
+    if z >= 0:
+        return 1.0 / (1.0 + exp(-z))
+    e = exp(z)
+    return e / (1.0 + e)
+
+
+cdef inline double gelu_tanh(double z) noexcept nogil:
+    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    return tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
+
+
+cdef inline double softplus(double z) noexcept nogil:
+    """log(1 + e^z) = max(z, 0) + log1p(e^{−|z|})."""
+    return (z if z > 0 else 0.0) + log1p(exp(-fabs(z)))
+
+
+cdef inline double phi_smooth(double z, int code) noexcept nogil:
+    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    if code == GELU:
+        return z * (0.5 * erfc(-z * SQRT_HALF))
+    if code == GELU_TANH:
+        return 0.5 * z * (1.0 + gelu_tanh(z))
+    if code == SWISH:
+        return z * sigmoid(z)
+    return z * tanh(softplus(z))  # mish
+
+
+cdef inline double dphi_smooth(double z, int code) noexcept nogil:
+    """φ'(z) of gelu, gelu_approximate, swish and mish, from the pre-activation z."""
+    cdef double t, s
+    if code == GELU:
+        return 0.5 * erfc(-z * SQRT_HALF) + z * INV_SQRT_2PI * exp(-0.5 * z * z)
+    if code == GELU_TANH:
+        t = gelu_tanh(z)
+        return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_TANH_SCALE * (
+            1.0 + 3.0 * GELU_TANH_CUBIC * z * z)
+    if code == SWISH:
+        s = sigmoid(z)
+        return s * (1.0 + z * (1.0 - s))
+    t = tanh(softplus(z))  # mish
+    return t + z * sigmoid(z) * (1.0 - t * t)
 
 
 cdef inline double phi(double z, int code, double alpha) noexcept nogil:
@@ -45,11 +104,13 @@ cdef inline double phi(double z, int code, double alpha) noexcept nogil:
         return SELU_SCALE * (z if z > 0 else SELU_ALPHA * expm1(z))
     if code == LEAKY:
         return z if z > 0 else alpha * z
+    if code >= GELU:
+        return phi_smooth(z, code)
     return z
 
 
 cdef inline double dphi(double a, int code, double alpha) noexcept nogil:
-    """φ'(z) written with the output a = φ(z)."""
+    """φ'(z) written with the output a = φ(z) (gelu, swish, mish: ``a`` is z itself)."""
     if code == RELU:
         return 1.0 if a > 0 else 0.0
     if code == SIGMOID:
@@ -64,4 +125,6 @@ cdef inline double dphi(double a, int code, double alpha) noexcept nogil:
         return SELU_SCALE if a > 0 else a + SELU_SCALE * SELU_ALPHA
     if code == LEAKY:
         return 1.0 if a > 0 else alpha
+    if code >= GELU:
+        return dphi_smooth(a, code)
     return 1.0

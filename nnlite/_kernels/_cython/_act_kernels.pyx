@@ -2,7 +2,8 @@
 """Low-level fused activation kernels (2-D, C-contiguous), float32 / float64.
 
 bias_act_2d:  out[i, j] = φ(z[i, j] + b[j])   (softmax: per row)
-act_grad_2d:  g = δ ⊙ φ'(a),  db[j] = Σ_i g[i, j]  (db empty: skipped)
+act_grad_2d:  g = δ ⊙ φ'(a),  db[j] = Σ_i g[i, j]  (db empty: skipped;
+              gelu, swish, mish: ``a`` holds the pre-activation z)
 Rows are split over OpenMP threads when the array is large.
 """
 from cython.parallel cimport prange

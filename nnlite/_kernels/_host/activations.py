@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import checks
-from .._common import ELU, LINEAR, SELU, SIGMOID, TANH, act_code, as2d
+from .._common import ELU, FROM_Z_CODES, LINEAR, SELU, SIGMOID, TANH, act_code, as2d
 from ..reference.activations import SELU_ALPHA, SELU_SCALE
 
 #: Activation codes applied by :func:`vector_phi_` (NumPy SIMD ufuncs).
@@ -67,6 +67,11 @@ def bias_act_(ll, z2: np.ndarray, bias: np.ndarray, out2: np.ndarray, code: int,
         ll.bias_act_2d(z2, bias, out2, code, float(alpha))
 
 
+def derivative_input(a: np.ndarray, z: np.ndarray | None, code: int) -> np.ndarray:
+    """What ``ll.act_grad_2d`` reads φ' from: z (in a's dtype) for gelu, swish and mish, else a."""
+    return z.astype(a.dtype, copy=False) if code in FROM_Z_CODES else a
+
+
 def out_2d(shape: tuple, dtype: np.dtype, out: np.ndarray | None
            ) -> tuple[np.ndarray, np.ndarray]:
     """(result array, C-contiguous 2-D array the kernel writes; same memory when possible)."""
@@ -95,13 +100,15 @@ class ActivationKernels:
         return out
 
     def activation_backward(self, a: np.ndarray, delta: np.ndarray, act: str,
-                            alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
-        """g = δ ⊙ φ'(z) from the output a (see the reference)."""
-        checks.activation_backward(a, delta, act, alpha, out)
+                            alpha: float = 0.0, out: np.ndarray | None = None,
+                            z: np.ndarray | None = None) -> np.ndarray:
+        """g = δ ⊙ φ'(z) from the output a, or from z for gelu, swish, mish (see the reference)."""
+        checks.activation_backward(a, delta, act, alpha, out, z)
         code = act_code(act)
         out, work = out_2d(delta.shape, a.dtype, out)
         if delta.size:
-            a2, d2 = as2d(a), as2d(delta.astype(a.dtype, copy=False))
+            a2 = as2d(derivative_input(a, z, code))
+            d2 = as2d(delta.astype(a.dtype, copy=False))
             self.ll.act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
             if not np.shares_memory(work, out):
                 out[...] = work.reshape(delta.shape)

@@ -1,8 +1,8 @@
 r"""Public dense kernels: GEMM (``ll.gemm`` or NumPy's BLAS) + one fused pass.
 
 Forward:  out = xW (written into ``out``), then a = φ(out + b) in place.
-Backward: g = δ ⊙ φ'(a) and ∂b = Σ_rows g in one pass, then ∂W = xᵀg and
-∂x = gWᵀ with BLAS.  The GEMM is never called from inside a parallel
+Backward: g = δ ⊙ φ'(a) (φ'(z) for gelu, swish, mish) and ∂b = Σ_rows g in
+one pass, then ∂W = xᵀg and ∂x = gWᵀ with BLAS.  The GEMM is never called from inside a parallel
 region (OpenBLAS' threads and the OpenMP pool would fight).
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import checks
 from .._common import act_code
-from .activations import bias_act_
+from .activations import bias_act_, derivative_input
 
 
 def _contiguous(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -59,12 +59,13 @@ class DenseKernels:
     def dense_backward(self, x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
                        act: str, alpha: float = 0.0, need_dx: bool = True,
                        dW: np.ndarray | None = None, db: np.ndarray | None = None,
+                       z: np.ndarray | None = None,
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
-        checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db)
+        checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
         code = act_code(act)
         dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
-        a2, d2 = _contiguous(a, dtype), _contiguous(delta, dtype)
+        a2, d2 = _contiguous(derivative_input(a, z, code), dtype), _contiguous(delta, dtype)
         g = np.empty(d2.shape, dtype=dtype)
         db_work = db if db is not None and db.flags.c_contiguous and db.dtype == dtype \
             else np.empty(d2.shape[1], dtype=dtype)

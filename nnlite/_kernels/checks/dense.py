@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import pre_activation
 from .common import fail, matrix, out_shape, shape_is
 
 
@@ -27,8 +28,10 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
 
 def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
                    act: str, alpha: float = 0.0, need_dx: bool = True,
-                   dW: np.ndarray | None = None, db: np.ndarray | None = None) -> None:
-    """a and δ are (rows, d_out) like the forward's output; dW like W, db (d_out,)."""
+                   dW: np.ndarray | None = None, db: np.ndarray | None = None,
+                   z: np.ndarray | None = None) -> None:
+    """a and δ are (rows, d_out) like the forward's output; dW like W, db (d_out,);
+    z like a when ``act`` needs it (gelu, swish, mish)."""
     kernel = "dense_backward"
     _x_and_W(kernel, x, W)
     rows_units = (x.shape[0], W.shape[1])
@@ -36,3 +39,4 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
     shape_is(kernel, "delta", delta, rows_units, "the shape of the output a")
     out_shape(kernel, "dW", dW, W.shape, "the shape of W")
     out_shape(kernel, "db", db, (W.shape[1],), "one value per column of W")
+    pre_activation(kernel, act, z, a)

@@ -1,4 +1,8 @@
-"""CUDA activation kernels: φ(z + b) and δ ⊙ φ'(a) (grid-stride), softmax per row."""
+"""CUDA activation kernels: φ(z + b) and δ ⊙ φ'(a) (grid-stride), softmax per row.
+
+GELU, Swish and Mish read φ' from the pre-activation z, which the host layer
+passes in place of a (``_common.FROM_Z_CODES``).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,73 @@ import math
 
 from numba import cuda
 
-from .._common import ELU, LEAKY, LINEAR, RELU, SELU, SIGMOID, SOFTMAX, SOFTPLUS, TANH
-from ..reference.activations import SELU_ALPHA, SELU_SCALE
+from .._common import (
+    ELU,
+    GELU,
+    GELU_TANH,
+    LEAKY,
+    LINEAR,
+    RELU,
+    SELU,
+    SIGMOID,
+    SOFTMAX,
+    SOFTPLUS,
+    SWISH,
+    TANH,
+)
+from ..reference.activations import (
+    GELU_TANH_CUBIC,
+    GELU_TANH_SCALE,
+    INV_SQRT_2PI,
+    SELU_ALPHA,
+    SELU_SCALE,
+    SQRT_HALF,
+)
 from ._device import dmax
 from ._launch import launcher
+
+
+@cuda.jit(device=True)
+def sigmoid(z):
+    """σ(z) = 1/(1 + e^{−z}) without overflow."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@cuda.jit(device=True)
+def gelu_tanh(z):
+    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    return math.tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
+
+
+@cuda.jit(device=True)
+def phi_smooth(z, code):
+    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    if code == GELU:
+        return z * (0.5 * math.erfc(-z * SQRT_HALF))
+    if code == GELU_TANH:
+        return 0.5 * z * (1.0 + gelu_tanh(z))
+    if code == SWISH:
+        return z * sigmoid(z)
+    return z * math.tanh(dmax(z, 0.0) + math.log1p(math.exp(-abs(z))))  # mish
+
+
+@cuda.jit(device=True)
+def dphi_smooth(z, code):
+    """φ'(z) of gelu, gelu_approximate, swish and mish, from the pre-activation z."""
+    if code == GELU:
+        return 0.5 * math.erfc(-z * SQRT_HALF) + z * INV_SQRT_2PI * math.exp(-0.5 * z * z)
+    if code == GELU_TANH:
+        t = gelu_tanh(z)
+        return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_TANH_SCALE * (
+            1.0 + 3.0 * GELU_TANH_CUBIC * z * z)
+    if code == SWISH:
+        s = sigmoid(z)
+        return s * (1.0 + z * (1.0 - s))
+    t = math.tanh(dmax(z, 0.0) + math.log1p(math.exp(-abs(z))))  # mish
+    return t + z * sigmoid(z) * (1.0 - t * t)
 
 
 @cuda.jit(device=True)
@@ -32,12 +99,14 @@ def phi(z, code, alpha):
         return SELU_SCALE * (z if z > 0 else SELU_ALPHA * math.expm1(z))
     if code == LEAKY:
         return z if z > 0 else alpha * z
+    if code >= GELU:
+        return phi_smooth(z, code)
     return z
 
 
 @cuda.jit(device=True)
 def dphi(a, code, alpha):
-    """φ'(z) from the output a."""
+    """φ'(z) from the output a (gelu, swish, mish: ``a`` is z itself)."""
     if code == RELU:
         return 1.0 if a > 0 else 0.0
     if code == SIGMOID:
@@ -52,6 +121,8 @@ def dphi(a, code, alpha):
         return SELU_SCALE if a > 0 else a + SELU_SCALE * SELU_ALPHA
     if code == LEAKY:
         return 1.0 if a > 0 else alpha
+    if code >= GELU:
+        return dphi_smooth(a, code)
     return 1.0
 
 
@@ -83,7 +154,7 @@ def _bias_act(z, b, out, code, alpha):
 
 @cuda.jit
 def _act_grad(a, delta, g, code, alpha):
-    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row)."""
+    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row; gelu, swish, mish: a holds z)."""
     n, k = a.shape
     start, stride = cuda.grid(1), cuda.gridsize(1)
     if code == SOFTMAX:

@@ -4,7 +4,10 @@ The loops are serial: around a GEMM they are a small fraction of the time,
 and a serial loop needs no thread wake-up (see DESIGN: no BLAS inside
 ``parallel=True``).  φ' is written in terms of the output a, as in the
 reference.  ELU and SELU use a branch-free e^x − 1 (:func:`_expm1_nonpos`)
-instead of libm's scalar ``expm1``, so their loops vectorize too.
+instead of libm's scalar ``expm1``, so their loops vectorize too.  GELU,
+Swish and Mish read φ' from the pre-activation z, which the host layer passes
+in place of a (``_common.FROM_Z_CODES``); their φ and φ' are scalar libm
+calls (erfc, exp, tanh, log1p).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import numpy as np
 
 from .._common import (
     ELU,
+    GELU,
+    GELU_TANH,
     LEAKY,
     LINEAR,
     RELU,
@@ -22,10 +27,61 @@ from .._common import (
     SIGMOID,
     SOFTMAX,
     SOFTPLUS,
+    SWISH,
     TANH,
 )
-from ..reference.activations import SELU_ALPHA, SELU_SCALE
+from ..reference.activations import (
+    GELU_TANH_CUBIC,
+    GELU_TANH_SCALE,
+    INV_SQRT_2PI,
+    SELU_ALPHA,
+    SELU_SCALE,
+    SQRT_HALF,
+)
 from ._jit import jit
+
+
+@jit()
+def _sigmoid(z):
+    """σ(z) = 1/(1 + e^{−z}) without overflow (the reference's form)."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@jit()
+def _gelu_tanh(z):
+    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    return math.tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
+
+
+@jit()
+def _phi_smooth(z, code):
+    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    if code == GELU:
+        return z * (0.5 * math.erfc(-z * SQRT_HALF))
+    if code == GELU_TANH:
+        return 0.5 * z * (1.0 + _gelu_tanh(z))
+    if code == SWISH:
+        return z * _sigmoid(z)
+    return z * math.tanh(max(z, 0.0) + math.log1p(math.exp(-abs(z))))  # mish
+
+
+@jit()
+def _dphi_smooth(z, code):
+    """φ'(z) of gelu, gelu_approximate, swish and mish, from the pre-activation z."""
+    if code == GELU:
+        return 0.5 * math.erfc(-z * SQRT_HALF) + z * INV_SQRT_2PI * math.exp(-0.5 * z * z)
+    if code == GELU_TANH:
+        t = _gelu_tanh(z)
+        return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_TANH_SCALE * (
+            1.0 + 3.0 * GELU_TANH_CUBIC * z * z)
+    if code == SWISH:
+        s = _sigmoid(z)
+        return s * (1.0 + z * (1.0 - s))
+    t = math.tanh(max(z, 0.0) + math.log1p(math.exp(-abs(z))))  # mish
+    return t + z * _sigmoid(z) * (1.0 - t * t)
 
 
 @jit()
@@ -48,12 +104,14 @@ def _phi(z, code, alpha):
         return SELU_SCALE * (z if z > 0 else SELU_ALPHA * math.expm1(z))
     if code == LEAKY:
         return z if z > 0 else alpha * z
+    if code >= GELU:
+        return _phi_smooth(z, code)
     return z  # linear
 
 
 @jit()
 def _dphi(a, code, alpha):
-    """φ'(z) written with the output a = φ(z)."""
+    """φ'(z) written with the output a = φ(z) (gelu, swish, mish: ``a`` is z itself)."""
     if code == RELU:
         return 1.0 if a > 0 else 0.0
     if code == SIGMOID:
@@ -68,6 +126,8 @@ def _dphi(a, code, alpha):
         return SELU_SCALE if a > 0 else a + SELU_SCALE * SELU_ALPHA
     if code == LEAKY:
         return 1.0 if a > 0 else alpha
+    if code >= GELU:
+        return _dphi_smooth(a, code)
     return 1.0
 
 
@@ -294,7 +354,10 @@ def _grad_rows(a, d, g, acc, want_db, code, alpha):
 
 @jit()
 def act_grad_2d(a, delta, g, db, code, alpha):
-    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row); db[j] = Σ_i g[i, j] if db non-empty."""
+    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row); db[j] = Σ_i g[i, j] if db non-empty.
+
+    For gelu, swish and mish ``a`` holds the pre-activation z (φ' is read from z).
+    """
     k = a.shape[1]
     want_db = db.shape[0] > 0
     acc = np.zeros(k if want_db else 0, dtype=np.float64)

@@ -1,7 +1,8 @@
 r"""Reference dense kernels: the fused affine map and activation.
 
 Forward:  z = xW + b,  a = φ(z)
-Backward: g = δ ⊙ φ'(z)  (from a),  ∂W = xᵀg,  ∂b = Σ_rows g,  ∂x = gWᵀ
+Backward: g = δ ⊙ φ'(z)  (from a; from z for gelu, swish and mish),
+          ∂W = xᵀg,  ∂b = Σ_rows g,  ∂x = gWᵀ
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
 def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
                    act: str, alpha: float = 0.0, need_dx: bool = True,
                    dW: np.ndarray | None = None, db: np.ndarray | None = None,
+                   z: np.ndarray | None = None,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Return (∂W, ∂b, ∂x) for δ = ∂L/∂a; ∂x is None when ``need_dx`` is False.
 
     Pass ``act="linear"`` when δ is already ∂L/∂z (fused softmax + CE).
-    ``dW``/``db`` are optional preallocated outputs.
+    ``dW``/``db`` are optional preallocated outputs.  ``z`` = xW + b, the
+    pre-activation, is needed by gelu, gelu_approximate, swish and mish (their
+    φ' is computed from z) and ignored by the others.
     """
-    checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db)
-    g = activation_backward(a, delta, act, alpha)
+    checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
+    g = activation_backward(a, delta, act, alpha, z=z)
     dW = np.matmul(x.T, g, out=dW)
     db = np.sum(g, axis=0, out=db)
     dx = g @ W.T if need_dx else None
