@@ -7,9 +7,23 @@ and ``on_predict_batch_begin/end``; ``self.model`` is the model being
 trained and ``self.model.stop_training = True`` ends ``fit`` after the
 current epoch.  ``logs`` holds the running metrics (``loss``, ``accuracy``,
 ``val_loss``, …).
+
+Callbacks of other libraries written for Keras (``keras.callbacks.Callback``
+subclasses, such as Keras Tuner's) work too: anything with ``set_model``,
+``set_params`` and ``on_epoch_end`` is a callback (:func:`is_callback`), and
+a hook it lacks is skipped.
 """
 
 from __future__ import annotations
+
+#: the methods that make an object usable as a callback
+CALLBACK_PROTOCOL = ("set_model", "set_params", "on_epoch_end")
+
+
+def is_callback(obj) -> bool:
+    """An nnlite ``Callback``, or a foreign one (Keras') with the same methods."""
+    return isinstance(obj, Callback) or all(callable(getattr(obj, name, None))
+                                            for name in CALLBACK_PROTOCOL)
 
 
 class Callback:
@@ -54,8 +68,9 @@ class CallbackList:
     def __init__(self, callbacks, model=None, params: dict | None = None):
         self.callbacks = list(callbacks or [])
         for cb in self.callbacks:
-            if not isinstance(cb, Callback) and not hasattr(cb, "on_epoch_end"):
-                raise TypeError(f"callbacks must be Callback instances, got {cb!r}")
+            if not is_callback(cb):
+                raise TypeError(f"callbacks must be Callback instances (or have the methods "
+                                f"{', '.join(CALLBACK_PROTOCOL)}), got {cb!r}")
             cb.set_model(model)
             cb.set_params(params or {})
         self._batch_hooks = any(type(cb).on_train_batch_begin is not Callback.on_train_batch_begin
@@ -66,7 +81,9 @@ class CallbackList:
 
     def call(self, hook: str, *args) -> None:
         for cb in self.callbacks:
-            getattr(cb, hook)(*args)
+            method = getattr(cb, hook, None)
+            if method is not None:  # a foreign callback may lack some hooks
+                method(*args)
 
     def __getattr__(self, hook: str):
         if hook.startswith("on_"):

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ..callbacks import Callback, CallbackList
+from ..callbacks import CallbackList
+from ..callbacks.callback import is_callback
 
 
 class ArgumentError(ValueError, TypeError):
@@ -78,7 +79,7 @@ def _is_verbose(value) -> bool:
 def _is_callbacks(value) -> bool:
     if value is None or isinstance(value, CallbackList):
         return True
-    return isinstance(value, (list, tuple)) and all(isinstance(c, Callback) for c in value)
+    return isinstance(value, (list, tuple)) and all(is_callback(c) for c in value)
 
 
 def _is_validation_data(value) -> bool:
