@@ -62,6 +62,15 @@ class Callback:
     def on_predict_batch_end(self, batch, logs=None): ...
 
 
+_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+
+
+def _has_batch_hooks(cb) -> bool:
+    """Whether ``cb`` does anything per batch (else ``fit`` skips the per-batch calls)."""
+    return any(getattr(type(cb), hook, getattr(Callback, hook)) is not getattr(Callback, hook)
+               for hook in _BATCH_HOOKS)
+
+
 class CallbackList:
     """Calls a hook on every callback, in order."""
 
@@ -73,11 +82,7 @@ class CallbackList:
                                 f"{', '.join(CALLBACK_PROTOCOL)}), got {cb!r}")
             cb.set_model(model)
             cb.set_params(params or {})
-        self._batch_hooks = any(type(cb).on_train_batch_begin is not Callback.on_train_batch_begin
-                                or type(cb).on_train_batch_end is not Callback.on_train_batch_end
-                                or type(cb).on_batch_begin is not Callback.on_batch_begin
-                                or type(cb).on_batch_end is not Callback.on_batch_end
-                                for cb in self.callbacks)
+        self._batch_hooks = any(_has_batch_hooks(cb) for cb in self.callbacks)
 
     def call(self, hook: str, *args) -> None:
         for cb in self.callbacks:

@@ -9,7 +9,9 @@ any file name), ``get_build_config``/``build_from_config``, ``built`` and
 check Keras *types* instead, and are adapted here:
 
 1. ``Tuner._try_build`` rejects a model that is not a ``keras.Model``:
-   replaced by the same steps accepting an nnlite model too.
+   replaced by the same steps accepting an nnlite model too.  Like Keras'
+   ``clear_session`` there, nnlite's restarts automatic layer names, so
+   every trial's model has the same names (``dense``, ``dense_1``, …).
 2. ``tuner_utils.validate_trial_results``, ``convert_to_metrics_dict`` and
    ``get_best_step`` take a trial's result (what ``fit`` returned) only if it
    is a ``keras.callbacks.History``: an nnlite ``History`` is copied into
@@ -42,7 +44,10 @@ def _try_build(self, hp):
     from keras_tuner.src.backend import keras
     from keras_tuner.src.engine.tuner import maybe_compute_model_size
 
+    from .. import backend
+
     keras.backend.clear_session()
+    backend.clear_session()
     gc.collect()
     model = self._build_hypermodel(hp)
     if not isinstance(model, keras.Model) and not _is_nnlite_model(model):
