@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -361,3 +362,14 @@ def test_the_hypermodel_normalizes_when_told(kt, digits, tmp_path):
     (trial,) = tuner.oracle.trials.values()
     assert trial.status == "COMPLETED" and trial.hyperparameters.values["normalize"] is True
     assert 0 <= trial.metrics.get_last_value("val_accuracy") <= 1
+
+
+def test_keras_tuner_imported_before_nnlite_is_adapted_too(kt):
+    code = ("import keras_tuner; from keras_tuner.src.engine.tuner import Tuner; "
+            "print(getattr(Tuner, '_nnlite_adapted', False)); "
+            "import nnlite.tuner; print(getattr(Tuner, '_nnlite_adapted', False)); "
+            "print(nnlite.tuner.enable() is keras_tuner)")
+    env = {**os.environ, "KERAS_BACKEND": sys.modules["keras"].backend.backend()}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True).stdout.split()
+    assert out == ["False", "True", "True"]
