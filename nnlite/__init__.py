@@ -42,9 +42,11 @@ from ._kernels import get_backend, set_backend
 from ._version import __version__ as __version__  # "2.8.N": tf.keras 2.8 API, release N
 from .layers import Input
 from .models import Model, Sequential
+from .tuner import import_hook as _tuner_hook
 
 keras = _sys.modules[__name__]
 _keras_alias.install(keras)  # `from nnlite.keras.layers import Dense` works too
+_tuner_hook.install()  # a later `import keras_tuner` tunes nnlite models (nnlite.tuner)
 
 #: name -> (module, attribute or None): imported on first use, because they
 #: import scikit-learn (~1 s at start-up) or matplotlib (~0.5 s).

@@ -27,16 +27,20 @@
 #    **cross-validation (교차 검증)**, and read its results;
 # 3. run a small **grid search (그리드 탐색)** and look at the score of each
 #    combination;
-# 4. meet `NNRegressor`, the modern (scikeras-style) wrapper.
+# 4. meet `NNRegressor`, the modern (scikeras-style) wrapper;
+# 5. tune a classifier with **Keras Tuner** (케라스 튜너), as the book's third
+#    edition does: random search, Hyperband and Bayesian optimization.
 #
 # `NNLITE_TUTORIAL_QUICK=1` shrinks the search (few candidates, few epochs).
 
 # %%
+from pathlib import Path
+
 import numpy as np
 from matplotlib.figure import Figure
 from scipy.stats import reciprocal
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
-from tutorial_utils import FIGURES, load_housing, pick
+from tutorial_utils import FIGURES, WORK, load_fashion_mnist, load_housing, pick
 
 import nnlite as keras
 from nnlite import plot
@@ -191,3 +195,119 @@ print("best:", search.best_params_, f"R² on the test set: {search.score(X_test,
 # scale (or use the LR finder of tutorial 6).  With `n_jobs` the folds and
 # candidates train in parallel; nnlite then limits each worker's threads so
 # the processes do not fight over the cores.
+
+# %% [markdown]
+# ## 8.5 Keras Tuner (케라스 튜너)
+#
+# The third edition tunes a Fashion-MNIST classifier with the **Keras Tuner**
+# library (`pip install "nnlite[tuner]"`).  Its tuners call only Keras-style
+# methods on the model you build — `fit`, `evaluate`, `save_weights`,
+# `load_weights` — so they tune nnlite models too: `import nnlite` teaches
+# `keras_tuner` (when it is imported) to accept them, and the book's code
+# runs unchanged.  `build_model(hp)` asks the **hyperparameters object**
+# `hp` for each value — an integer range (`hp.Int`), a float on a log scale
+# (`hp.Float(sampling="log")`), a choice (`hp.Choice`) — and the **tuner**
+# (튜너) decides what to try.  Each **trial** (시행) trains one model and is
+# scored by `objective="val_accuracy"`; its files go to
+# `directory/project_name`.
+
+# %%
+try:
+    import keras_tuner as kt
+except ImportError as exc:  # the optional extra is not installed
+    kt = None
+    print(f"skipping 8.5: {exc}")
+
+tf = keras  # the book writes tf.keras.…; `import nnlite as tf` works as well
+(X_train_img, y_train_img), (X_valid_img, y_valid_img), _, class_names = load_fashion_mnist(
+    n_train=pick(1000, None), n_valid=pick(300, 5000))
+TUNER_EPOCHS = pick(2, 10)
+
+
+def build_classifier(hp):
+    n_hidden = hp.Int("n_hidden", min_value=0, max_value=8, default=2)
+    n_neurons = hp.Int("n_neurons", min_value=16, max_value=256)
+    learning_rate = hp.Float("learning_rate", min_value=1e-4, max_value=1e-2,
+                             sampling="log")
+    optimizer = hp.Choice("optimizer", values=["sgd", "adam"])
+    if optimizer == "sgd":
+        optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+    else:
+        optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
+    model = tf.keras.Sequential()
+    model.add(tf.keras.layers.Flatten())
+    for _ in range(n_hidden):
+        model.add(tf.keras.layers.Dense(n_neurons, activation="relu"))
+    model.add(tf.keras.layers.Dense(10, activation="softmax"))
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    return model
+
+
+if kt is not None:
+    random_search_tuner = kt.RandomSearch(
+        build_classifier, objective="val_accuracy", max_trials=pick(3, 5), overwrite=True,
+        directory=WORK / "my_fashion_mnist", project_name="my_rnd_search", seed=42)
+    random_search_tuner.search(X_train_img, y_train_img, epochs=TUNER_EPOCHS,
+                               validation_data=(X_valid_img, y_valid_img), verbose=0)
+    best_model = random_search_tuner.get_best_models(num_models=1)[0]  # an nnlite model
+    best_trial = random_search_tuner.oracle.get_best_trials(num_trials=1)[0]
+    best_trial.summary()
+    print("val_accuracy of the best trial:", best_trial.metrics.get_last_value("val_accuracy"),
+          "— the best model, evaluated again:",
+          best_model.evaluate(X_valid_img, y_valid_img, verbose=0)[1])
+
+# %% [markdown]
+# `get_best_models` rebuilds each model with `build_classifier` and loads the
+# weights saved at its best epoch, so it scores exactly what the trial
+# recorded.  **Hyperband** (하이퍼밴드) spends less on bad candidates: it trains
+# many for a few epochs, keeps the best `1/factor` and trains them further
+# (resuming from their saved weights), up to `max_epochs`.  A `HyperModel`
+# subclass can also tune how it is *trained*: its `fit` may normalize the
+# inputs when `hp.Boolean("normalize")` says so.  The TensorBoard callback
+# writes one folder per trial under `project_dir/tensorboard`, and Keras
+# Tuner deep-copies every callback for every trial.
+
+# %%
+class MyClassificationHyperModel(kt.HyperModel if kt is not None else object):
+    def build(self, hp):
+        return build_classifier(hp)
+
+    def fit(self, hp, model, X, y, **kwargs):
+        if hp.Boolean("normalize"):
+            norm_layer = tf.keras.layers.Normalization()
+            norm_layer.adapt(X)
+            X = norm_layer(X)
+        return model.fit(X, y, **kwargs)
+
+
+if kt is not None:
+    hyperband_tuner = kt.Hyperband(
+        MyClassificationHyperModel(), objective="val_accuracy", seed=42,
+        max_epochs=pick(3, 10), factor=3, hyperband_iterations=pick(1, 2),
+        overwrite=True, directory=WORK / "my_fashion_mnist", project_name="hyperband")
+    root_logdir = Path(hyperband_tuner.project_dir) / "tensorboard"
+    tensorboard_cb = tf.keras.callbacks.TensorBoard(root_logdir)
+    early_stopping_cb = tf.keras.callbacks.EarlyStopping(patience=2)
+    hyperband_tuner.search(X_train_img, y_train_img, epochs=10,
+                           validation_data=(X_valid_img, y_valid_img),
+                           callbacks=[early_stopping_cb, tensorboard_cb], verbose=0)
+    for trial in hyperband_tuner.oracle.get_best_trials(num_trials=3):
+        print(trial.trial_id, f"{trial.score:.3f}", trial.hyperparameters.values)
+    print("TensorBoard folders:", sorted(p.name for p in root_logdir.iterdir()))
+
+# %% [markdown]
+# **Bayesian optimization** (베이지안 최적화) fits a Gaussian process to the
+# scores seen so far and tries next where it expects the most: `alpha` is
+# the noise it assumes in the scores, `beta` how much it explores.
+
+# %%
+if kt is not None:
+    bayesian_opt_tuner = kt.BayesianOptimization(
+        MyClassificationHyperModel(), objective="val_accuracy", seed=42,
+        max_trials=pick(3, 10), alpha=1e-4, beta=2.6,
+        overwrite=True, directory=WORK / "my_fashion_mnist", project_name="bayesian_opt")
+    bayesian_opt_tuner.search(X_train_img, y_train_img, epochs=TUNER_EPOCHS,
+                              validation_data=(X_valid_img, y_valid_img),
+                              callbacks=[early_stopping_cb], verbose=0)
+    print("best:", bayesian_opt_tuner.get_best_hyperparameters()[0].values)

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ..callbacks import Callback, CallbackList
+from ..callbacks import CallbackList
+from ..callbacks.callback import is_callback
 
 
 class ArgumentError(ValueError, TypeError):
@@ -78,7 +79,7 @@ def _is_verbose(value) -> bool:
 def _is_callbacks(value) -> bool:
     if value is None or isinstance(value, CallbackList):
         return True
-    return isinstance(value, (list, tuple)) and all(isinstance(c, Callback) for c in value)
+    return isinstance(value, (list, tuple)) and all(is_callback(c) for c in value)
 
 
 def _is_validation_data(value) -> bool:
@@ -104,7 +105,8 @@ BATCH_SIZE = integer(1, allow_none=True, example="batch_size=32 (None means 32)"
 STEPS = integer(1, allow_none=True, example="steps=None, to use every batch")
 VERBOSE = Rule(_is_verbose, "'auto', 0 (silent), 1 (progress bar) or 2 (one line per epoch)",
                "verbose=0")
-CALLBACKS = Rule(_is_callbacks, "None or a list of Callback objects",
+CALLBACKS = Rule(_is_callbacks, "None or a list of Callback objects (or of objects with "
+                 "set_model, set_params and on_epoch_end)",
                  "callbacks=[keras.callbacks.EarlyStopping(patience=10)]")
 BOOLEAN = Rule(is_bool, "True or False")
 

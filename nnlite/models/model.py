@@ -777,6 +777,27 @@ class Model(Network):
         load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
         return self
 
+    def get_build_config(self) -> dict | None:
+        """The input shape(s) ``build_from_config`` rebuilds from (Keras 3); None if unbuilt.
+
+        Keras Tuner saves it beside each trial's weights, so that a model
+        whose first layer has no ``input_shape`` can be built before
+        ``load_weights``.
+        """
+        if not self.built:
+            return None
+        shapes = self.input_shape if self._multi_input else [self.input_shape]
+        return {"input_shape": [list(shape) for shape in shapes]}
+
+    def build_from_config(self, config: dict | None) -> None:
+        """Build an unbuilt model for the input shape(s) of ``get_build_config`` (Keras 3)."""
+        if self.built or not config:
+            return
+        shapes = config["input_shape"]
+        if not shapes or not isinstance(shapes[0], (list, tuple)):
+            shapes = [shapes]  # one input, as Keras writes it
+        self._ensure_built([np.empty((0, *shape[1:]), dtype="float32") for shape in shapes])
+
     def get_config(self) -> dict:
         from ..saving import model_config
         return model_config(self)
