@@ -35,9 +35,11 @@ from . import (
     optimizers,
     random,
     regularizers,
+    summary,
     utils,
 )
 from ._kernels import available_backends as backends
+from .array_constant import constant
 from ._kernels import get_backend, set_backend
 from ._version import __version__ as __version__  # "2.8.N": tf.keras 2.8 API, release N
 from .layers import Input
@@ -55,7 +57,7 @@ _LAZY = {"wrappers": ("wrappers", None), "Perceptron": ("perceptron", "Perceptro
 def __getattr__(name: str):
     """``nnlite.wrappers``, ``Perceptron``, ``plot`` and ``inspect`` load on first access.
 
-    TensorFlow's own names (``tf.constant``, ``tf.data`` …) raise a
+    TensorFlow's own names (``tf.Variable``, ``tf.data`` …) raise a
     :class:`~nnlite.tensorflow_only.TensorFlowOnlyError` that says what to use instead.
     """
     if name not in _LAZY:
@@ -70,7 +72,7 @@ def __getattr__(name: str):
 __all__ = ["activations", "backend", "callbacks", "config", "constraints", "datasets",
            "experimental",
            "initializers", "layers", "losses", "metrics", "models", "optimizers", "random",
-           "regularizers",
+           "regularizers", "summary",
            "utils", "wrappers",
-           "Model", "Sequential", "Input", "Perceptron", "set_backend", "get_backend", "backends",
+           "Model", "Sequential", "Input", "constant", "Perceptron", "set_backend", "get_backend", "backends",
            "keras"]
