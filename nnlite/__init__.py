@@ -39,9 +39,9 @@ from . import (
     utils,
 )
 from ._kernels import available_backends as backends
-from .array_constant import constant
 from ._kernels import get_backend, set_backend
 from ._version import __version__ as __version__  # "2.8.N": tf.keras 2.8 API, release N
+from .array_constant import constant
 from .layers import Input
 from .models import Model, Sequential
 
@@ -74,5 +74,6 @@ __all__ = ["activations", "backend", "callbacks", "config", "constraints", "data
            "initializers", "layers", "losses", "metrics", "models", "optimizers", "random",
            "regularizers", "summary",
            "utils", "wrappers",
-           "Model", "Sequential", "Input", "constant", "Perceptron", "set_backend", "get_backend", "backends",
+           "Model", "Sequential", "Input", "constant", "Perceptron", "set_backend",
+           "get_backend", "backends",
            "keras"]

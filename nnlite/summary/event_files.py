@@ -8,6 +8,7 @@ them (``pip install nnlite[tensorboard]`` or ``pip install tensorboard``).
 from __future__ import annotations
 
 import os
+import time
 
 
 def tensorboardx(user: str):
@@ -23,6 +24,22 @@ def tensorboardx(user: str):
     return tensorboardX
 
 
-def file_writer(logdir: str | os.PathLike, user: str, **kwargs):
-    """A ``tensorboardX.FileWriter`` appending events to a new file in ``logdir``."""
-    return tensorboardx(user).FileWriter(os.fspath(logdir), **kwargs)
+def events_writer(logdir: str | os.PathLike, user: str, filename_suffix: str = ""):
+    """A synchronous ``tensorboardX`` writer of a new event file in ``logdir`` (made if needed).
+
+    Its ``write_event(event)`` appends at once and ``flush()`` really reaches
+    the disk (``SummaryWriter``'s background thread may still hold events
+    after its ``flush()``).
+    """
+    tensorboardx(user)
+    from tensorboardX.event_file_writer import EventsWriter
+
+    os.makedirs(logdir, exist_ok=True)
+    return EventsWriter(os.path.join(os.fspath(logdir), "events"), filename_suffix)
+
+
+def event(summary, step: int):
+    """An ``Event`` holding ``summary`` at ``step``, stamped with the current time."""
+    from tensorboardX.proto import event_pb2
+
+    return event_pb2.Event(summary=summary, step=step, wall_time=time.time())

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 
 from . import experimental
-from .event_files import file_writer
+from .event_files import event, events_writer
 
 #: the writers made default, innermost last (``as_default`` blocks nest)
 _default_writers: list[SummaryWriter] = []
@@ -33,9 +34,10 @@ class SummaryWriter:
     def __init__(self, logdir: str | os.PathLike, max_queue: int = 10,
                  flush_millis: int = 120_000, filename_suffix: str = ".v2"):
         self.logdir = os.fspath(logdir)
-        self._events = file_writer(self.logdir, "tf.summary.create_file_writer",
-                                   max_queue=max_queue, flush_secs=flush_millis / 1000,
-                                   filename_suffix=filename_suffix)
+        self.max_queue, self.flush_millis = max_queue, flush_millis
+        self._events = events_writer(self.logdir, "tf.summary.create_file_writer",
+                                     filename_suffix)
+        self._pending, self._flushed_at = 0, time.monotonic()
         self._closed = False
 
     def __repr__(self) -> str:
@@ -71,14 +73,23 @@ class SummaryWriter:
         _default_writers[:] = [self]
 
     def write(self, summary, step: int) -> None:
-        """Append a ``Summary`` protocol buffer at ``step`` (used by the summary functions)."""
+        """Append a ``Summary`` protocol buffer at ``step`` (used by the summary functions).
+
+        The file is flushed every ``max_queue`` summaries or ``flush_millis``
+        milliseconds, whichever comes first.
+        """
         self._check_open("write a summary with")
-        self._events.add_summary(summary, global_step=step)
+        self._events.write_event(event(summary, step))
+        self._pending += 1
+        waited_ms = (time.monotonic() - self._flushed_at) * 1000
+        if self._pending >= self.max_queue or waited_ms >= self.flush_millis:
+            self.flush()
 
     def flush(self) -> None:
         """Write the pending summaries to disk (nothing to do once closed)."""
         if not self._closed:
             self._events.flush()
+            self._pending, self._flushed_at = 0, time.monotonic()
 
     def close(self) -> None:
         """Flush and close the event file; the writer cannot be used afterwards."""
