@@ -1,0 +1,378 @@
+"""The third edition's chapter 10 and 11 code, typed as the book prints it.
+
+Each test is one section of Géron's notebooks (github.com/ageron/handson-ml3,
+``10_neural_nets_with_keras.ipynb`` and ``11_training_deep_neural_networks.ipynb``),
+with ``import nnlite as tf`` in place of ``import tensorflow as tf``.  The
+code is the printed book's (2022); where the notebook has since changed a
+cell for Keras 3 (``.weights.h5`` files, ``optimizer.learning_rate = lr``,
+``history.history["learning_rate"]``), the newer spelling runs too.
+
+Changed for speed only: the data are slices (Fashion-MNIST: 1,000 training,
+5,000 validation and 1,000 test images; California housing: 2,000 rows, or a
+synthetic stand-in with the same 8 features when scikit-learn has not cached
+it), and ``epochs=`` is small (the book's value is in a comment).  Plots are
+drawn off screen; cells that need TensorFlow itself check that nnlite says so.
+Not here: the scikit-learn cells, Keras Tuner, GELU/Swish/Mish, the exercises.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sys
+from functools import partial
+from pathlib import Path
+from time import strftime
+
+import matplotlib
+import numpy as np
+import pytest
+from sklearn.model_selection import train_test_split
+from sklearn.utils import Bunch
+
+import nnlite as tf
+from nnlite.datasets._locate import search_roots
+from nnlite.tensorflow_only import TensorFlowOnlyError
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+K = tf.keras.backend
+
+
+# ------------------------------------------------------------------------- data
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path, monkeypatch):
+    """The book writes my_keras_model, my_logs/ … into the working directory."""
+    monkeypatch.chdir(tmp_path)
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def fashion_mnist():
+    """``tf.keras.datasets.fashion_mnist.load_data()``, sliced: 6,000 + 1,000 images."""
+    if not any((root / "fashion-mnist" / "train-images-idx3-ubyte.gz").exists()
+               for root in search_roots()):
+        pytest.skip("Fashion-MNIST is not on disk (apt install dataset-fashion-mnist)")
+    (X_train_full, y_train_full), (X_test, y_test) = tf.keras.datasets.fashion_mnist.load_data()
+    return (X_train_full[:6000], y_train_full[:6000]), (X_test[:1000], y_test[:1000])
+
+
+def fetch_california_housing(n_rows: int = 2000) -> Bunch:
+    """scikit-learn's California housing when cached, else a stand-in of the same shape.
+
+    The stand-in has the real data's 8 features (MedInc, HouseAge, AveRooms,
+    AveBedrms, Population, AveOccup, Latitude, Longitude) with similar ranges
+    and a smooth, learnable target in the real one's range (0.15 to 5).
+    """
+    from sklearn.datasets import fetch_california_housing as fetch
+
+    try:
+        housing = fetch(download_if_missing=False)
+        return Bunch(data=housing.data[:n_rows], target=housing.target[:n_rows])
+    except OSError:
+        pass
+    rng = np.random.default_rng(42)
+    data = np.column_stack([
+        rng.lognormal(1.2, 0.45, n_rows), rng.integers(1, 53, n_rows).astype(float),
+        rng.lognormal(1.6, 0.25, n_rows), rng.lognormal(0.05, 0.1, n_rows),
+        rng.lognormal(7.0, 0.7, n_rows), rng.lognormal(1.0, 0.3, n_rows),
+        rng.uniform(32.5, 42.0, n_rows), rng.uniform(-124.3, -114.3, n_rows)])
+    target = (0.45 * data[:, 0] + 0.01 * data[:, 1] - 0.08 * (data[:, 6] - 36)
+              + 0.1 * np.sin(data[:, 7]) + rng.normal(0, 0.2, n_rows))
+    return Bunch(data=data, target=np.clip(target, 0.15, 5.0))
+
+
+@pytest.fixture(scope="module")
+def housing_splits():
+    """The book's split of California housing: X_train, X_valid, X_test and targets."""
+    housing = fetch_california_housing()
+    X_train_full, X_test, y_train_full, y_test = train_test_split(
+        housing.data, housing.target, random_state=42)
+    X_train, X_valid, y_train, y_valid = train_test_split(
+        X_train_full, y_train_full, random_state=42)
+    return X_train, X_valid, X_test, y_train, y_valid, y_test
+
+
+@pytest.fixture(scope="module")
+def wide_and_deep_model_class():
+    """The book's subclassed ``WideAndDeepModel`` (its cell, verbatim)."""
+
+    class WideAndDeepModel(tf.keras.Model):
+        def __init__(self, units=30, activation="relu", **kwargs):
+            super().__init__(**kwargs)  # needed to support naming the model
+            self.norm_layer_wide = tf.keras.layers.Normalization()
+            self.norm_layer_deep = tf.keras.layers.Normalization()
+            self.hidden1 = tf.keras.layers.Dense(units, activation=activation)
+            self.hidden2 = tf.keras.layers.Dense(units, activation=activation)
+            self.main_output = tf.keras.layers.Dense(1)
+            self.aux_output = tf.keras.layers.Dense(1)
+
+        def call(self, inputs):
+            input_wide, input_deep = inputs
+            norm_wide = self.norm_layer_wide(input_wide)
+            norm_deep = self.norm_layer_deep(input_deep)
+            hidden1 = self.hidden1(norm_deep)
+            hidden2 = self.hidden2(hidden1)
+            concat = tf.keras.layers.concatenate([norm_wide, hidden2])
+            output = self.main_output(concat)
+            aux_output = self.aux_output(hidden2)
+            return output, aux_output
+
+    return WideAndDeepModel
+
+
+def wide_and_deep_data(housing_splits):
+    X_train, X_valid, X_test, y_train, y_valid, y_test = housing_splits
+    X_train_wide, X_train_deep = X_train[:, :5], X_train[:, 2:]
+    X_valid_wide, X_valid_deep = X_valid[:, :5], X_valid[:, 2:]
+    X_test_wide, X_test_deep = X_test[:, :5], X_test[:, 2:]
+    X_new_wide, X_new_deep = X_test_wide[:3], X_test_deep[:3]
+    return (X_train_wide, X_train_deep, X_valid_wide, X_valid_deep, X_test_wide, X_test_deep,
+            X_new_wide, X_new_deep)
+
+
+# ======================================================================= chapter 10
+def test_10_setup_version_check():
+    from packaging import version
+
+    assert version.parse(tf.__version__) >= version.parse("2.8.0")
+
+
+def test_10_implementing_mlps_image_classifier_with_the_sequential_api(fashion_mnist):
+    # Using Keras to load the dataset
+    (X_train_full, y_train_full), (X_test, y_test) = fashion_mnist
+    X_train, y_train = X_train_full[:-5000], y_train_full[:-5000]
+    X_valid, y_valid = X_train_full[-5000:], y_train_full[-5000:]
+    assert X_train.shape == (1000, 28, 28) and X_train.dtype == np.uint8
+    X_train, X_valid, X_test = X_train / 255., X_valid / 255., X_test / 255.
+    class_names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    assert class_names[y_train[0]] == tf.keras.datasets.fashion_mnist.CLASS_NAMES[y_train[0]]
+
+    # Creating the model using the Sequential API
+    tf.random.set_seed(42)
+    model = tf.keras.Sequential()
+    model.add(tf.keras.layers.InputLayer(input_shape=[28, 28]))
+    model.add(tf.keras.layers.Flatten())
+    model.add(tf.keras.layers.Dense(300, activation="relu"))
+    model.add(tf.keras.layers.Dense(100, activation="relu"))
+    model.add(tf.keras.layers.Dense(10, activation="softmax"))
+
+    tf.keras.backend.clear_session()
+    tf.random.set_seed(42)
+    model = tf.keras.Sequential([
+        tf.keras.layers.Flatten(input_shape=[28, 28]),
+        tf.keras.layers.Dense(300, activation="relu"),
+        tf.keras.layers.Dense(100, activation="relu"),
+        tf.keras.layers.Dense(10, activation="softmax")
+    ])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("266,610" in line for line in lines)  # Total params, as printed in the book
+    tf.keras.utils.plot_model(model, "my_fashion_mnist_model.png", show_shapes=True)
+    assert Path("my_fashion_mnist_model.png").exists()
+    assert len(model.layers) == 4
+    hidden1 = model.layers[1]
+    assert hidden1.name == "dense"
+    assert model.get_layer('dense') is hidden1
+    weights, biases = hidden1.get_weights()
+    assert weights.shape == (784, 300) and biases.shape == (300,)
+    assert (biases == 0).all() and 0 < np.abs(weights).max() <= math.sqrt(6 / (784 + 300))
+
+    # Compiling the model
+    model.compile(loss="sparse_categorical_crossentropy",
+                  optimizer="sgd",
+                  metrics=["accuracy"])
+    model.compile(loss=tf.keras.losses.sparse_categorical_crossentropy,
+                  optimizer=tf.keras.optimizers.SGD(),
+                  metrics=[tf.keras.metrics.sparse_categorical_accuracy])
+    np.testing.assert_array_equal(tf.keras.utils.to_categorical([0, 5, 1, 0], num_classes=10),
+                                  np.eye(10)[[0, 5, 1, 0]])
+    model.compile(loss="sparse_categorical_crossentropy",
+                  optimizer="sgd",
+                  metrics=["accuracy"])
+
+    # Training and evaluating the model
+    history = model.fit(X_train, y_train, epochs=3,  # book: epochs=30
+                        validation_data=(X_valid, y_valid))
+    assert history.params.items() >= {"verbose": 1, "epochs": 3, "steps": 32}.items()
+    assert history.epoch == [0, 1, 2]
+    assert list(history.history)[:4] == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    plt.figure(figsize=(8, 5))
+    for key, style in zip(history.history, ["r--", "r--.", "b-", "b-*"]):
+        epochs = np.array(history.epoch) + (0 if key.startswith("val_") else -0.5)
+        plt.plot(epochs, history.history[key], style, label=key)
+    plt.xlabel("Epoch")
+    plt.axis([-0.5, 29, 0., 1])
+    plt.legend(loc="lower left")
+    plt.grid()
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    test_loss, test_accuracy = model.evaluate(X_test, y_test)
+    assert test_accuracy > 0.5
+
+    # Using the model to make predictions
+    X_new = X_test[:3]
+    y_proba = model.predict(X_new)
+    assert y_proba.round(2).shape == (3, 10)
+    np.testing.assert_allclose(y_proba.sum(axis=1), 1, rtol=1e-5)
+    y_pred = y_proba.argmax(axis=-1)
+    assert np.array(class_names)[y_pred].shape == (3,)
+    y_new = y_test[:3]
+    assert y_new.shape == y_pred.shape
+
+
+def test_10_regression_mlp_using_the_sequential_api(housing_splits):
+    X_train, X_valid, X_test, y_train, y_valid, y_test = housing_splits
+    tf.random.set_seed(42)
+    norm_layer = tf.keras.layers.Normalization(input_shape=X_train.shape[1:])
+    model = tf.keras.Sequential([
+        norm_layer,
+        tf.keras.layers.Dense(50, activation="relu"),
+        tf.keras.layers.Dense(50, activation="relu"),
+        tf.keras.layers.Dense(50, activation="relu"),
+        tf.keras.layers.Dense(1)
+    ])
+    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    model.compile(loss="mse", optimizer=optimizer, metrics=["RootMeanSquaredError"])
+    norm_layer.adapt(X_train)
+    history = model.fit(X_train, y_train, epochs=5,  # book: epochs=20
+                        validation_data=(X_valid, y_valid))
+    mse_test, rmse_test = model.evaluate(X_test, y_test)
+    X_new = X_test[:3]
+    y_pred = model.predict(X_new)
+    assert list(history.history)[:4] == ["loss", "root_mean_squared_error", "val_loss",
+                                         "val_root_mean_squared_error"]
+    assert rmse_test == pytest.approx(math.sqrt(mse_test), rel=1e-4)
+    assert y_pred.shape == (3, 1)
+    np.testing.assert_allclose(np.ravel(norm_layer.mean), X_train.mean(axis=0), rtol=1e-4)
+
+
+def test_10_building_complex_models_using_the_functional_api(housing_splits):
+    X_train, X_valid, X_test, y_train, y_valid, y_test = housing_splits
+    X_new = X_test[:3]
+    tf.keras.backend.clear_session()
+    tf.random.set_seed(42)
+
+    normalization_layer = tf.keras.layers.Normalization()
+    hidden_layer1 = tf.keras.layers.Dense(30, activation="relu")
+    hidden_layer2 = tf.keras.layers.Dense(30, activation="relu")
+    concat_layer = tf.keras.layers.Concatenate()
+    output_layer = tf.keras.layers.Dense(1)
+
+    input_ = tf.keras.layers.Input(shape=X_train.shape[1:])
+    normalized = normalization_layer(input_)
+    hidden1 = hidden_layer1(normalized)
+    hidden2 = hidden_layer2(hidden1)
+    concat = concat_layer([normalized, hidden2])
+    output = output_layer(concat)
+
+    model = tf.keras.Model(inputs=[input_], outputs=[output])
+    model.summary(print_fn=lambda line: None)
+    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    model.compile(loss="mse", optimizer=optimizer, metrics=["RootMeanSquaredError"])
+    normalization_layer.adapt(X_train)
+    history = model.fit(X_train, y_train, epochs=3,  # book: epochs=20
+                        validation_data=(X_valid, y_valid))
+    mse_test = model.evaluate(X_test, y_test)
+    y_pred = model.predict(X_new)
+    assert len(mse_test) == 2 and y_pred.shape == (3, 1)
+
+    # several inputs: the wide path and the deep path
+    tf.random.set_seed(42)
+    input_wide = tf.keras.layers.Input(shape=[5])  # features 0 to 4
+    input_deep = tf.keras.layers.Input(shape=[6])  # features 2 to 7
+    norm_layer_wide = tf.keras.layers.Normalization()
+    norm_layer_deep = tf.keras.layers.Normalization()
+    norm_wide = norm_layer_wide(input_wide)
+    norm_deep = norm_layer_deep(input_deep)
+    hidden1 = tf.keras.layers.Dense(30, activation="relu")(norm_deep)
+    hidden2 = tf.keras.layers.Dense(30, activation="relu")(hidden1)
+    concat = tf.keras.layers.concatenate([norm_wide, hidden2])
+    output = tf.keras.layers.Dense(1)(concat)
+    model = tf.keras.Model(inputs=[input_wide, input_deep], outputs=[output])
+
+    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    model.compile(loss="mse", optimizer=optimizer, metrics=["RootMeanSquaredError"])
+
+    X_train_wide, X_train_deep = X_train[:, :5], X_train[:, 2:]
+    X_valid_wide, X_valid_deep = X_valid[:, :5], X_valid[:, 2:]
+    X_test_wide, X_test_deep = X_test[:, :5], X_test[:, 2:]
+    X_new_wide, X_new_deep = X_test_wide[:3], X_test_deep[:3]
+
+    norm_layer_wide.adapt(X_train_wide)
+    norm_layer_deep.adapt(X_train_deep)
+    history = model.fit((X_train_wide, X_train_deep), y_train, epochs=3,  # book: 20
+                        validation_data=((X_valid_wide, X_valid_deep), y_valid))
+    mse_test = model.evaluate((X_test_wide, X_test_deep), y_test)
+    y_pred = model.predict((X_new_wide, X_new_deep))
+    assert y_pred.shape == (3, 1) and len(history.history["val_loss"]) == 3
+
+    # several outputs: an auxiliary output for regularization
+    tf.keras.backend.clear_session()
+    tf.random.set_seed(42)
+    input_wide = tf.keras.layers.Input(shape=[5])  # features 0 to 4
+    input_deep = tf.keras.layers.Input(shape=[6])  # features 2 to 7
+    norm_layer_wide = tf.keras.layers.Normalization()
+    norm_layer_deep = tf.keras.layers.Normalization()
+    norm_wide = norm_layer_wide(input_wide)
+    norm_deep = norm_layer_deep(input_deep)
+    hidden1 = tf.keras.layers.Dense(30, activation="relu")(norm_deep)
+    hidden2 = tf.keras.layers.Dense(30, activation="relu")(hidden1)
+    concat = tf.keras.layers.concatenate([norm_wide, hidden2])
+    output = tf.keras.layers.Dense(1)(concat)
+    aux_output = tf.keras.layers.Dense(1)(hidden2)
+    model = tf.keras.Model(inputs=[input_wide, input_deep],
+                           outputs=[output, aux_output])
+
+    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    model.compile(loss=("mse", "mse"), loss_weights=(0.9, 0.1), optimizer=optimizer,
+                  metrics=["RootMeanSquaredError"])
+    norm_layer_wide.adapt(X_train_wide)
+    norm_layer_deep.adapt(X_train_deep)
+    history = model.fit(
+        (X_train_wide, X_train_deep), (y_train, y_train), epochs=3,  # book: epochs=20
+        validation_data=((X_valid_wide, X_valid_deep), (y_valid, y_valid))
+    )
+    eval_results = model.evaluate((X_test_wide, X_test_deep), (y_test, y_test))
+    weighted_sum_of_losses, main_loss, aux_loss, main_rmse, aux_rmse = eval_results
+    assert weighted_sum_of_losses == pytest.approx(0.9 * main_loss + 0.1 * aux_loss, rel=1e-4)
+    assert main_rmse == pytest.approx(math.sqrt(main_loss), rel=1e-4)
+    assert aux_rmse == pytest.approx(math.sqrt(aux_loss), rel=1e-4)
+    y_pred_main, y_pred_aux = model.predict((X_new_wide, X_new_deep))
+    assert y_pred_main.shape == y_pred_aux.shape == (3, 1)
+    y_pred_tuple = model.predict((X_new_wide, X_new_deep))
+    y_pred = dict(zip(model.output_names, y_pred_tuple))
+    assert len(y_pred) == 2
+
+    # the current notebook's spelling: one metric per output, loss as a list
+    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer=optimizer,
+                  metrics=["RootMeanSquaredError", "RootMeanSquaredError"])
+    eval_results = model.evaluate((X_test_wide, X_test_deep), (y_test, y_test))
+    weighted_sum_of_losses, main_loss, aux_loss = eval_results[:3]
+    assert weighted_sum_of_losses == pytest.approx(0.9 * main_loss + 0.1 * aux_loss, rel=1e-4)
+
+
+def test_10_using_the_subclassing_api(housing_splits, wide_and_deep_model_class):
+    WideAndDeepModel = wide_and_deep_model_class
+    X_train, X_valid, X_test, y_train, y_valid, y_test = housing_splits
+    (X_train_wide, X_train_deep, X_valid_wide, X_valid_deep, X_test_wide, X_test_deep,
+     X_new_wide, X_new_deep) = wide_and_deep_data(housing_splits)
+
+    tf.random.set_seed(42)  # extra code – just for reproducibility
+    model = WideAndDeepModel(30, activation="relu", name="my_cool_model")
+    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=optimizer,
+                  metrics=["RootMeanSquaredError"])
+    model.norm_layer_wide.adapt(X_train_wide)
+    model.norm_layer_deep.adapt(X_train_deep)
+    history = model.fit(
+        (X_train_wide, X_train_deep), (y_train, y_train), epochs=3,  # book: epochs=10
+        validation_data=((X_valid_wide, X_valid_deep), (y_valid, y_valid)))
+    eval_results = model.evaluate((X_test_wide, X_test_deep), (y_test, y_test))
+    weighted_sum_of_losses, main_loss, aux_loss, main_rmse, aux_rmse = eval_results
+    y_pred_main, y_pred_aux = model.predict((X_new_wide, X_new_deep))
+    assert model.name == "my_cool_model"
+    assert y_pred_main.shape == y_pred_aux.shape == (3, 1)
+    assert history.history["loss"][-1] < history.history["loss"][0]
