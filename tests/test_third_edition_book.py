@@ -376,3 +376,179 @@ def test_10_using_the_subclassing_api(housing_splits, wide_and_deep_model_class)
     assert model.name == "my_cool_model"
     assert y_pred_main.shape == y_pred_aux.shape == (3, 1)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def trained_wide_and_deep_model(housing_splits, wide_and_deep_model_class):
+    """The subclassed model as the book leaves it before saving (briefly trained)."""
+    (X_train_wide, X_train_deep, X_valid_wide, X_valid_deep, *_) = \
+        wide_and_deep_data(housing_splits)
+    y_train = housing_splits[3]
+    tf.random.set_seed(42)
+    model = wide_and_deep_model_class(30, activation="relu", name="my_cool_model")
+    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=optimizer,
+                  metrics=["RootMeanSquaredError"])
+    model.norm_layer_wide.adapt(X_train_wide)
+    model.norm_layer_deep.adapt(X_train_deep)
+    model.fit((X_train_wide, X_train_deep), (y_train, y_train), epochs=1, verbose=0)
+    return model
+
+
+def test_10_saving_and_restoring_a_model(housing_splits, wide_and_deep_model_class):
+    WideAndDeepModel = wide_and_deep_model_class
+    model = trained_wide_and_deep_model(housing_splits, WideAndDeepModel)
+    *_, X_new_wide, X_new_deep = wide_and_deep_data(housing_splits)
+    expected_main, expected_aux = model.predict((X_new_wide, X_new_deep))
+    subclassed = model
+
+    shutil.rmtree("my_keras_model", ignore_errors=True)
+    model.save("my_keras_model", save_format="tf")  # nnlite's one-file format under that name
+    for path in sorted(Path("my_keras_model").glob("**/*")):
+        print(path)
+    model = tf.keras.models.load_model("my_keras_model")
+    y_pred_main, y_pred_aux = model.predict((X_new_wide, X_new_deep))
+    np.testing.assert_allclose(y_pred_main, expected_main, rtol=1e-6)
+    np.testing.assert_allclose(y_pred_aux, expected_aux, rtol=1e-6)
+    model.save_weights("my_weights")
+    model.load_weights("my_weights")
+    assert isinstance(model, tf.keras.Model)  # without custom_objects: the graph it ran
+
+    # the current notebook (Keras 3): a SavedModel export is TensorFlow's …
+    model = subclassed
+    with pytest.raises(TensorFlowOnlyError, match=r'model.save\("my_model.keras"\)'):
+        model.export("my_keras_model")
+    with pytest.raises(TensorFlowOnlyError, match="SavedModel can only be loaded by TensorFlow"):
+        tfsm_layer = tf.keras.layers.TFSMLayer("my_keras_model")
+        y_pred_main, y_pred_aux = tfsm_layer((X_new_wide, X_new_deep))
+    # … and the .weights.h5 and .keras files are nnlite's
+    model.save_weights("my_weights.weights.h5")
+    model.load_weights("my_weights.weights.h5")
+    model.save("my_model.keras")
+    loaded_model = tf.keras.models.load_model(
+        "my_model.keras",
+        custom_objects={"WideAndDeepModel": WideAndDeepModel}
+    )
+    assert isinstance(loaded_model, WideAndDeepModel) and loaded_model.name == "my_cool_model"
+    np.testing.assert_allclose(loaded_model.predict((X_new_wide, X_new_deep))[0],
+                               expected_main, rtol=1e-6)
+
+
+def test_10_using_callbacks(housing_splits, wide_and_deep_model_class, capsys):
+    model = trained_wide_and_deep_model(housing_splits, wide_and_deep_model_class)
+    X_train, X_valid, X_test, y_train, y_valid, y_test = housing_splits
+    (X_train_wide, X_train_deep, X_valid_wide, X_valid_deep, *_) = \
+        wide_and_deep_data(housing_splits)
+
+    shutil.rmtree("my_checkpoints", ignore_errors=True)  # extra code
+    checkpoint_cb = tf.keras.callbacks.ModelCheckpoint("my_checkpoints",
+                                                       save_weights_only=True)
+    history = model.fit(
+        (X_train_wide, X_train_deep), (y_train, y_train), epochs=2,  # book: epochs=10
+        validation_data=((X_valid_wide, X_valid_deep), (y_valid, y_valid)),
+        callbacks=[checkpoint_cb])
+    assert Path("my_checkpoints").is_file()
+
+    early_stopping_cb = tf.keras.callbacks.EarlyStopping(patience=2,  # book: patience=10
+                                                         restore_best_weights=True)
+    history = model.fit(
+        (X_train_wide, X_train_deep), (y_train, y_train), epochs=100,
+        validation_data=((X_valid_wide, X_valid_deep), (y_valid, y_valid)),
+        callbacks=[checkpoint_cb, early_stopping_cb])
+    best = int(np.argmin(history.history["val_loss"]))
+    assert len(history.epoch) <= 100 and early_stopping_cb.best == pytest.approx(
+        history.history["val_loss"][best])
+    val_loss = model.evaluate((X_valid_wide, X_valid_deep), (y_valid, y_valid), verbose=0)[0]
+    assert val_loss == pytest.approx(early_stopping_cb.best, rel=1e-5)  # the best weights
+
+    class PrintValTrainRatioCallback(tf.keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs):
+            ratio = logs["val_loss"] / logs["loss"]
+            print(f"Epoch={epoch}, val/train={ratio:.2f}")
+
+    val_train_ratio_cb = PrintValTrainRatioCallback()
+    capsys.readouterr()
+    history = model.fit(
+        (X_train_wide, X_train_deep), (y_train, y_train), epochs=2,  # book: epochs=10
+        validation_data=((X_valid_wide, X_valid_deep), (y_valid, y_valid)),
+        callbacks=[val_train_ratio_cb], verbose=0)
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in printed] == ["Epoch=0", "Epoch=1"]
+    assert printed[1].startswith("Epoch=1, val/train=")
+
+
+def test_10_using_tensorboard_for_visualization(housing_splits):
+    event_accumulator = pytest.importorskip(
+        "tensorboard.backend.event_processing.event_accumulator")
+    X_train, X_valid, X_test, y_train, y_valid, y_test = housing_splits
+    shutil.rmtree("my_logs", ignore_errors=True)
+
+    def get_run_logdir(root_logdir="my_logs"):
+        return Path(root_logdir) / strftime("run_%Y_%m_%d_%H_%M_%S")
+
+    run_logdir = get_run_logdir()
+
+    tf.keras.backend.clear_session()
+    tf.random.set_seed(42)
+    norm_layer = tf.keras.layers.Normalization(input_shape=X_train.shape[1:])
+    model = tf.keras.Sequential([
+        norm_layer,
+        tf.keras.layers.Dense(30, activation="relu"),
+        tf.keras.layers.Dense(30, activation="relu"),
+        tf.keras.layers.Dense(1)
+    ])
+    optimizer = tf.keras.optimizers.SGD(learning_rate=1e-3)
+    model.compile(loss="mse", optimizer=optimizer, metrics=["RootMeanSquaredError"])
+    norm_layer.adapt(X_train)
+
+    tensorboard_cb = tf.keras.callbacks.TensorBoard(run_logdir,
+                                                    profile_batch=(100, 200))
+    history = model.fit(X_train, y_train, epochs=3,  # book: epochs=20
+                        validation_data=(X_valid, y_valid),
+                        callbacks=[tensorboard_cb])
+    print("my_logs")
+    for path in sorted(Path("my_logs").glob("**/*")):
+        print("  " * (len(path.parts) - 1) + path.parts[-1])
+    assert {path.name for path in run_logdir.iterdir()} == {"train", "validation"}
+
+    test_logdir = get_run_logdir()
+    writer = tf.summary.create_file_writer(str(test_logdir))
+    with writer.as_default():
+        for step in range(1, 100 + 1):  # book: range(1, 1000 + 1)
+            tf.summary.scalar("my_scalar", np.sin(step / 10), step=step)
+
+            data = (np.random.randn(100) + 2) * step / 100  # gets larger
+            tf.summary.histogram("my_hist", data, buckets=50, step=step)
+
+            images = np.random.rand(2, 32, 32, 3) * step / 100  # gets brighter (book: 1000)
+            tf.summary.image("my_images", images, step=step)
+
+            texts = ["The step is " + str(step), "Its square is " + str(step ** 2)]
+            tf.summary.text("my_text", texts, step=step)
+        with pytest.raises(TensorFlowOnlyError, match="tf.math belongs to TensorFlow"):
+            sine_wave = tf.math.sin(tf.range(12000) / 48000 * 2 * np.pi * step)
+            audio = tf.reshape(tf.cast(sine_wave, tf.float32), [1, -1, 1])
+            tf.summary.audio("my_audio", audio, sample_rate=48000, step=step)
+        # the second edition wraps the texts first
+        text_tensor = tf.constant(texts)
+        tf.summary.text("my_text_tensor", text_tensor, step=step)
+
+    sizes = {kind: 0 for kind in (event_accumulator.SCALARS, event_accumulator.HISTOGRAMS,
+                                  event_accumulator.TENSORS)}
+    events = event_accumulator.EventAccumulator(str(test_logdir), size_guidance=sizes)
+    events.Reload()
+    scalars = events.Scalars("my_scalar")
+    assert [s.step for s in scalars] == list(range(1, 101))
+    np.testing.assert_allclose([s.value for s in scalars], np.sin(np.arange(1, 101) / 10),
+                               rtol=1e-6, atol=1e-7)
+    histograms = events.Histograms("my_hist")
+    assert len(histograms) == 100 and len(histograms[-1].histogram_value.bucket) == 50
+    assert histograms[-1].histogram_value.max > histograms[0].histogram_value.max  # larger
+    assert len(events.Tensors("my_images")) == 100
+    assert list(events.Tensors("my_text")[-1].tensor_proto.string_val) == [
+        b"The step is 100", b"Its square is 10000"]
+    assert events.Tensors("my_text_tensor")[0].step == 100
+    train = event_accumulator.EventAccumulator(str(run_logdir / "train"))
+    train.Reload()
+    assert [s.step for s in train.Scalars("epoch_loss")] == [0, 1, 2]
+    np.testing.assert_allclose([s.value for s in train.Scalars("epoch_loss")],
+                               history.history["loss"], rtol=1e-6)
