@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import sys
 from functools import partial
 from pathlib import Path
 from time import strftime
@@ -566,6 +565,7 @@ def scaled_fashion(fashion_mnist):
     X_train, y_train = X_train_full[:-5000], y_train_full[:-5000]
     X_valid, y_valid = X_train_full[-5000:], y_train_full[-5000:]
     X_train, X_valid, X_test = X_train / 255, X_valid / 255, X_test / 255
+    X_valid, y_valid = X_valid[:1000], y_valid[:1000]  # for speed
     return X_train, y_train, X_valid, y_valid, X_test, y_test
 
 
@@ -625,7 +625,7 @@ def test_11_nonsaturating_activation_functions(scaled_fashion):
     X_train_scaled = (X_train - pixel_means) / pixel_stds
     X_valid_scaled = (X_valid - pixel_means) / pixel_stds
     X_test_scaled = (X_test - pixel_means) / pixel_stds
-    history = model.fit(X_train_scaled, y_train, epochs=1,  # book: epochs=5
+    history = model.fit(X_train_scaled[:1000], y_train[:1000], epochs=1,  # book: all, 5
                         validation_data=(X_valid_scaled, y_valid))
     assert np.isfinite(history.history["loss"]).all() and len(model.layers) == 102
     # self-normalizing: the last hidden layer's outputs keep mean ≈ 0 and std ≈ 1
@@ -642,7 +642,7 @@ def test_11_nonsaturating_activation_functions(scaled_fashion):
     model.compile(loss="sparse_categorical_crossentropy",
                   optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
                   metrics=["accuracy"])
-    history = model.fit(X_train_scaled, y_train, epochs=1,  # book: epochs=5
+    history = model.fit(X_train_scaled[:1000], y_train[:1000], epochs=1,  # book: all, 5
                         validation_data=(X_valid_scaled, y_valid))
     assert np.isfinite(history.history["loss"]).all()
 
@@ -800,3 +800,412 @@ def test_11_reusing_a_keras_model_transfer_learning(scaled_fashion):
     model_A.save("my_model_A.keras")
     assert tf.keras.models.load_model("my_model_A.keras").count_params() == \
         model_A.count_params()
+
+
+def book_model_builder(scaled_fashion, epochs=1):
+    """The notebook's ``build_model`` and ``build_and_train_model`` (book: epochs=10)."""
+    X_train, y_train, X_valid, y_valid, X_test, y_test = scaled_fashion
+    X_train, y_train = X_train[:2000], y_train[:2000]  # for speed
+
+    def build_model(seed=42):
+        tf.random.set_seed(seed)
+        return tf.keras.Sequential([
+            tf.keras.layers.Flatten(input_shape=[28, 28]),
+            tf.keras.layers.Dense(100, activation="relu",
+                                  kernel_initializer="he_normal"),
+            tf.keras.layers.Dense(100, activation="relu",
+                                  kernel_initializer="he_normal"),
+            tf.keras.layers.Dense(100, activation="relu",
+                                  kernel_initializer="he_normal"),
+            tf.keras.layers.Dense(10, activation="softmax")
+        ])
+
+    def build_and_train_model(optimizer):
+        model = build_model()
+        model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                      metrics=["accuracy"])
+        return model.fit(X_train, y_train, epochs=epochs,
+                         validation_data=(X_valid, y_valid))
+
+    return build_model, build_and_train_model, X_train, y_train
+
+
+def test_11_faster_optimizers(scaled_fashion):
+    build_model, build_and_train_model, *_ = book_model_builder(scaled_fashion)
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001)
+    history_sgd = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001, momentum=0.9)
+    history_momentum = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001, momentum=0.9,
+                                        nesterov=True)
+    history_nesterov = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.Adagrad(learning_rate=0.001)
+    history_adagrad = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9)
+    history_rmsprop = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9,
+                                         beta_2=0.999)
+    history_adam = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.Adamax(learning_rate=0.001, beta_1=0.9,
+                                           beta_2=0.999)
+    history_adamax = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.Nadam(learning_rate=0.001, beta_1=0.9,
+                                          beta_2=0.999)
+    history_nadam = build_and_train_model(optimizer)  # extra code
+    optimizer = tf.keras.optimizers.AdamW(weight_decay=1e-5, learning_rate=0.001,
+                                          beta_1=0.9, beta_2=0.999)
+    history_adamw = build_and_train_model(optimizer)  # extra code
+
+    for loss in ("loss", "val_loss"):
+        plt.figure(figsize=(12, 8))
+        opt_names = "SGD Momentum Nesterov AdaGrad RMSProp Adam Adamax Nadam AdamW"
+        for history, opt_name in zip((history_sgd, history_momentum, history_nesterov,
+                                      history_adagrad, history_rmsprop, history_adam,
+                                      history_adamax, history_nadam, history_adamw),
+                                     opt_names.split()):
+            plt.plot(history.history[loss], label=f"{opt_name}", linewidth=3)
+    first_losses = {name: h.history["loss"][0] for name, h in zip(opt_names.split(), (
+        history_sgd, history_momentum, history_nesterov, history_adagrad, history_rmsprop,
+        history_adam, history_adamax, history_nadam, history_adamw))}
+    assert all(np.isfinite(list(first_losses.values())))
+    assert first_losses["Adam"] < first_losses["SGD"]  # the book's point, already in epoch 1
+
+
+def test_11_learning_rate_scheduling(scaled_fashion, capsys):
+    build_model, build_and_train_model, X_train, y_train = book_model_builder(scaled_fashion)
+    X_valid, y_valid = scaled_fashion[2:4]
+
+    # Power Scheduling
+    optimizer = tf.keras.optimizers.legacy.SGD(learning_rate=0.01, decay=1e-4)  # DEPRECATED
+    lr_schedule = tf.keras.optimizers.schedules.InverseTimeDecay(
+        initial_learning_rate=0.01,
+        decay_steps=10_000,
+        decay_rate=1.0,
+        staircase=False
+    )
+    optimizer = tf.keras.optimizers.SGD(learning_rate=lr_schedule)
+    history_power_scheduling = build_and_train_model(optimizer)  # extra code
+    assert lr_schedule(10_000) == pytest.approx(0.005)
+
+    # Exponential Scheduling
+    lr_schedule = tf.keras.optimizers.schedules.ExponentialDecay(
+        initial_learning_rate=0.01,
+        decay_steps=20_000,
+        decay_rate=0.1,
+        staircase=False
+    )
+    optimizer = tf.keras.optimizers.SGD(learning_rate=lr_schedule)
+    history_exponential_scheduling = build_and_train_model(optimizer)  # extra code
+    assert lr_schedule(20_000) == pytest.approx(0.001)
+
+    def exponential_decay(lr0, s):
+        def exponential_decay_fn(epoch):
+            return lr0 * 0.1 ** (epoch / s)
+        return exponential_decay_fn
+
+    exponential_decay_fn = exponential_decay(lr0=0.01, s=20)
+    tf.random.set_seed(42)
+    model = build_model()
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    n_epochs = 2  # book: 20
+    lr_scheduler = tf.keras.callbacks.LearningRateScheduler(exponential_decay_fn)
+    history = model.fit(X_train, y_train, epochs=n_epochs,
+                        validation_data=(X_valid, y_valid),
+                        callbacks=[lr_scheduler])
+    np.testing.assert_allclose(history.history["lr"], [0.01, 0.01 * 0.1 ** (1 / 20)],
+                               rtol=1e-6)
+
+    def exponential_decay_fn(epoch, lr):
+        return lr * 0.1 ** (1 / 20)
+
+    class ExponentialDecay(tf.keras.callbacks.Callback):
+        def __init__(self, n_steps=40_000):
+            super().__init__()
+            self.n_steps = n_steps
+
+        def on_batch_begin(self, batch, logs=None):
+            # Note: the `batch` argument is reset at each epoch
+            lr = K.get_value(self.model.optimizer.learning_rate)
+            new_learning_rate = lr * 0.1 ** (1 / self.n_steps)
+            K.set_value(self.model.optimizer.learning_rate, new_learning_rate)
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            logs['lr'] = K.get_value(self.model.optimizer.learning_rate)
+
+    lr0 = 0.01
+    model = build_model()
+    optimizer = tf.keras.optimizers.SGD(learning_rate=lr0)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    batch_size = 32
+    n_steps = n_epochs * math.ceil(len(X_train) / batch_size)
+    exp_decay = ExponentialDecay(n_steps)
+    history = model.fit(X_train, y_train, epochs=n_epochs,
+                        validation_data=(X_valid, y_valid),
+                        callbacks=[exp_decay])
+    assert history.history["lr"][-1] == pytest.approx(lr0 * 0.1, rel=1e-4)
+
+    # Piecewise Constant Scheduling
+    lr_schedule = tf.keras.optimizers.schedules.PiecewiseConstantDecay(
+        boundaries=[50_000, 80_000],
+        values=[0.01, 0.005, 0.001]
+    )
+    optimizer = tf.keras.optimizers.SGD(learning_rate=lr_schedule)
+    history_piecewise_scheduling = build_and_train_model(optimizer)  # extra code
+    assert [float(lr_schedule(step)) for step in (0, 50_001, 90_000)] == [0.01, 0.005, 0.001]
+
+    def piecewise_constant(boundaries, values):
+        boundaries = np.array([0] + boundaries)
+        values = np.array(values)
+        def piecewise_constant_fn(epoch):
+            return values[(boundaries > epoch).argmax() - 1]
+        return piecewise_constant_fn
+
+    piecewise_constant_fn = piecewise_constant([1, 15], [0.01, 0.005, 0.001])  # book: [5, 15]
+    lr_scheduler = tf.keras.callbacks.LearningRateScheduler(piecewise_constant_fn)
+    model = build_model()
+    optimizer = tf.keras.optimizers.Nadam(learning_rate=lr0)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    history = model.fit(X_train, y_train, epochs=n_epochs,
+                        validation_data=(X_valid, y_valid),
+                        callbacks=[lr_scheduler])
+    np.testing.assert_allclose(history.history["lr"], [0.01, 0.005])
+
+    for name in sorted(dir(tf.keras.optimizers.schedules)):
+        if name[0] == name[0].lower():  # must start with capital letter
+            continue
+        scheduler_class = getattr(tf.keras.optimizers.schedules, name)
+        print(f"• {name} – {scheduler_class.__doc__.splitlines()[0]}")
+    assert "• ExponentialDecay – " in capsys.readouterr().out
+
+    # Performance Scheduling
+    model = build_model()
+    optimizer = tf.keras.optimizers.SGD(learning_rate=lr0)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    lr_scheduler = tf.keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=5)
+    history = model.fit(X_train, y_train, epochs=n_epochs,
+                        validation_data=(X_valid, y_valid),
+                        callbacks=[lr_scheduler])
+    plt.plot(history.epoch, history.history["lr"], "bo-")
+    ax2 = plt.gca().twinx()
+    ax2.plot(history.epoch, history.history["val_loss"], "r^-")
+    assert history.history["learning_rate"] == history.history["lr"]  # the new notebook's key
+
+
+def test_11_1cycle_scheduling(scaled_fashion):
+    build_model, _, X_train, y_train = book_model_builder(scaled_fashion)
+    X_valid, y_valid = scaled_fashion[2:4]
+
+    class ExponentialLearningRate(tf.keras.callbacks.Callback):
+        def __init__(self, factor):
+            self.factor = factor
+            self.rates = []
+            self.losses = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.sum_of_epoch_losses = 0
+
+        def on_batch_end(self, batch, logs=None):
+            mean_epoch_loss = logs["loss"]  # the epoch's mean loss so far
+            new_sum_of_epoch_losses = mean_epoch_loss * (batch + 1)
+            batch_loss = new_sum_of_epoch_losses - self.sum_of_epoch_losses
+            self.sum_of_epoch_losses = new_sum_of_epoch_losses
+            self.rates.append(K.get_value(self.model.optimizer.learning_rate))
+            self.losses.append(batch_loss)
+            K.set_value(self.model.optimizer.learning_rate,
+                        self.model.optimizer.learning_rate * self.factor)
+
+    def find_learning_rate(model, X, y, epochs=1, batch_size=32, min_rate=1e-4,
+                           max_rate=1):
+        init_weights = model.get_weights()
+        iterations = math.ceil(len(X) / batch_size) * epochs
+        factor = (max_rate / min_rate) ** (1 / iterations)
+        init_lr = K.get_value(model.optimizer.learning_rate)
+        K.set_value(model.optimizer.learning_rate, min_rate)
+        exp_lr = ExponentialLearningRate(factor)
+        history = model.fit(X, y, epochs=epochs, batch_size=batch_size,
+                            callbacks=[exp_lr])
+        K.set_value(model.optimizer.learning_rate, init_lr)
+        model.set_weights(init_weights)
+        return exp_lr.rates, exp_lr.losses
+
+    def plot_lr_vs_loss(rates, losses):
+        plt.plot(rates, losses, "b")
+        plt.gca().set_xscale('log')
+        max_loss = losses[0] + min(losses)
+        plt.hlines(min(losses), min(rates), max(rates), color="k")
+        plt.axis([min(rates), max(rates), 0, max_loss])
+        plt.xlabel("Learning rate")
+        plt.ylabel("Loss")
+        plt.grid()
+
+    model = build_model()
+    model.compile(loss="sparse_categorical_crossentropy",
+                  optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
+                  metrics=["accuracy"])
+    initial_weights = model.get_weights()
+    batch_size = 128
+    rates, losses = find_learning_rate(model, X_train, y_train, epochs=1,
+                                       batch_size=batch_size)
+    plot_lr_vs_loss(rates, losses)
+    assert len(rates) == math.ceil(len(X_train) / batch_size)
+    assert rates[0] == pytest.approx(1e-4) and rates[-1] < 1 < rates[-1] * (1 / 1e-4) ** (
+        1 / len(rates)) * 1.0001
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.001)
+    np.testing.assert_array_equal(model.get_weights()[0], initial_weights[0])
+
+    class OneCycleScheduler(tf.keras.callbacks.Callback):
+        def __init__(self, iterations, max_lr=1e-3, start_lr=None,
+                     last_iterations=None, last_lr=None):
+            self.iterations = iterations
+            self.max_lr = max_lr
+            self.start_lr = start_lr or max_lr / 10
+            self.last_iterations = last_iterations or iterations // 10 + 1
+            self.half_iteration = (iterations - self.last_iterations) // 2
+            self.last_lr = last_lr or self.start_lr / 1000
+            self.iteration = 0
+
+        def _interpolate(self, iter1, iter2, lr1, lr2):
+            return (lr2 - lr1) * (self.iteration - iter1) / (iter2 - iter1) + lr1
+
+        def on_batch_begin(self, batch, logs):
+            if self.iteration < self.half_iteration:
+                lr = self._interpolate(0, self.half_iteration, self.start_lr,
+                                       self.max_lr)
+            elif self.iteration < 2 * self.half_iteration:
+                lr = self._interpolate(self.half_iteration, 2 * self.half_iteration,
+                                       self.max_lr, self.start_lr)
+            else:
+                lr = self._interpolate(2 * self.half_iteration, self.iterations,
+                                       self.start_lr, self.last_lr)
+            self.iteration += 1
+            K.set_value(self.model.optimizer.learning_rate, lr)
+
+    model = build_model()
+    model.compile(loss="sparse_categorical_crossentropy",
+                  optimizer=tf.keras.optimizers.SGD(),
+                  metrics=["accuracy"])
+    n_epochs = 3  # book: 25
+    onecycle = OneCycleScheduler(math.ceil(len(X_train) / batch_size) * n_epochs,
+                                 max_lr=0.1)
+    history = model.fit(X_train, y_train, epochs=n_epochs, batch_size=batch_size,
+                        validation_data=(X_valid, y_valid),
+                        callbacks=[onecycle])
+    assert onecycle.iteration == 16 * 3
+    assert float(model.optimizer.learning_rate) < onecycle.start_lr  # the final annealing
+    # the current notebook's spelling of the same callbacks
+    model.optimizer.learning_rate = 0.02
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(0.02)
+
+
+def test_11_l1_and_l2_regularization(scaled_fashion):
+    build_model, _, X_train, y_train = book_model_builder(scaled_fashion)
+    X_valid, y_valid = scaled_fashion[2:4]
+    layer = tf.keras.layers.Dense(100, activation="relu",
+                                  kernel_initializer="he_normal",
+                                  kernel_regularizer=tf.keras.regularizers.l2(0.01))
+    tf.random.set_seed(42)  # extra code – for reproducibility
+
+    RegularizedDense = partial(tf.keras.layers.Dense,
+                               activation="relu",
+                               kernel_initializer="he_normal",
+                               kernel_regularizer=tf.keras.regularizers.l2(0.01))
+
+    model = tf.keras.Sequential([
+        tf.keras.layers.Flatten(input_shape=[28, 28]),
+        RegularizedDense(100),
+        RegularizedDense(100),
+        RegularizedDense(10, activation="softmax")
+    ])
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.02)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    history = model.fit(X_train, y_train, epochs=1,  # book: epochs=2
+                        validation_data=(X_valid, y_valid))
+    penalty = sum(0.01 * np.sum(layer.get_weights()[0] ** 2) for layer in model.layers[1:])
+    loss_only = model.evaluate(X_valid, y_valid, verbose=0)[0]
+    assert loss_only > penalty > 0  # the evaluated loss includes the l2 penalty
+
+
+def test_11_dropout_and_mc_dropout(scaled_fashion):
+    _, _, X_train, y_train = book_model_builder(scaled_fashion)
+    X_valid, y_valid, X_test, y_test = scaled_fashion[2:]
+    tf.random.set_seed(42)  # extra code – for reproducibility
+    model = tf.keras.Sequential([
+        tf.keras.layers.Flatten(input_shape=[28, 28]),
+        tf.keras.layers.Dropout(rate=0.2),
+        tf.keras.layers.Dense(100, activation="relu",
+                              kernel_initializer="he_normal"),
+        tf.keras.layers.Dropout(rate=0.2),
+        tf.keras.layers.Dense(100, activation="relu",
+                              kernel_initializer="he_normal"),
+        tf.keras.layers.Dropout(rate=0.2),
+        tf.keras.layers.Dense(10, activation="softmax")
+    ])
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    history = model.fit(X_train, y_train, epochs=2,  # book: epochs=10
+                        validation_data=(X_valid, y_valid))
+    model.evaluate(X_train, y_train)
+    model.evaluate(X_test, y_test)
+
+    # MC Dropout
+    tf.random.set_seed(42)  # extra code – for reproducibility
+    y_probas = np.stack([model(X_test, training=True)
+                         for sample in range(100)])
+    y_proba = y_probas.mean(axis=0)
+    assert model.predict(X_test[:1]).round(3).shape == (1, 10)
+    y_std = y_probas.std(axis=0)
+    assert y_std[0].round(3).max() > 0  # dropout active: the samples differ
+    y_pred = y_proba.argmax(axis=1)
+    accuracy = (y_pred == y_test).sum() / len(y_test)
+    assert accuracy > 0.5
+
+    class MCDropout(tf.keras.layers.Dropout):
+        def call(self, inputs, training=None):
+            return super().call(inputs, training=True)
+
+    Dropout = tf.keras.layers.Dropout
+    mc_model = tf.keras.Sequential([
+        MCDropout(layer.rate) if isinstance(layer, Dropout) else layer
+        for layer in model.layers
+    ])
+    mc_model.set_weights(model.get_weights())
+    mc_model.summary(print_fn=lambda line: None)
+    tf.random.set_seed(42)
+    samples = [mc_model.predict(X_test[:1]) for sample in range(100)]
+    assert np.std(samples, axis=0).max() > 0  # predict() keeps dropout on
+    np.mean(samples, axis=0).round(2)
+
+
+def test_11_max_norm(scaled_fashion):
+    _, _, X_train, y_train = book_model_builder(scaled_fashion)
+    X_valid, y_valid = scaled_fashion[2:4]
+    dense = tf.keras.layers.Dense(
+        100, activation="relu", kernel_initializer="he_normal",
+        kernel_constraint=tf.keras.constraints.max_norm(1.))
+
+    MaxNormDense = partial(tf.keras.layers.Dense,
+                           activation="relu", kernel_initializer="he_normal",
+                           kernel_constraint=tf.keras.constraints.max_norm(1.))
+
+    tf.random.set_seed(42)
+    model = tf.keras.Sequential([
+        tf.keras.layers.Flatten(input_shape=[28, 28]),
+        MaxNormDense(100),
+        MaxNormDense(100),
+        tf.keras.layers.Dense(10, activation="softmax")
+    ])
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    history = model.fit(X_train, y_train, epochs=1,  # book: epochs=10
+                        validation_data=(X_valid, y_valid))
+    for layer in model.layers[1:3]:
+        assert np.linalg.norm(layer.get_weights()[0], axis=0).max() <= 1 + 1e-5
