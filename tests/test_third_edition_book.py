@@ -671,7 +671,8 @@ def test_11_batch_normalization(scaled_fashion):
         "gamma", "beta", "moving_mean", "moving_variance"]
     model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd",
                   metrics=["accuracy"])
-    model.fit(X_train, y_train, epochs=1, validation_data=(X_valid, y_valid))  # book: 2
+    model.fit(X_train[:1500], y_train[:1500], epochs=1,  # book: all, epochs=2
+              validation_data=(X_valid, y_valid))
 
     tf.keras.backend.clear_session()
     tf.random.set_seed(42)
@@ -687,7 +688,7 @@ def test_11_batch_normalization(scaled_fashion):
     ])
     model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd",
                   metrics=["accuracy"])
-    history = model.fit(X_train, y_train, epochs=1,  # book: epochs=2
+    history = model.fit(X_train[:1500], y_train[:1500], epochs=1,  # book: all, epochs=2
                         validation_data=(X_valid, y_valid))
     assert len(model.layers[1].get_weights()) == 1  # no bias before BN
 
@@ -720,6 +721,7 @@ def test_11_reusing_a_keras_model_transfer_learning(scaled_fashion):
     (X_test_A, y_test_A), (X_test_B, y_test_B) = split_dataset(X_test, y_test)
     X_train_B = X_train_B[:200]
     y_train_B = y_train_B[:200]
+    X_train_A, y_train_A = X_train_A[:1500], y_train_A[:1500]  # for speed
 
     tf.random.set_seed(42)
 
