@@ -285,8 +285,8 @@ fig.savefig(FIGURES / "02_early_stopping.png", dpi=100)
 # with `histogram_freq=1`, a histogram of every weight) — that TensorBoard
 # draws interactively.  Give each run its own folder so that runs can be
 # compared, then start the server with `tensorboard --logdir <folder>` and
-# open http://localhost:6006.  (nnlite writes the files with the optional
-# package `tensorboardX`: `pip install nnlite[tensorboard]`.)
+# open http://localhost:6006.  (nnlite writes the files with `tensorboardX`,
+# installed with it; the viewer is the extra `pip install nnlite[tensorboard]`.)
 
 # %%
 def get_run_logdir(root=WORK / "my_logs"):
@@ -294,16 +294,12 @@ def get_run_logdir(root=WORK / "my_logs"):
 
 
 run_logdir = get_run_logdir()
-try:
-    tensorboard_cb = keras.callbacks.TensorBoard(run_logdir, histogram_freq=1)
-except ImportError as exc:
-    print(exc)
-else:
-    model.fit(X_train, y_train, epochs=pick(2, 30), validation_data=(X_valid, y_valid),
-              callbacks=[tensorboard_cb], verbose=0)
-    print("event files:", sorted(str(p.relative_to(run_logdir)) for p in run_logdir.rglob("*")
-                                 if p.is_file()))
-    print(f"view them with:  tensorboard --logdir {run_logdir.parent}")
+tensorboard_cb = keras.callbacks.TensorBoard(run_logdir, histogram_freq=1)
+model.fit(X_train, y_train, epochs=pick(2, 30), validation_data=(X_valid, y_valid),
+          callbacks=[tensorboard_cb], verbose=0)
+print("event files:", sorted(str(p.relative_to(run_logdir)) for p in run_logdir.rglob("*")
+                             if p.is_file()))
+print(f"view them with:  tensorboard --logdir {run_logdir.parent}")
 
 # %% [markdown]
 # **What you saw.** Regression is classification's sibling: one linear output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import schedules
+from . import legacy, schedules
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
@@ -54,4 +54,4 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
 
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam",
-           "schedules", "HyperParameter", "get", "serialize", "deserialize", "register"]
+           "legacy", "schedules", "HyperParameter", "get", "serialize", "deserialize", "register"]
