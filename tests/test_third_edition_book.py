@@ -12,7 +12,8 @@ Changed for speed only: the data are slices (Fashion-MNIST: 5,000 training,
 synthetic stand-in with the same 8 features when scikit-learn has not cached
 it), and ``epochs=`` is small (the book's value is in a comment).  Plots are
 drawn off screen; cells that need TensorFlow itself check that nnlite says so.
-Not here: the scikit-learn cells, Keras Tuner, GELU/Swish/Mish, the exercises.
+The Keras Tuner cells (chapter 10's last section) are in ``test_keras_tuner.py``.
+Not here: the scikit-learn cells and the exercises.
 """
 
 from __future__ import annotations
@@ -645,6 +646,62 @@ def test_11_nonsaturating_activation_functions(scaled_fashion):
     history = model.fit(X_train_scaled[:1000], y_train[:1000], epochs=1,  # book: all, 5
                         validation_data=(X_valid_scaled, y_valid))
     assert np.isfinite(history.history["loss"]).all()
+
+
+def test_11_gelu_swish_and_mish(scaled_fashion):
+    X_train, y_train, X_valid, y_valid, X_test, y_test = scaled_fashion
+    # extra code – this cell generates Figure 11–4
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def swish(z, beta=1):
+        return z * sigmoid(beta * z)
+
+    def approx_gelu(z):
+        return swish(z, beta=1.702)
+
+    def softplus(z):
+        return np.log(1 + np.exp(z))
+
+    def mish(z):
+        return z * np.tanh(softplus(z))
+
+    z = np.linspace(-4, 2, 50)
+
+    beta = 0.6
+    plt.plot(z, approx_gelu(z), "b-", linewidth=2, label=r"GELU$(z) = z\,\Phi(z)$")
+    plt.plot(z, swish(z), "r--", linewidth=2, label=r"Swish$(z) = z\,\sigma(z)$")
+    plt.plot(z, swish(z, beta), "r:", linewidth=2,
+             label=fr"Swish$_{{\beta={beta}}}(z)=z\,\sigma({beta}\,z)$")
+    plt.plot(z, mish(z), "k-.", linewidth=2, label=r"Mish$(z) = z\,\tanh($softplus$(z))$")
+    plt.plot([-4, 2], [0, 0], "k-")
+    plt.plot([0, 0], [-2.2, 3.2], "k-")
+    plt.grid(True)
+    plt.axis([-4, 2, -1, 2])
+    plt.gca().set_aspect("equal")
+    plt.xlabel("$z$")
+    plt.legend(loc="upper left")
+    plt.close("all")
+
+    # the book's NumPy curves are nnlite's activations (GELU: z·σ(1.702 z) ≈ z·Φ(z))
+    np.testing.assert_allclose(tf.keras.activations.swish(z), swish(z), rtol=1e-12)
+    np.testing.assert_allclose(tf.keras.activations.mish(z), mish(z), rtol=1e-9, atol=1e-12)
+    assert np.abs(tf.keras.activations.gelu(z) - approx_gelu(z)).max() < 0.03
+    assert np.abs(tf.keras.activations.gelu(z, approximate=True)
+                  - tf.keras.activations.gelu(z)).max() < 1e-3
+    # "Keras supports GELU and Swish out of the box": activation="gelu" / "swish"
+    for activation in ("gelu", "swish", "mish", tf.keras.activations.gelu):
+        tf.random.set_seed(42)
+        model = tf.keras.Sequential([
+            tf.keras.layers.Flatten(input_shape=[28, 28]),
+            tf.keras.layers.Dense(100, activation=activation, kernel_initializer="he_normal"),
+            tf.keras.layers.Dense(10, activation="softmax"),
+        ])
+        model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                      optimizer=tf.keras.optimizers.SGD(learning_rate=0.01))
+        history = model.fit(X_train[:1000], y_train[:1000], epochs=2,
+                            validation_data=(X_valid[:500], y_valid[:500]))
+        assert history.history["loss"][1] < history.history["loss"][0]
 
 
 def test_11_batch_normalization(scaled_fashion):
