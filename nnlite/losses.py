@@ -1,4 +1,4 @@
-r"""Loss functions (Keras names, defaults and reductions); each class's docstring holds its equations.
+r"""Loss functions (Keras names, defaults and reductions); equations in each class.
 
 Every loss computes one value per sample (averaging over the last axis where
 Keras does) and the reported loss is the mean over the batch
@@ -253,7 +253,8 @@ class Poisson(Loss):
     axis and ε = 1e-7:
 
     .. math:: \ell = \frac1d \sum_k \bigl(\hat y_k - y_k \log(\hat y_k + \varepsilon)\bigr), \qquad
-              \frac{\partial \ell}{\partial \hat y} = \frac1d\Bigl(1 - \frac{y}{\hat y + \varepsilon}\Bigr)
+              \frac{\partial \ell}{\partial \hat y}
+              = \frac1d\Bigl(1 - \frac{y}{\hat y + \varepsilon}\Bigr)
     """
 
     default_name = "poisson"

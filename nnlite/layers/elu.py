@@ -1,4 +1,7 @@
-r"""``ELU``: the exponential linear unit (Clevert et al. 2015) as a layer; equations: :class:`ELU`."""
+r"""``ELU``: the exponential linear unit (Clevert et al. 2015) as a layer.
+
+Its equations: :class:`ELU`.
+"""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from .stochastic import StochasticLayer, check_rate, standard_normal
 
 
 class GaussianNoise(StochasticLayer):
-    r"""Adds N(0, stddev²) noise to every input while training (a data-augmentation style regularizer).
+    r"""Adds N(0, stddev²) noise to every input while training (a regularizer).
 
     Equations
     ---------

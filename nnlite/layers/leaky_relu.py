@@ -1,4 +1,7 @@
-r"""``LeakyReLU``: a ReLU that leaks a small slope α for negative inputs; equations: :class:`LeakyReLU`."""
+r"""``LeakyReLU``: a ReLU that leaks a small slope α for negative inputs.
+
+Its equations: :class:`LeakyReLU`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-r"""``PReLU``: a leaky ReLU whose slopes α are learned (He et al. 2015); equations: :class:`PReLU`."""
+r"""``PReLU``: a leaky ReLU whose slopes α are learned (He et al. 2015).
+
+Its equations: :class:`PReLU`.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ class PReLU(Layer):
     .. math:: a = \begin{cases} x & x > 0 \\ \alpha \odot x & x \le 0 \end{cases}
 
     .. math:: \frac{\partial L}{\partial x} = \delta \odot
-              \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}, \qquad
+              \bigl(\mathbb 1[x > 0] + \alpha \odot \mathbb 1[x \le 0]\bigr), \qquad
               \frac{\partial L}{\partial \alpha} = \sum_{\text{batch, shared axes}}
               \delta \odot \min(x, 0)
 

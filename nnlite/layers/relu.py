@@ -1,4 +1,7 @@
-r"""``ReLU``: the rectified linear unit, with Keras' optional cap, leak and threshold; equations: :class:`ReLU`."""
+r"""``ReLU``: the rectified linear unit, with Keras' optional cap, leak and threshold.
+
+Its equations: :class:`ReLU`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-r"""``ThresholdedReLU``: passes inputs above θ, zero elsewhere; equations: :class:`ThresholdedReLU`."""
+r"""``ThresholdedReLU``: passes inputs above θ, zero elsewhere.
+
+Its equations: :class:`ThresholdedReLU`.
+"""
 
 from __future__ import annotations
 

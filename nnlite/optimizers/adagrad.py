@@ -1,4 +1,7 @@
-r"""``Adagrad``: per-parameter learning rates that shrink with the squared gradients seen (equations: :class:`Adagrad`)."""
+r"""``Adagrad``: per-parameter learning rates that shrink with the squared gradients seen.
+
+Its equations: :class:`Adagrad`.
+"""
 
 from __future__ import annotations
 

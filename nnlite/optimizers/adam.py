@@ -1,4 +1,7 @@
-r"""``Adam``: momentum (first moment m) + RMSProp (second moment s), bias-corrected (equations: :class:`Adam`)."""
+r"""``Adam``: momentum (first moment m) + RMSProp (second moment s), bias-corrected.
+
+Its equations: :class:`Adam`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-r"""``Adamax``: Adam with the ℓ∞ norm in place of the ℓ2 norm of past gradients (equations: :class:`Adamax`)."""
+r"""``Adamax``: Adam with the ℓ∞ norm in place of the ℓ2 norm of past gradients.
+
+Its equations: :class:`Adamax`.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ class Adamax(Optimizer):
     .. math:: m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
               u \leftarrow \max(\beta_2 u, |g|)
 
-    .. math:: \theta \leftarrow \theta - \frac{\eta}{1 - \beta_1^{\,t}}\; m \oslash (u + \varepsilon)
+    .. math:: \theta \leftarrow \theta
+              - \frac{\eta}{1 - \beta_1^{\,t}}\; m \oslash (u + \varepsilon)
 
     The step size is bounded by η/(1 − β₁ᵗ), which can make Adamax more stable
     than Adam on some data sets (Géron ch. 11).

@@ -1,4 +1,7 @@
-r"""``AdamW``: Adam with *decoupled* weight decay (Loshchilov & Hutter); equations: :class:`AdamW`."""
+r"""``AdamW``: Adam with *decoupled* weight decay (Loshchilov & Hutter).
+
+Its equations: :class:`AdamW`.
+"""
 
 from __future__ import annotations
 

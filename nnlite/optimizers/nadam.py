@@ -1,4 +1,7 @@
-r"""``Nadam``: Adam with Nesterov momentum (Dozat 2016), as Keras computes it (equations: :class:`Nadam`)."""
+r"""``Nadam``: Adam with Nesterov momentum (Dozat 2016), as Keras computes it.
+
+Its equations: :class:`Nadam`.
+"""
 
 from __future__ import annotations
 

@@ -114,9 +114,11 @@ class Optimizer:
     first the gradients are clipped (at most one of ``clipvalue``,
     ``clipnorm``, ``global_clipnorm``, each written c):
 
-    .. math:: g \leftarrow \mathrm{clip}(g, -c, c) \qquad \text{(clipvalue: elementwise, may change g's direction)}
+    .. math:: g \leftarrow \mathrm{clip}(g, -c, c)
+              \qquad \text{(clipvalue: elementwise, may change g's direction)}
 
-    .. math:: g \leftarrow g\, \frac{c}{\max(c, \lVert g \rVert_2)} \qquad \text{(clipnorm: each tensor)}
+    .. math:: g \leftarrow g\, \frac{c}{\max(c, \lVert g \rVert_2)}
+              \qquad \text{(clipnorm: each tensor)}
 
     .. math:: g_j \leftarrow g_j\, \frac{c}{\max\bigl(c, \lVert (g_1, g_2, \dots) \rVert_2\bigr)}
               \qquad \text{(global\_clipnorm: all tensors together)}

@@ -1,4 +1,7 @@
-r"""``RMSprop``: AdaGrad with an exponentially decaying average of squared gradients (equations: :class:`RMSprop`)."""
+r"""``RMSprop``: AdaGrad with an exponentially decaying average of squared gradients.
+
+Its equations: :class:`RMSprop`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-r"""``SGD``: gradient descent, with optional momentum and Nesterov momentum (equations: :class:`SGD`)."""
+r"""``SGD``: gradient descent, with optional momentum and Nesterov momentum.
+
+Its equations: :class:`SGD`.
+"""
 
 from __future__ import annotations
 
