@@ -12,6 +12,7 @@ math; the numba loops pick their parallel or serial twin themselves
 
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -82,6 +83,20 @@ def same_float_dtype(*arrays: np.ndarray) -> bool:
     """True when every array has the first one's float32/float64 dtype."""
     dtype = arrays[0].dtype
     return dtype in (np.float32, np.float64) and all(a.dtype == dtype for a in arrays)
+
+
+def trailing_row_length(x_shape: tuple[int, ...], row_shape: tuple[int, ...]) -> int | None:
+    """k when ``row_shape`` (leading axes of size 1 dropped) is the trailing shape of x.
+
+    x is then a (rows, k) matrix and the row broadcasts over its rows (e.g.
+    PReLU's slopes); None for any other layout.
+    """
+    trailing = tuple(row_shape)
+    while trailing and trailing[0] == 1:
+        trailing = trailing[1:]
+    if len(trailing) >= len(x_shape) or tuple(x_shape[len(x_shape) - len(trailing):]) != trailing:
+        return None
+    return math.prod(trailing)
 
 
 def tiny(dtype: np.dtype) -> float:

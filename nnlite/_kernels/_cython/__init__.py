@@ -1,9 +1,12 @@
 """The ``cython`` backend: kernels compiled at install (typed memoryviews,
 OpenMP ``prange``, ``scipy.linalg.cython_blas`` sgemm/dgemm), float32 and float64.
 
-The ``_*_kernels.pyx`` modules hold the low-level loops; ``_host.HostKernels``
-wraps them into the public kernels (same signatures as the reference).
-Raises ImportError with the reason when the extension modules are missing.
+Each extension module has the reference's name (``batchnorm.pyx``,
+``dropout.pyx``, ``losses.pyx``, ``optimizers.pyx``, ``clipping.pyx``,
+``rectifiers.pyx``, ...) and holds its typed loops and its public kernels,
+plain ``def`` functions with the reference's names and signatures, imported
+here by name.  Raises ImportError with the reason when the extension
+modules are missing.
 """
 
 from __future__ import annotations
@@ -11,16 +14,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 try:
-    from . import (
-        _act_kernels,
-        _dense_kernels,
-        _dropout_kernels,
-        _loss_kernels,
-        _rectifier_kernels,
-        batchnorm,  # noqa: F401
-        clipping,  # noqa: F401
-        optimizers,  # noqa: F401
-    )
+    from . import _act_kernels, _dense_kernels, batchnorm  # noqa: F401
 except ImportError as exc:
     raise ImportError(
         f"nnlite Cython kernels are not compiled ({exc}): run "
@@ -36,12 +30,22 @@ from .batchnorm import (  # noqa: E402, F401
     bn_moving_update,
     bn_stats,
 )
-from .clipping import (  # noqa: E402, F401
-    clip_by_norm_,
-    clip_by_value_,
-    global_norm,
-    max_norm_,
-    scale_,
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
+from .dropout import (  # noqa: E402, F401
+    alpha_dropout_backward,
+    alpha_dropout_forward,
+    dropout_backward,
+    dropout_forward,
+    dropout_mask,
+    dropout_uniform,
+)
+from .losses import (  # noqa: E402, F401
+    bce_from_probs,
+    sigmoid_bce,
+    softmax_xent_dense,
+    softmax_xent_sparse,
+    xent_dense_from_probs,
+    xent_sparse_from_probs,
 )
 from .optimizers import (  # noqa: E402, F401
     adagrad_update,
@@ -53,26 +57,23 @@ from .optimizers import (  # noqa: E402, F401
     sgd_momentum_update,
     sgd_update,
 )
-
-_a, _d, _l = _act_kernels, _dropout_kernels, _loss_kernels
-_r = _rectifier_kernels
-#: Families still built by ``_host.HostKernels`` from these low-level loops.
-LOW_LEVEL = SimpleNamespace(
-    bias_act_2d=_a.bias_act_2d, act_grad_2d=_a.act_grad_2d, gemm=_dense_kernels.gemm_rm,
-    softmax_xent=_l.softmax_xent, sigmoid_bce=_l.sigmoid_bce, xent_probs=_l.xent_probs,
-    bce_probs=_l.bce_probs,
-    uniform=_d.uniform, mask=_d.mask, dropout_fwd=_d.dropout_fwd, dropout_bwd=_d.dropout_bwd,
-    prelu_fwd=_r.prelu_fwd, prelu_bwd=_r.prelu_bwd, relu_general_fwd=_r.relu_general_fwd,
-    relu_general_bwd=_r.relu_general_bwd, rrelu_fwd=_r.rrelu_fwd, rrelu_bwd=_r.rrelu_bwd,
+from .rectifiers import (  # noqa: E402, F401
+    prelu_backward,
+    prelu_forward,
+    relu_general_backward,
+    relu_general_forward,
+    rrelu_backward,
+    rrelu_forward,
 )
-HOST_KERNELS = [
-    "activation_forward", "activation_backward", "dense_forward", "dense_backward",
-    "softmax_xent_sparse", "softmax_xent_dense", "sigmoid_bce",
-    "xent_sparse_from_probs", "xent_dense_from_probs", "bce_from_probs",
-    "dropout_uniform", "dropout_mask", "dropout_forward", "dropout_backward",
-    "alpha_dropout_forward", "alpha_dropout_backward",
-    "prelu_forward", "prelu_backward", "relu_general_forward", "relu_general_backward",
-    "rrelu_forward", "rrelu_backward",
-]
-globals().update(HostKernels(LOW_LEVEL).export(HOST_KERNELS))
+
+LOW_LEVEL = SimpleNamespace(
+    bias_act_2d=_act_kernels.bias_act_2d, act_grad_2d=_act_kernels.act_grad_2d,
+    gemm=_dense_kernels.gemm_rm,
+)
+# The activation and dense families still come from ``_host.HostKernels``
+# wrapped around this backend's low-level loops; they move to plain defs in
+# ``activations`` and ``dense`` like the families above, next.
+HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
+globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
+
 __all__ = list(_reference.__all__)

@@ -2,23 +2,21 @@
 # C-contiguous memoryviews (a loop over a pointer taken before the loop
 # vectorizes; through a memoryview the compiler reloads the data pointer after
 # every store, since it might alias).
-
 cimport cython
+
 
 ctypedef fused real:
     float
     double
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 cdef inline real* ptr(real[::1] a) noexcept nogil:
     """Data pointer of a C-contiguous memoryview (NULL when empty)."""
-    return &a[0] if a.shape[0] else NULL
+    with cython.boundscheck(False), cython.wraparound(False):
+        return &a[0] if a.shape[0] else NULL
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
 cdef inline const real* cptr(const real[::1] a) noexcept nogil:
     """Data pointer of a read-only C-contiguous memoryview (NULL when empty)."""
-    return &a[0] if a.shape[0] else NULL
+    with cython.boundscheck(False), cython.wraparound(False):
+        return &a[0] if a.shape[0] else NULL

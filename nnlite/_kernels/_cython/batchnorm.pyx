@@ -52,7 +52,7 @@ def _block_stats(const real[:, ::1] x, Py_ssize_t rows, double[:, ::1] bmean, do
 
 
 def _merge_stats(Py_ssize_t n, Py_ssize_t rows, double[:, ::1] bmean, double[:, ::1] bm2,
-                double[::1] mean, double[::1] var):
+                 double[::1] mean, double[::1] var):
     """Chan's merge of the block statistics; var = M₂/N (blocks outside, columns inside)."""
     cdef Py_ssize_t b, j, nblocks = bmean.shape[0], c = bmean.shape[1]
     cdef double na, nb, tot, f, w, d
@@ -76,8 +76,8 @@ def _merge_stats(Py_ssize_t n, Py_ssize_t rows, double[:, ::1] bmean, double[:, 
 
 
 def _normalize(const real[:, ::1] x, const real[::1] mean, const real[::1] inv_std,
-              const real[::1] gamma, const real[::1] beta, real[:, ::1] xhat, real[:, ::1] y,
-              bint want_xhat):
+               const real[::1] gamma, const real[::1] beta, real[:, ::1] xhat, real[:, ::1] y,
+               bint want_xhat):
     """x̂ = (x − μ)·inv_std,  y = γ x̂ + β  (x̂ written only if ``want_xhat``).
 
     Rows are indexed through raw pointers (see _floats.pxd: through a
@@ -109,7 +109,7 @@ def _normalize(const real[:, ::1] x, const real[::1] mean, const real[::1] inv_s
 
 
 def _grad_sums(const real[:, ::1] dy, const real[:, ::1] x, const real[::1] mean,
-              const real[::1] inv_std, Py_ssize_t rows, double[:, ::1] bsum, double[:, ::1] bdot):
+               const real[::1] inv_std, Py_ssize_t rows, double[:, ::1] bsum, double[:, ::1] bdot):
     """Per block of rows: Σδ and Σδx̂ per column (float64), x̂ = (x − μ)·inv_std."""
     cdef Py_ssize_t b, i, j, n = dy.shape[0], c = dy.shape[1]
     cdef real h
@@ -126,8 +126,8 @@ def _grad_sums(const real[:, ::1] dy, const real[:, ::1] x, const real[::1] mean
 
 
 def _bn_dx(const real[:, ::1] dy, const real[:, ::1] x, const real[::1] mean,
-          const real[::1] inv_std, const real[::1] scale, const real[::1] dbeta,
-          const real[::1] dgamma, real[:, ::1] dx):
+           const real[::1] inv_std, const real[::1] scale, const real[::1] dbeta,
+           const real[::1] dgamma, real[:, ::1] dx):
     """∂x = scale·(N δ − ∂β − x̂ ∂γ), x̂ = (x − μ)·inv_std."""
     cdef Py_ssize_t i, j, n = dy.shape[0], c = dy.shape[1]
     cdef real fn = <real>n, h

@@ -104,7 +104,7 @@ def global_norm(grads):
     return math.sqrt(sum(_squared_norm(g) for g in grads))
 
 
-def max_norm_(W, max_value, axis = 0):
+def max_norm_(W, max_value, axis=0):
     r"""Keras MaxNorm: w ← w·clip(n, 0, c)/(ε + n), n = ‖w‖₂ along ``axis``."""
     checks.max_norm_(W, max_value, axis)
     if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:

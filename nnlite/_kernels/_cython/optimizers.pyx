@@ -50,7 +50,7 @@ def _sgd(real[::1] p_, const real[::1] g_, double lr):
 
 
 def _sgd_momentum(real[::1] p_, const real[::1] g_, real[::1] vel_, double lr, double momentum,
-                 bint nesterov, double tiny):
+                  bint nesterov, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
     cdef real* p = ptr(p_)
     cdef const real* g = cptr(g_)
@@ -78,8 +78,8 @@ def _adagrad(real[::1] p_, const real[::1] g_, real[::1] acc_, double lr, double
 
 
 def _rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, real[::1] mg_,
-            bint use_mom, bint centered, double lr, double rho, double eps, double momentum,
-            double tiny):
+             bint use_mom, bint centered, double lr, double rho, double eps, double momentum,
+             double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
     cdef real* p = ptr(p_)
     cdef const real* g = cptr(g_)
@@ -105,8 +105,8 @@ def _rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, rea
 
 
 def _adam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, real[::1] vhat_,
-         bint amsgrad, double alpha, double b1c, double b2c, double eps, double lr_wd,
-         double tiny):
+          bint amsgrad, double alpha, double b1c, double b2c, double eps, double lr_wd,
+          double tiny):
     """θ ← θ − ηλθ − α m/(√v + ε) with m, v updated (AMSGrad: v̂ = max(v̂, v)).
 
     Computed in the arrays' precision (like the NumPy reference): float32
@@ -143,7 +143,7 @@ def _adam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, real[::1
 
 
 def _adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double lr_t,
-           double b1c, double beta2, double eps, double tiny):
+            double b1c, double beta2, double eps, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
     cdef real* p = ptr(p_)
     cdef const real* g = cptr(g_)
@@ -162,7 +162,7 @@ def _adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double
 
 
 def _nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double lr, double b1c,
-          double b2c, double c_m, double c_g, double inv_b2, double eps, double tiny):
+           double b2c, double c_m, double c_g, double inv_b2, double eps, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
     cdef real* p = ptr(p_)
     cdef const real* g = cptr(g_)
@@ -192,8 +192,7 @@ def sgd_update(param, grad, lr):
     _sgd(param.reshape(-1), flat_in(grad, param.dtype), float(lr))
 
 
-def sgd_momentum_update(param, grad, velocity,
-                        lr, momentum, nesterov):
+def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
     r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
     checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     if not inplace_ok(param, velocity):
@@ -202,8 +201,7 @@ def sgd_momentum_update(param, grad, velocity,
                   float(lr), float(momentum), bool(nesterov), tiny(param.dtype))
 
 
-def adagrad_update(param, grad, accum,
-                   lr, eps):
+def adagrad_update(param, grad, accum, lr, eps):
     r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
     checks.adagrad_update(param, grad, accum, lr, eps)
     if not inplace_ok(param, accum):
@@ -212,9 +210,7 @@ def adagrad_update(param, grad, accum,
              float(eps))
 
 
-def rmsprop_update(param, grad, s, lr,
-                   rho, eps, mom=None,
-                   momentum=0.0, mg=None):
+def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None):
     r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
     checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
     extra = [a for a in (mom, mg) if a is not None]
@@ -226,9 +222,7 @@ def rmsprop_update(param, grad, s, lr,
              tiny(param.dtype))
 
 
-def adam_update(param, grad, m, v,
-                lr, beta1, beta2, eps, t,
-                vhat=None, *, weight_decay=0.0):
+def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weight_decay=0.0):
     r"""Adam (Keras), optional AMSGrad ``vhat``; m, v flushed to zero when subnormal.
 
     ``weight_decay`` λ > 0 gives AdamW (θ ← θ − ηλθ first), fused in the same pass.
@@ -249,16 +243,13 @@ def adam_update(param, grad, m, v,
           1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
 
 
-def adamw_update(param, grad, m, v,
-                 lr, beta1, beta2, eps, t,
-                 weight_decay):
+def adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay):
     r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
     checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
     adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
 
 
-def adamax_update(param, grad, m, u,
-                  lr, beta1, beta2, eps, t):
+def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
     r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
     checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     if not inplace_ok(param, m, u):
@@ -268,9 +259,8 @@ def adamax_update(param, grad, m, u,
             tiny(param.dtype))
 
 
-def nadam_update(param, grad, m, v,
-                 lr, beta1, beta2, eps, u_t,
-                 u_t1, m_sched_new, m_sched_next, t):
+def nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new, m_sched_next,
+                 t):
     r"""Nadam (Keras 3); the optimizer supplies the momentum-schedule scalars.
 
     m̂ = c_m·m + c_g·g with c_m = u_{t+1}/(1 − m_sched_next),

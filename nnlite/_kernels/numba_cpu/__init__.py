@@ -1,7 +1,9 @@
 """The ``numba`` backend: ``@njit(cache=True)`` CPU kernels, one module per family.
 
-The modules hold the low-level jitted loops; ``_host.HostKernels`` wraps them
-into the public kernels (same signatures as the reference).  Dense layers use
+Each module has the reference's name (``batchnorm``, ``dropout``, ``losses``,
+``optimizers``, ``clipping``, ``rectifiers``, ...) and holds its jitted loops
+and its public kernels, plain functions with the reference's names and
+signatures, imported here by name.  Dense layers use
 NumPy's BLAS for the GEMM and a serial fused numba pass for bias and
 activation; batch norm, dropout and the optimizers use ``parallel=True``
 loops (never around BLAS calls) for inputs of ``_jit.PARALLEL_MIN`` elements
@@ -31,8 +33,7 @@ except Exception as exc:  # pragma: no cover
 from .. import _common  # noqa: E402
 from .. import reference as _reference  # noqa: E402
 from .._host import HostKernels  # noqa: E402
-from . import activations, dropout, losses  # noqa: E402
-from . import rectifiers as _r  # noqa: E402
+from . import activations  # noqa: E402
 from .batchnorm import (  # noqa: E402, F401
     bn_backward,
     bn_forward_infer,
@@ -40,12 +41,22 @@ from .batchnorm import (  # noqa: E402, F401
     bn_moving_update,
     bn_stats,
 )
-from .clipping import (  # noqa: E402, F401
-    clip_by_norm_,
-    clip_by_value_,
-    global_norm,
-    max_norm_,
-    scale_,
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
+from .dropout import (  # noqa: E402, F401
+    alpha_dropout_backward,
+    alpha_dropout_forward,
+    dropout_backward,
+    dropout_forward,
+    dropout_mask,
+    dropout_uniform,
+)
+from .losses import (  # noqa: E402, F401
+    bce_from_probs,
+    sigmoid_bce,
+    softmax_xent_dense,
+    softmax_xent_sparse,
+    xent_dense_from_probs,
+    xent_sparse_from_probs,
 )
 from .optimizers import (  # noqa: E402, F401
     adagrad_update,
@@ -57,26 +68,23 @@ from .optimizers import (  # noqa: E402, F401
     sgd_momentum_update,
     sgd_update,
 )
+from .rectifiers import (  # noqa: E402, F401
+    prelu_backward,
+    prelu_forward,
+    relu_general_backward,
+    relu_general_forward,
+    rrelu_backward,
+    rrelu_forward,
+)
 
-#: Families still built by ``_host.HostKernels`` from these low-level loops.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=None,
     simd_phi=frozenset((_common.ELU, _common.SELU)),  # vectorized in bias_act_2d itself
-    softmax_xent=losses._softmax_xent, sigmoid_bce=losses._sigmoid_bce,
-    xent_probs=losses._xent_probs, bce_probs=losses._bce_probs,
-    uniform=dropout._uniform, mask=dropout._mask, dropout_fwd=dropout._forward,
-    dropout_bwd=dropout._backward,
-    prelu_fwd=_r._prelu_fwd, prelu_bwd=_r._prelu_bwd, relu_general_fwd=_r._relu_general_fwd,
-    relu_general_bwd=_r._relu_general_bwd, rrelu_fwd=_r._rrelu_fwd, rrelu_bwd=_r._rrelu_bwd,
 )
-HOST_KERNELS = [
-    "activation_forward", "activation_backward", "dense_forward", "dense_backward",
-    "softmax_xent_sparse", "softmax_xent_dense", "sigmoid_bce",
-    "xent_sparse_from_probs", "xent_dense_from_probs", "bce_from_probs",
-    "dropout_uniform", "dropout_mask", "dropout_forward", "dropout_backward",
-    "alpha_dropout_forward", "alpha_dropout_backward",
-    "prelu_forward", "prelu_backward", "relu_general_forward", "relu_general_backward",
-    "rrelu_forward", "rrelu_backward",
-]
-globals().update(HostKernels(LOW_LEVEL).export(HOST_KERNELS))
+# The activation and dense families still come from ``_host.HostKernels``
+# wrapped around this backend's low-level loops; they move to plain defs in
+# ``activations`` and ``dense`` like the families above, next.
+HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
+globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
+
 __all__ = list(_reference.__all__)
