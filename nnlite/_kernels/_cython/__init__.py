@@ -66,13 +66,13 @@ from .rectifiers import (  # noqa: E402, F401
     rrelu_forward,
 )
 
+# The activation and dense families still come from ``_host.HostKernels``
+# wrapped around this backend's low-level loops; they move to plain defs in
+# ``activations`` and ``dense`` like the families above, next.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=_act_kernels.bias_act_2d, act_grad_2d=_act_kernels.act_grad_2d,
     gemm=_dense_kernels.gemm_rm,
 )
-# The activation and dense families still come from ``_host.HostKernels``
-# wrapped around this backend's low-level loops; they move to plain defs in
-# ``activations`` and ``dense`` like the families above, next.
 HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
 globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 

@@ -76,13 +76,13 @@ from .rectifiers import (  # noqa: E402, F401
     rrelu_forward,
 )
 
+# The activation and dense families still come from ``_host.HostKernels``
+# wrapped around this backend's low-level loops; they move to plain defs in
+# ``activations`` and ``dense`` like the families above, next.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=dense.gemm,
     simd_phi=frozenset(ACT_CODE.values()),  # every φ on the device, none by NumPy on the host
 )
-# The activation and dense families still come from ``_host.HostKernels``
-# wrapped around this backend's low-level loops; they move to plain defs in
-# ``activations`` and ``dense`` like the families above, next.
 HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
 globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 

@@ -3,11 +3,11 @@
 Each module has the reference's name (``batchnorm``, ``dropout``, ``losses``,
 ``optimizers``, ``clipping``, ``rectifiers``, ...) and holds its jitted loops
 and its public kernels, plain functions with the reference's names and
-signatures, imported here by name.  Dense layers use
-NumPy's BLAS for the GEMM and a serial fused numba pass for bias and
-activation; batch norm, dropout and the optimizers use ``parallel=True``
-loops (never around BLAS calls) for inputs of ``_jit.PARALLEL_MIN`` elements
-or more and a serial twin of the same loop below that (no thread wake-up).
+signatures, imported here by name.  Dense layers use NumPy's BLAS for the
+GEMM and a serial fused numba pass for bias and activation; batch norm,
+dropout and the optimizers use ``parallel=True`` loops (never around BLAS
+calls) for inputs of ``_jit.PARALLEL_MIN`` elements or more and a serial
+twin of the same loop below that (no thread wake-up).
 
 Importing raises ImportError with the reason when numba is missing or cannot
 compile here, so the registry can report why and fall back.
@@ -77,13 +77,13 @@ from .rectifiers import (  # noqa: E402, F401
     rrelu_forward,
 )
 
+# The activation and dense families still come from ``_host.HostKernels``
+# wrapped around this backend's low-level loops; they move to plain defs in
+# ``activations`` and ``dense`` like the families above, next.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=None,
     simd_phi=frozenset((_common.ELU, _common.SELU)),  # vectorized in bias_act_2d itself
 )
-# The activation and dense families still come from ``_host.HostKernels``
-# wrapped around this backend's low-level loops; they move to plain defs in
-# ``activations`` and ``dense`` like the families above, next.
 HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
 globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 
