@@ -93,15 +93,16 @@ def show(path: Path, name: str) -> None:
 
 show(KERNELS / "reference" / "optimizers.py", "adam_update")
 show(KERNELS / "numba_cpu" / "optimizers.py", "_adam")
-show(KERNELS / "_cython" / "_opt_kernels.pyx", "adam")
+show(KERNELS / "_cython" / "optimizers.pyx", "_adam")
 show(KERNELS / "cuda" / "optimizers.py", "_adam")
 
 # %% [markdown]
 # The compiled versions also fuse AdamW's weight decay and AMSGrad into the
-# same pass, flush subnormal numbers to zero (they are very slow on CPUs),
-# and are wrapped by `_host.HostKernels` so that every backend offers the
-# reference's signature: `adam_update(param, grad, m, v, lr, beta1, beta2,
-# eps, t)`, updating its arrays **in place**.
+# same pass and flush subnormal numbers to zero (they are very slow on CPUs).
+# Each loop sits in the module of the same name in its backend folder, next
+# to the public function that checks the arguments, computes α_t and calls
+# it, with the reference's signature: `adam_update(param, grad, m, v, lr,
+# beta1, beta2, eps, t)`, updating its arrays **in place**.
 
 # %% [markdown]
 # ## 9.2 Do they agree? (결과 비교)

@@ -3,8 +3,8 @@
 ``checks.<kernel>(*args)`` takes the kernel's own arguments and raises
 ``ValueError("<kernel>: <argument> must ..., got ...")`` when a size, a
 number of axes or a dtype that the kernel relies on is wrong.  The NumPy
-reference calls it first thing, and so does every compiled backend's host
-wrapper (``_host``) before it enters an unchecked loop: a mismatch gives the
+reference calls it first thing, and so does every compiled backend's public
+kernel before it enters an unchecked loop: a mismatch gives the
 same error everywhere instead of a NumPy broadcast error, a silently wrong
 number or an out-of-bounds read.  Each check compares shapes and dtypes only
 (the label checks of the sparse losses also take the labels' min and max).

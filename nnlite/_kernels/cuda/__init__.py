@@ -1,9 +1,12 @@
 """The ``cuda`` backend: numba.cuda kernels for every family.
 
-Low-level kernels (grid-stride loops, a tiled shared-memory GEMM, per-column
-reductions, the counter-based dropout RNG) accept NumPy arrays (copied to the
-GPU and back) or device arrays (used in place); ``_host.HostKernels`` wraps
-them into the public kernels with the reference signatures (host arrays).
+Each module has the reference's name (``batchnorm``, ``dropout``, ``losses``,
+``optimizers``, ``clipping``, ``rectifiers``, ...) and holds its ``@cuda.jit``
+kernels, their launchers (grid-stride loops, a tiled shared-memory GEMM,
+per-column reductions, the counter-based dropout RNG; they accept NumPy
+arrays, copied to the GPU and back, or device arrays, used in place) and its
+public kernels, plain functions with the reference's names and signatures
+(host arrays), imported here by name.
 
 Importing raises ImportError when no GPU is usable.  Under the CUDA simulator
 (``NUMBA_ENABLE_CUDASIM=1``) it loads so the kernels can be *tested*, but
@@ -29,26 +32,58 @@ if not SIMULATED and not cuda.is_available():
 from .. import reference as _reference  # noqa: E402
 from .._common import ACT_CODE  # noqa: E402
 from .._host import HostKernels  # noqa: E402
-from . import activations, batchnorm, dense, dropout, losses, optimizers  # noqa: E402
-from . import rectifiers as _r  # noqa: E402
+from . import activations, dense  # noqa: E402
+from .batchnorm import (  # noqa: E402, F401
+    bn_backward,
+    bn_forward_infer,
+    bn_forward_train,
+    bn_moving_update,
+    bn_stats,
+)
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
+from .dropout import (  # noqa: E402, F401
+    alpha_dropout_backward,
+    alpha_dropout_forward,
+    dropout_backward,
+    dropout_forward,
+    dropout_mask,
+    dropout_uniform,
+)
+from .losses import (  # noqa: E402, F401
+    bce_from_probs,
+    sigmoid_bce,
+    softmax_xent_dense,
+    softmax_xent_sparse,
+    xent_dense_from_probs,
+    xent_sparse_from_probs,
+)
+from .optimizers import (  # noqa: E402, F401
+    adagrad_update,
+    adam_update,
+    adamax_update,
+    adamw_update,
+    nadam_update,
+    rmsprop_update,
+    sgd_momentum_update,
+    sgd_update,
+)
+from .rectifiers import (  # noqa: E402, F401
+    prelu_backward,
+    prelu_forward,
+    relu_general_backward,
+    relu_general_forward,
+    rrelu_backward,
+    rrelu_forward,
+)
 
-_o = optimizers
-#: The low-level kernels, under the names ``HostKernels`` expects.
+# The activation and dense families still come from ``_host.HostKernels``
+# wrapped around this backend's low-level loops; they move to plain defs in
+# ``activations`` and ``dense`` like the families above, next.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=dense.gemm,
     simd_phi=frozenset(ACT_CODE.values()),  # every φ on the device, none by NumPy on the host
-    softmax_xent=losses.softmax_xent, sigmoid_bce=losses.sigmoid_bce,
-    xent_probs=losses.xent_probs, bce_probs=losses.bce_probs,
-    block_stats=batchnorm.block_stats, merge_stats=batchnorm.merge_stats,
-    normalize=batchnorm.normalize, grad_sums=batchnorm.grad_sums, bn_dx=batchnorm.bn_dx,
-    uniform=dropout.uniform, mask=dropout.mask, dropout_fwd=dropout.dropout_fwd,
-    dropout_bwd=dropout.dropout_bwd,
-    sgd=_o.sgd, sgd_momentum=_o.sgd_momentum, adagrad=_o.adagrad, rmsprop=_o.rmsprop,
-    adam=_o.adam, adamax=_o.adamax, nadam=_o.nadam,
-    clip=_o.clip, sumsq=_o.sumsq, scale=_o.scale, max_norm_cols=_o.max_norm_cols,
-    prelu_fwd=_r.prelu_fwd, prelu_bwd=_r.prelu_bwd, relu_general_fwd=_r.relu_general_fwd,
-    relu_general_bwd=_r.relu_general_bwd, rrelu_fwd=_r.rrelu_fwd, rrelu_bwd=_r.rrelu_bwd,
 )
+HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
+globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 
 __all__ = list(_reference.__all__)
-globals().update(HostKernels(LOW_LEVEL).export(__all__))

@@ -2,7 +2,10 @@ r"""CUDA batch-norm kernels: block reductions per column, grid-stride elementwis
 
 ``block_stats`` gives each (row block, column) pair one thread that computes
 the exact two-pass mean and M₂ of its block (float64); the host merges the
-blocks with Chan's formula exactly like the CPU backends.  Neighbouring
+blocks with Chan's formula exactly like the CPU backends (``batch_moments``).
+The launchers (``block_stats``, ``normalize``, ``grad_sums``, ``bn_dx``) take
+NumPy or device arrays; the public kernels (``bn_stats`` … ``bn_moving_update``,
+the reference's names and signatures) check their arguments and call them.  Neighbouring
 threads take neighbouring columns, so a warp reads one contiguous stretch of
 a row (coalesced).  (A teaching kernel: a production one would also split
 the rows of a block across threads and reduce in shared memory.)
@@ -13,8 +16,12 @@ from __future__ import annotations
 import numpy as np
 from numba import cuda
 
+from .. import checks
+from ..host_arrays import block_buffers, deliver, output_for
 from ._device import dmin
 from ._launch import launcher
+
+ROWS = 64  # rows per statistics block
 
 
 @cuda.jit
@@ -91,3 +98,112 @@ def merge_stats(n, rows, bmean, bm2, mean, var):
         na = tot
     mean[...] = m
     var[...] = m2 / n
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).
+# ----------------------------------------------------------------------------
+
+
+def batch_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Float64 column mean and biased variance of a C-contiguous (N ≥ 1, C) batch.
+
+    The book's form is one pass over the whole batch:
+      μ = (1/N) Σ_i x_i,   σ² = (1/N) Σ_i (x_i − μ)².
+    Computed here per block b of ``ROWS`` rows (n_b rows, mean μ_b,
+    M₂b = Σ_{i∈b} (x_i − μ_b)²), then merged block by block (Chan et al.):
+      δ = μ_b − μ_a,  μ = μ_a + δ n_b/n,  M₂ = M₂a + M₂b + δ² n_a n_b/n,  σ² = M₂/N,
+    equal to the book's form up to rounding (test_kernels_rearranged.py).
+    """
+    n, c = x.shape
+    bmean, bm2 = block_buffers(-(-n // ROWS), c)
+    block_stats(x, ROWS, bmean, bm2)
+    mean, var = np.empty(c), np.empty(c)
+    merge_stats(n, ROWS, bmean, bm2, mean, var)
+    return mean, var
+
+
+def bn_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column mean and biased variance (float64 two-level sums, x's dtype)."""
+    checks.bn_stats(x)
+    if x.shape[0] == 0:
+        nan = np.full(x.shape[1:], np.nan, dtype=x.dtype)
+        return nan, nan.copy()
+    mean, var = batch_moments(np.ascontiguousarray(x))
+    return mean.astype(x.dtype), var.astype(x.dtype)
+
+
+def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float,
+                     out: np.ndarray | None = None, *, xhat_out: np.ndarray | None = None,
+                     keep_xhat: bool = True,
+                     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
+    """Training forward: (y, x̂ or None, μ, σ², 1/√(σ²+ε)); x̂ = (x − μ)/√(σ²+ε), y = γx̂ + β."""
+    checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
+    x = np.ascontiguousarray(x)
+    dt = x.dtype
+    if x.shape[0] == 0:
+        mean, var = bn_stats(x)
+        inv = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(dt)
+        xhat = deliver(x.copy(), xhat_out) if keep_xhat else None
+        return deliver(x.copy(), out), xhat, mean, var, inv
+    mean, var = batch_moments(x)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    y = output_for(x, out)
+    xhat = output_for(x, xhat_out) if keep_xhat else y  # y: a placeholder, not written
+    normalize(x, mean.astype(dt), inv_std.astype(dt), np.ascontiguousarray(gamma, dt),
+               np.ascontiguousarray(beta, dt), xhat, y, keep_xhat)
+    return (deliver(y, out), deliver(xhat, xhat_out) if keep_xhat else None,
+            mean.astype(dt), var.astype(dt), inv_std.astype(dt))
+
+
+def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np.ndarray,
+                     beta: np.ndarray, eps: float, out: np.ndarray | None = None) -> np.ndarray:
+    """Inference forward y = γ(x − μ)/√(σ² + ε) + β with given statistics."""
+    checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
+    x = np.ascontiguousarray(x)
+    dt = x.dtype
+    inv_std = (1.0 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    y = output_for(x, out)
+    if x.size:
+        normalize(x, np.ascontiguousarray(mean, dt), inv_std, np.ascontiguousarray(gamma, dt),
+                   np.ascontiguousarray(beta, dt), y, y, False)
+    return deliver(y, out)
+
+
+def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np.ndarray,
+                *, dx_out: np.ndarray | None = None, mean: np.ndarray | None = None,
+                need_dx: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """(∂x, ∂γ, ∂β): ∂β = Σδ, ∂γ = Σδx̂, ∂x = (γ·inv_std/N)(Nδ − ∂β − x̂∂γ).
+
+    With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std;
+    ``need_dx=False``: ∂x is not computed (None).
+    """
+    checks.bn_backward(dy, xhat, gamma, inv_std, dx_out=dx_out, mean=mean, need_dx=need_dx)
+    dy = np.ascontiguousarray(dy)
+    dt = dy.dtype
+    x = np.ascontiguousarray(xhat, dtype=dt)
+    n, c = dy.shape
+    if mean is None:  # x̂ given: (x̂ − 0)·1 = x̂ exactly
+        mu, inv = np.zeros(c, dt), np.ones(c, dt)
+    else:
+        mu, inv = np.ascontiguousarray(mean, dt), np.ascontiguousarray(inv_std, dt)
+    if n:
+        bsum, bdot = block_buffers(-(-n // ROWS), c)
+        grad_sums(dy, x, mu, inv, ROWS, bsum, bdot)
+        dbeta, dgamma = bsum.sum(axis=0), bdot.sum(axis=0)
+    else:
+        dbeta, dgamma = np.zeros(c), np.zeros(c)
+    if not need_dx:
+        return None, dgamma.astype(dt), dbeta.astype(dt)
+    scale = (np.asarray(gamma, np.float64) * inv_std / max(n, 1)).astype(dt)
+    dx = output_for(dy, dx_out)
+    if n:
+        bn_dx(dy, x, mu, inv, scale, dbeta.astype(dt), dgamma.astype(dt), dx)
+    return deliver(dx, dx_out), dgamma.astype(dt), dbeta.astype(dt)
+
+
+def bn_moving_update(moving: np.ndarray, batch_value: np.ndarray, momentum: float) -> None:
+    """In place: moving ← moving·m + batch·(1 − m) (a few hundred values: NumPy)."""
+    checks.bn_moving_update(moving, batch_value, momentum)
+    moving *= momentum
+    moving += batch_value * (1.0 - momentum)

@@ -1,11 +1,21 @@
-"""CUDA fused loss kernels: one thread per row (see reference/losses.py)."""
+"""CUDA fused loss kernels: one thread per row (see reference/losses.py).
+
+The launchers (``softmax_xent_rows``, ``sigmoid_bce_rows``, ``xent_probs_rows``,
+``bce_probs_rows``) take NumPy or device arrays; the public kernels
+(``softmax_xent_sparse`` … ``bce_from_probs``, the reference's names and
+signatures) check their arguments and call them.
+"""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import cuda
 
+from .. import checks
+from ..host_arrays import as2d
+from ..reference.losses import EPSILON
 from ._device import clamp, dmax
 from ._launch import launcher
 
@@ -89,7 +99,81 @@ def _rows(z, *_):
     return z.shape[0]
 
 
-softmax_xent = launcher(_softmax_xent, (5, 6), _rows)
-sigmoid_bce = launcher(_sigmoid_bce, (3, 4), _rows)
-xent_probs = launcher(_xent_probs, (6, 7), _rows)
-bce_probs = launcher(_bce_probs, (4, 5), _rows)
+softmax_xent_rows = launcher(_softmax_xent, (5, 6), _rows)
+sigmoid_bce_rows = launcher(_sigmoid_bce, (3, 4), _rows)
+xent_probs_rows = launcher(_xent_probs, (6, 7), _rows)
+bce_probs_rows = launcher(_bce_probs, (4, 5), _rows)
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).  Scores of any shape (..., k)
+# go to the loops as rows (n, k); ``checks`` has made sure that the targets
+# have the scores' shape and that every sparse label is in [0, k), which the
+# unchecked loops index with.
+# ----------------------------------------------------------------------------
+
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+def _sparse_rows(loop, p, y, scale, *extra) -> Pair:
+    """(loss, grad) of a row loop with integer labels y."""
+    z2 = as2d(p)
+    labels = np.ascontiguousarray(y, dtype=np.int64).reshape(-1)
+    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
+    loop(z2, z2[:0, :0], labels, True, float(scale), *extra, loss, grad)
+    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+
+
+def _dense_rows(loop, p, t, scale, *extra) -> Pair:
+    """(loss, grad) of a row loop with one-hot or soft targets t."""
+    z2 = as2d(p)
+    t2 = as2d(np.asarray(t, dtype=z2.dtype))
+    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
+    loop(z2, t2, np.zeros(0, np.int64), False, float(scale), *extra, loss, grad)
+    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+
+
+def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> Pair:
+    """Sparse softmax cross-entropy from logits z (n, k) and int labels y (n,)."""
+    checks.softmax_xent_sparse(z, y, scale)
+    return _sparse_rows(softmax_xent_rows, z, y, scale)
+
+
+def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
+    """Softmax cross-entropy from logits z and one-hot (or soft) targets t."""
+    checks.softmax_xent_dense(z, t, scale)
+    return _dense_rows(softmax_xent_rows, z, t, scale)
+
+
+def xent_sparse_from_probs(p: np.ndarray, y: np.ndarray, scale: float,
+                           eps: float = EPSILON) -> Pair:
+    """Sparse CE from softmax probabilities p; grad is w.r.t. the logits."""
+    checks.xent_sparse_from_probs(p, y, scale, eps)
+    return _sparse_rows(xent_probs_rows, p, y, scale, float(eps))
+
+
+def xent_dense_from_probs(p: np.ndarray, t: np.ndarray, scale: float,
+                          eps: float = EPSILON) -> Pair:
+    """Categorical CE from softmax probabilities p and targets t."""
+    checks.xent_dense_from_probs(p, t, scale, eps)
+    return _dense_rows(xent_probs_rows, p, t, scale, float(eps))
+
+
+def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
+    """Binary CE from logits z and targets t (loss averaged over the last axis)."""
+    checks.sigmoid_bce(z, t, scale)
+    z2 = as2d(z)
+    t2 = as2d(np.asarray(t, dtype=z2.dtype))
+    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
+    sigmoid_bce_rows(z2, t2, float(scale), loss, grad)
+    return loss.reshape(z.shape[:-1]), grad.reshape(z.shape)
+
+
+def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> Pair:
+    """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
+    checks.bce_from_probs(p, t, scale, eps)
+    z2 = as2d(p)
+    t2 = as2d(np.asarray(t, dtype=z2.dtype))
+    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
+    bce_probs_rows(z2, t2, float(scale), float(eps), loss, grad)
+    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)

@@ -1,11 +1,13 @@
 """The ``numba`` backend: ``@njit(cache=True)`` CPU kernels, one module per family.
 
-The modules hold the low-level jitted loops; ``_host.HostKernels`` wraps them
-into the public kernels (same signatures as the reference).  Dense layers use
-NumPy's BLAS for the GEMM and a serial fused numba pass for bias and
-activation; batch norm, dropout and the optimizers use ``parallel=True``
-loops (never around BLAS calls) for inputs of ``_jit.PARALLEL_MIN`` elements
-or more and a serial twin of the same loop below that (no thread wake-up).
+Each module has the reference's name (``batchnorm``, ``dropout``, ``losses``,
+``optimizers``, ``clipping``, ``rectifiers``, ...) and holds its jitted loops
+and its public kernels, plain functions with the reference's names and
+signatures, imported here by name.  Dense layers use NumPy's BLAS for the
+GEMM and a serial fused numba pass for bias and activation; batch norm,
+dropout and the optimizers use ``parallel=True`` loops (never around BLAS
+calls) for inputs of ``_jit.PARALLEL_MIN`` elements or more and a serial
+twin of the same loop below that (no thread wake-up).
 
 Importing raises ImportError with the reason when numba is missing or cannot
 compile here, so the registry can report why and fall back.
@@ -31,27 +33,58 @@ except Exception as exc:  # pragma: no cover
 from .. import _common  # noqa: E402
 from .. import reference as _reference  # noqa: E402
 from .._host import HostKernels  # noqa: E402
-from . import activations, batchnorm, clipping, dropout, losses, optimizers  # noqa: E402
-from . import rectifiers as _r  # noqa: E402
+from . import activations  # noqa: E402
+from .batchnorm import (  # noqa: E402, F401
+    bn_backward,
+    bn_forward_infer,
+    bn_forward_train,
+    bn_moving_update,
+    bn_stats,
+)
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
+from .dropout import (  # noqa: E402, F401
+    alpha_dropout_backward,
+    alpha_dropout_forward,
+    dropout_backward,
+    dropout_forward,
+    dropout_mask,
+    dropout_uniform,
+)
+from .losses import (  # noqa: E402, F401
+    bce_from_probs,
+    sigmoid_bce,
+    softmax_xent_dense,
+    softmax_xent_sparse,
+    xent_dense_from_probs,
+    xent_sparse_from_probs,
+)
+from .optimizers import (  # noqa: E402, F401
+    adagrad_update,
+    adam_update,
+    adamax_update,
+    adamw_update,
+    nadam_update,
+    rmsprop_update,
+    sgd_momentum_update,
+    sgd_update,
+)
+from .rectifiers import (  # noqa: E402, F401
+    prelu_backward,
+    prelu_forward,
+    relu_general_backward,
+    relu_general_forward,
+    rrelu_backward,
+    rrelu_forward,
+)
 
-#: The low-level kernels, under the names ``HostKernels`` expects.
+# The activation and dense families still come from ``_host.HostKernels``
+# wrapped around this backend's low-level loops; they move to plain defs in
+# ``activations`` and ``dense`` like the families above, next.
 LOW_LEVEL = SimpleNamespace(
     bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=None,
     simd_phi=frozenset((_common.ELU, _common.SELU)),  # vectorized in bias_act_2d itself
-    softmax_xent=losses._softmax_xent, sigmoid_bce=losses._sigmoid_bce,
-    xent_probs=losses._xent_probs, bce_probs=losses._bce_probs,
-    block_stats=batchnorm.block_stats, merge_stats=batchnorm.merge_stats,
-    normalize=batchnorm.normalize, grad_sums=batchnorm.grad_sums, bn_dx=batchnorm.bn_dx,
-    uniform=dropout._uniform, mask=dropout._mask, dropout_fwd=dropout._forward,
-    dropout_bwd=dropout._backward,
-    sgd=optimizers._sgd, sgd_momentum=optimizers._sgd_momentum, adagrad=optimizers._adagrad,
-    rmsprop=optimizers._rmsprop, adam=optimizers._adam, adamax=optimizers._adamax,
-    nadam=optimizers._nadam,
-    clip=clipping._clip, sumsq=clipping._sumsq, scale=clipping._scale,
-    max_norm_cols=clipping._max_norm_cols,
-    prelu_fwd=_r._prelu_fwd, prelu_bwd=_r._prelu_bwd, relu_general_fwd=_r._relu_general_fwd,
-    relu_general_bwd=_r._relu_general_bwd, rrelu_fwd=_r._rrelu_fwd, rrelu_bwd=_r._rrelu_bwd,
 )
+HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
+globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 
 __all__ = list(_reference.__all__)
-globals().update(HostKernels(LOW_LEVEL).export(__all__))

@@ -1,20 +1,34 @@
-r"""Numba low-level batch-norm kernels (x of shape (N, C), C-contiguous).
+r"""Numba batch-norm kernels (x of shape (N, C), statistics per column).
 
-``block_stats`` computes, for each block of ``rows`` rows (in parallel), the
-exact two-pass column mean and M₂ = Σ(x − μ_b)² in float64; ``merge_stats``
-merges the blocks with Chan's formula (see ``_host/batchnorm.py``).  The
-normalize and backward passes are parallel over rows.
+The public kernels (``bn_stats`` … ``bn_moving_update``, the reference's
+names and signatures) check their arguments, prepare C-contiguous arrays and
+outputs, and run the ``@jit`` loops below (parallel over rows or row blocks).
+
+Statistics use *two-level sums* (:func:`batch_moments`): rows are cut into
+blocks of ``ROWS``; each cache-resident block gets its exact two-pass mean
+and M₂ = Σ(x − μ_b)² in float64 (``_block_stats``, in parallel), and the
+blocks are merged with Chan's formula (``_merge_stats``), so x is read once
+from memory and there is no E[x²] − E[x]² cancellation.
+
+The backward kernels read x̂ as (x − μ)·inv_std: given x̂ itself, μ = 0 and
+inv_std = 1 (exact in IEEE arithmetic); given the input x (``mean=`` μ),
+x̂ is recomputed on the fly, so the forward need not write it.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from numba import prange
 
+from .. import checks
+from ..host_arrays import block_buffers, deliver, output_for
 from ._jit import jit, jit_parallel
+
+ROWS = 64  # rows per statistics block
 
 
 @jit_parallel()
-def block_stats(x, rows, bmean, bm2):
+def _block_stats(x, rows, bmean, bm2):
     """Per block b of ``rows`` rows: column means and M₂ (two passes over the block)."""
     n, c = x.shape
     for b in prange(bmean.shape[0]):
@@ -36,7 +50,7 @@ def block_stats(x, rows, bmean, bm2):
 
 
 @jit()
-def merge_stats(n, rows, bmean, bm2, mean, var):
+def _merge_stats(n, rows, bmean, bm2, mean, var):
     """Chan's merge: δ = μ_b − μ_a, μ += δ n_b/n, M₂ += M₂b + δ² n_a n_b/n; var = M₂/N.
 
     Blocks outside, columns inside: the block sizes are the same for every
@@ -61,7 +75,7 @@ def merge_stats(n, rows, bmean, bm2, mean, var):
 
 
 @jit_parallel()
-def normalize(x, mean, inv_std, gamma, beta, xhat, y, want_xhat):
+def _normalize(x, mean, inv_std, gamma, beta, xhat, y, want_xhat):
     """x̂ = (x − μ)·inv_std,  y = γ x̂ + β  (x̂ written only if ``want_xhat``)."""
     n, c = x.shape
     if want_xhat:
@@ -77,7 +91,7 @@ def normalize(x, mean, inv_std, gamma, beta, xhat, y, want_xhat):
 
 
 @jit_parallel()
-def grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
+def _grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
     """Per block of rows: Σδ and Σδx̂ per column (float64), x̂ = (x − μ)·inv_std."""
     n, c = dy.shape
     for b in prange(bsum.shape[0]):
@@ -92,10 +106,119 @@ def grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
 
 
 @jit_parallel()
-def bn_dx(dy, x, mean, inv_std, scale, dbeta, dgamma, dx):
+def _bn_dx(dy, x, mean, inv_std, scale, dbeta, dgamma, dx):
     """∂x = scale·(N δ − ∂β − x̂ ∂γ), x̂ = (x − μ)·inv_std, scale = γ·inv_std/N."""
     n, c = dy.shape
     for i in prange(n):
         for j in range(c):
             h = (x[i, j] - mean[j]) * inv_std[j]
             dx[i, j] = scale[j] * (n * dy[i, j] - dbeta[j] - h * dgamma[j])
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).
+# ----------------------------------------------------------------------------
+
+
+def batch_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Float64 column mean and biased variance of a C-contiguous (N ≥ 1, C) batch.
+
+    The book's form is one pass over the whole batch:
+      μ = (1/N) Σ_i x_i,   σ² = (1/N) Σ_i (x_i − μ)².
+    Computed here per block b of ``ROWS`` rows (n_b rows, mean μ_b,
+    M₂b = Σ_{i∈b} (x_i − μ_b)²), then merged block by block (Chan et al.):
+      δ = μ_b − μ_a,  μ = μ_a + δ n_b/n,  M₂ = M₂a + M₂b + δ² n_a n_b/n,  σ² = M₂/N,
+    equal to the book's form up to rounding (test_kernels_rearranged.py).
+    """
+    n, c = x.shape
+    bmean, bm2 = block_buffers(-(-n // ROWS), c)
+    _block_stats(x, ROWS, bmean, bm2)
+    mean, var = np.empty(c), np.empty(c)
+    _merge_stats(n, ROWS, bmean, bm2, mean, var)
+    return mean, var
+
+
+def bn_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column mean and biased variance (float64 two-level sums, x's dtype)."""
+    checks.bn_stats(x)
+    if x.shape[0] == 0:
+        nan = np.full(x.shape[1:], np.nan, dtype=x.dtype)
+        return nan, nan.copy()
+    mean, var = batch_moments(np.ascontiguousarray(x))
+    return mean.astype(x.dtype), var.astype(x.dtype)
+
+
+def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float,
+                     out: np.ndarray | None = None, *, xhat_out: np.ndarray | None = None,
+                     keep_xhat: bool = True,
+                     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
+    """Training forward: (y, x̂ or None, μ, σ², 1/√(σ²+ε)); x̂ = (x − μ)/√(σ²+ε), y = γx̂ + β."""
+    checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
+    x = np.ascontiguousarray(x)
+    dt = x.dtype
+    if x.shape[0] == 0:
+        mean, var = bn_stats(x)
+        inv = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(dt)
+        xhat = deliver(x.copy(), xhat_out) if keep_xhat else None
+        return deliver(x.copy(), out), xhat, mean, var, inv
+    mean, var = batch_moments(x)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    y = output_for(x, out)
+    xhat = output_for(x, xhat_out) if keep_xhat else y  # y: a placeholder, not written
+    _normalize(x, mean.astype(dt), inv_std.astype(dt), np.ascontiguousarray(gamma, dt),
+               np.ascontiguousarray(beta, dt), xhat, y, keep_xhat)
+    return (deliver(y, out), deliver(xhat, xhat_out) if keep_xhat else None,
+            mean.astype(dt), var.astype(dt), inv_std.astype(dt))
+
+
+def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np.ndarray,
+                     beta: np.ndarray, eps: float, out: np.ndarray | None = None) -> np.ndarray:
+    """Inference forward y = γ(x − μ)/√(σ² + ε) + β with given statistics."""
+    checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
+    x = np.ascontiguousarray(x)
+    dt = x.dtype
+    inv_std = (1.0 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    y = output_for(x, out)
+    if x.size:
+        _normalize(x, np.ascontiguousarray(mean, dt), inv_std, np.ascontiguousarray(gamma, dt),
+                   np.ascontiguousarray(beta, dt), y, y, False)
+    return deliver(y, out)
+
+
+def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np.ndarray,
+                *, dx_out: np.ndarray | None = None, mean: np.ndarray | None = None,
+                need_dx: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """(∂x, ∂γ, ∂β): ∂β = Σδ, ∂γ = Σδx̂, ∂x = (γ·inv_std/N)(Nδ − ∂β − x̂∂γ).
+
+    With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std;
+    ``need_dx=False``: ∂x is not computed (None).
+    """
+    checks.bn_backward(dy, xhat, gamma, inv_std, dx_out=dx_out, mean=mean, need_dx=need_dx)
+    dy = np.ascontiguousarray(dy)
+    dt = dy.dtype
+    x = np.ascontiguousarray(xhat, dtype=dt)
+    n, c = dy.shape
+    if mean is None:  # x̂ given: (x̂ − 0)·1 = x̂ exactly
+        mu, inv = np.zeros(c, dt), np.ones(c, dt)
+    else:
+        mu, inv = np.ascontiguousarray(mean, dt), np.ascontiguousarray(inv_std, dt)
+    if n:
+        bsum, bdot = block_buffers(-(-n // ROWS), c)
+        _grad_sums(dy, x, mu, inv, ROWS, bsum, bdot)
+        dbeta, dgamma = bsum.sum(axis=0), bdot.sum(axis=0)
+    else:
+        dbeta, dgamma = np.zeros(c), np.zeros(c)
+    if not need_dx:
+        return None, dgamma.astype(dt), dbeta.astype(dt)
+    scale = (np.asarray(gamma, np.float64) * inv_std / max(n, 1)).astype(dt)
+    dx = output_for(dy, dx_out)
+    if n:
+        _bn_dx(dy, x, mu, inv, scale, dbeta.astype(dt), dgamma.astype(dt), dx)
+    return deliver(dx, dx_out), dgamma.astype(dt), dbeta.astype(dt)
+
+
+def bn_moving_update(moving: np.ndarray, batch_value: np.ndarray, momentum: float) -> None:
+    """In place: moving ← moving·m + batch·(1 − m) (a few hundred values: NumPy)."""
+    checks.bn_moving_update(moving, batch_value, momentum)
+    moving *= momentum
+    moving += batch_value * (1.0 - momentum)

@@ -1,4 +1,9 @@
-r"""Numba gradient clipping and weight constraints (in place, parallel)."""
+r"""Numba gradient clipping and weight constraints (in place, parallel).
+
+The public kernels (the reference's names and signatures) check their
+arguments and run the ``@jit`` loops below on flat views; layouts the loops
+do not take (strided arrays, max-norm along another axis) use the reference.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ import math
 import numpy as np
 from numba import prange
 
+from .. import checks
+from .. import reference as ref
+from ..host_arrays import inplace_ok
 from ._jit import jit, jit_parallel
 
 
@@ -45,3 +53,51 @@ def _max_norm_cols(W, c):
     for i in range(rows):
         for j in range(cols):
             W[i, j] *= acc[j]
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).
+# ----------------------------------------------------------------------------
+
+
+def _squared_norm(g: np.ndarray) -> float:
+    """‖g‖₂² accumulated in float64."""
+    return float(_sumsq(np.ascontiguousarray(g).reshape(-1))) if g.size else 0.0
+
+
+def clip_by_value_(grad: np.ndarray, value: float) -> None:
+    r"""g ← clip(g, −c, c) in place."""
+    checks.clip_by_value_(grad, value)
+    if not inplace_ok(grad):
+        return ref.clip_by_value_(grad, value)
+    _clip(grad.reshape(-1), float(value))
+
+
+def scale_(arr: np.ndarray, factor: float) -> None:
+    r"""arr ← factor·arr in place."""
+    checks.scale_(arr, factor)
+    if not inplace_ok(arr):
+        return ref.scale_(arr, factor)
+    _scale(arr.reshape(-1), float(factor))
+
+
+def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
+    r"""g ← g·c/‖g‖₂ when ‖g‖₂ > c (per tensor)."""
+    checks.clip_by_norm_(grad, clipnorm)
+    norm = math.sqrt(_squared_norm(grad))
+    if norm > clipnorm:
+        scale_(grad, clipnorm / norm)
+
+
+def global_norm(grads: list[np.ndarray]) -> float:
+    r"""√(Σ_j ‖g_j‖²) over all tensors."""
+    checks.global_norm(grads)
+    return math.sqrt(sum(_squared_norm(g) for g in grads))
+
+
+def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
+    r"""Keras MaxNorm: w ← w·clip(n, 0, c)/(ε + n), n = ‖w‖₂ along ``axis``."""
+    checks.max_norm_(W, max_value, axis)
+    if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:
+        return ref.max_norm_(W, max_value, axis)
+    _max_norm_cols(W, float(max_value))

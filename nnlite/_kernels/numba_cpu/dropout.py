@@ -1,15 +1,29 @@
 r"""Numba dropout kernels: the counter-based SplitMix64 RNG of the reference.
 
-bits_i = splitmix64(key + i),  k_i = bits_i ≫ 40,  keep_i = k_i ≥ ⌈rate·2²⁴⌉.
+The book's form draws u_i uniform in [0, 1) and keeps unit i when u_i ≥ rate.
+Here u_i is a hash of (seed, step, i), so every backend draws the same mask:
+
+  bits_i = splitmix64(key + i),  k_i = bits_i ≫ 40   (u_i = k_i·2⁻²⁴),
+  keep_i = k_i ≥ ⌈rate·2²⁴⌉      (the same test as u_i ≥ rate, in integers;
+                                  test_kernels_rearranged.py checks it).
+
 Each element depends only on (key, i), so the mask is the same bit for bit
-on any number of threads.  All integer arithmetic is uint64 (mod 2⁶⁴).
+on any number of threads.  All integer arithmetic is uint64 (mod 2⁶⁴).  The
+public kernels (``dropout_uniform`` … ``alpha_dropout_backward``, the
+reference's names and signatures) check their arguments and run the ``@jit``
+loops below; masks are written through a uint8 view of the bool array.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import prange
 
+from .. import checks
+from ..host_arrays import deliver, output_for
+from ..reference.dropout import alpha_dropout_coefs, dropout_key, dropout_scale, keep_threshold
 from ._jit import jit, jit_parallel
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -61,3 +75,105 @@ def _backward(dy, mask, a, dx):
     """dx_i = a·δ_i·keep_i."""
     for i in prange(dy.shape[0]):
         dx[i] = dy[i] * (a * dy.dtype.type(mask[i]))
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).
+# ----------------------------------------------------------------------------
+
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+def _key(seed: int, step: int) -> np.uint64:
+    """key = splitmix64(seed ⊕ splitmix64(step)) as the loops take it."""
+    return np.uint64(dropout_key(seed, step))
+
+
+def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
+    """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (float64)."""
+    checks.dropout_uniform(size, seed, step)
+    out = np.empty(int(size), dtype=np.float64)
+    if out.size:
+        _uniform(_key(seed, step), out)
+    return out
+
+
+def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float) -> np.ndarray:
+    """Boolean keep mask of ``shape``: keep = u ≥ rate."""
+    checks.dropout_mask(shape, seed, step, rate)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    mask = np.empty(math.prod(shape), dtype=np.bool_)
+    if mask.size:
+        _mask(_key(seed, step), np.uint64(keep_threshold(rate)), mask.view(np.uint8))
+    return mask.reshape(shape)
+
+
+def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
+    """One pass: keep from the hash, y = a·(x·keep + fill·(1 − keep)) + b; returns (y, keep)."""
+    x = np.ascontiguousarray(x)
+    y = output_for(x, out)
+    mask = mask_out
+    if mask is None or not mask.flags.c_contiguous or mask.dtype != np.bool_:
+        mask = np.empty(x.shape, dtype=np.bool_)
+    if x.size:
+        t = x.dtype.type
+        _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a), t(b),
+                 t(fill), y.reshape(-1), mask.reshape(-1).view(np.uint8))
+    return deliver(y, out), deliver(mask, mask_out)
+
+
+def _masked_scale(dy, mask, a, out) -> np.ndarray:
+    """∂x = a·keep·δ (a mask of another shape broadcasts, with NumPy)."""
+    if mask.shape != dy.shape:
+        dx = np.multiply(dy, mask, out=out)
+        dx *= dy.dtype.type(a)
+        return dx
+    dy = np.ascontiguousarray(dy)
+    dx = output_for(dy, out)
+    if dy.size:
+        _backward(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1).view(np.uint8),
+                  dy.dtype.type(a), dx.reshape(-1))
+    return deliver(dx, out)
+
+
+def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
+                    out: np.ndarray | None = None, *, mask_shape: tuple[int, ...] | None = None,
+                    mask_out: np.ndarray | None = None) -> Pair:
+    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:
+        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
+        y = np.multiply(x, mask, out=out)
+        y *= x.dtype.type(dropout_scale(rate))
+        return y, mask
+    return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
+
+
+def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
+                     out: np.ndarray | None = None) -> np.ndarray:
+    """∂x = δ·keep/(1 − rate)."""
+    checks.dropout_backward(dy, mask, rate, out)
+    return _masked_scale(dy, mask, dropout_scale(rate), out)
+
+
+def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
+                          out: np.ndarray | None = None, *,
+                          mask_shape: tuple[int, ...] | None = None,
+                          mask_out: np.ndarray | None = None) -> Pair:
+    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                 mask_out=mask_out)
+    a, b, ap = alpha_dropout_coefs(rate)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:
+        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
+        t = x.dtype.type
+        y = (np.where(mask, x, t(ap)) * t(a) + t(b)).astype(x.dtype, copy=False)
+        return deliver(y, out), mask
+    return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
+
+
+def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
+                           out: np.ndarray | None = None) -> np.ndarray:
+    """∂x = a·keep·δ."""
+    checks.alpha_dropout_backward(dy, mask, rate, out)
+    return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)

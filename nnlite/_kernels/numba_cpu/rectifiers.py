@@ -1,4 +1,4 @@
-r"""Numba PReLU, general-ReLU and RReLU kernels (C-contiguous; see ``_host/rectifiers.py``).
+r"""Numba PReLU, general-ReLU and RReLU kernels: the ``@jit`` loops, then the public kernels.
 
 PReLU:  y = x if x > 0 else α_j x;   ∂x = δ·(1 or α_j);   ∂α_j = Σ_i δ_ij min(x_ij, 0)
         (float64 partial sums per block of rows, in parallel; the host adds the blocks).
@@ -13,8 +13,15 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
+from .. import checks
+from .. import reference as ref
+from ..host_arrays import deliver, output_for, same_float_dtype, trailing_row_length
+from ..reference.dropout import dropout_key
 from ._jit import jit, jit_parallel
 from .dropout import _splitmix64
+
+#: Rows per block of the PReLU ∂α partial sums (summed on the host in float64).
+ROWS = 64
 
 
 @jit_parallel()
@@ -87,3 +94,119 @@ def _rrelu_bwd(x, dy, key, lower, width, dx):
     zero = x.dtype.type(0.0)
     for i in prange(x.shape[0]):
         dx[i] = dy[i] if x[i] >= zero else _slope(key, i, lower, width, x) * dy[i]
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).  PReLU takes the fast path when
+# α, without its leading axes of size 1, is the trailing shape of x (one slope
+# per unit, or per channel with ``shared_axes`` over the leading axes): x is
+# then a (rows, k) matrix and α a row of k slopes.  Other layouts (e.g.
+# channels-first slopes of shape (C, 1, 1)) and mixed dtypes use the reference.
+# ----------------------------------------------------------------------------
+
+
+def prelu_forward(x: np.ndarray, alpha: np.ndarray,
+                  out: np.ndarray | None = None) -> np.ndarray:
+    """y = x if x > 0 else α ⊙ x (see the reference)."""
+    checks.prelu_forward(x, alpha, out)
+    k = trailing_row_length(x.shape, np.shape(alpha))
+    if k is None or not same_float_dtype(x):
+        return ref.prelu_forward(x, alpha, out)
+    x = np.ascontiguousarray(x)
+    y = output_for(x, out)
+    if x.size:
+        _prelu_fwd(x.reshape(-1, k), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
+                   y.reshape(-1, k))
+    return deliver(y, out)
+
+
+def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *,
+                   need_dx: bool = True, dx_out: np.ndarray | None = None,
+                   ) -> tuple[np.ndarray | None, np.ndarray]:
+    """(∂x or None, ∂α): ∂x = δ ⊙ (1 if x > 0 else α), ∂α = Σ δ ⊙ min(x, 0)."""
+    checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
+    alpha_shape = np.shape(alpha)
+    k = trailing_row_length(x.shape, alpha_shape)
+    if k is None or not same_float_dtype(x, dy) or dy.shape != x.shape:
+        return ref.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
+    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    n = x.size // k if k else 0
+    dx = output_for(dy, dx_out) if need_dx else np.empty((0, k), x.dtype)  # not written
+    bsum = np.zeros((-(-n // ROWS), k))
+    if x.size:
+        _prelu_bwd(x.reshape(n, k), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
+                   dy.reshape(n, k), ROWS, bsum, dx.reshape(-1, k), need_dx)
+    dalpha = bsum.sum(axis=0).astype(x.dtype).reshape(alpha_shape)
+    return (deliver(dx, dx_out) if need_dx else None), dalpha
+
+
+def relu_general_forward(x: np.ndarray, max_value: float | None,
+                         negative_slope: float, threshold: float,
+                         out: np.ndarray | None = None) -> np.ndarray:
+    """y = min(x, M) if x > t else s·(x − t) (see the reference)."""
+    checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
+    if not same_float_dtype(x):
+        return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
+    x = np.ascontiguousarray(x)
+    y = output_for(x, out)
+    if x.size:
+        _relu_general_fwd(x.reshape(-1), *_relu_args(x.dtype, max_value, negative_slope,
+                                                     threshold), y.reshape(-1))
+    return deliver(y, out)
+
+
+def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None,
+                          negative_slope: float, threshold: float,
+                          out: np.ndarray | None = None) -> np.ndarray:
+    """∂x = δ·f'(x): 0 above the threshold and the cap, 1 between them, s below."""
+    checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
+    if not same_float_dtype(x, dy) or dy.shape != x.shape:
+        return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
+    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    dx = output_for(dy, out)
+    if x.size:
+        _relu_general_bwd(x.reshape(-1), dy.reshape(-1),
+                          *_relu_args(x.dtype, max_value, negative_slope, threshold),
+                          dx.reshape(-1))
+    return deliver(dx, out)
+
+
+def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: float,
+                  out: np.ndarray | None = None) -> np.ndarray:
+    """y = x if x ≥ 0 else a ⊙ x, a = lower + (upper − lower)·u (see the reference)."""
+    checks.rrelu_forward(x, seed, step, lower, upper, out)
+    if not same_float_dtype(x):
+        return ref.rrelu_forward(x, seed, step, lower, upper, out)
+    x = np.ascontiguousarray(x)
+    y = output_for(x, out)
+    if x.size:
+        _rrelu_fwd(x.reshape(-1), *_rrelu_args(seed, step, lower, upper), y.reshape(-1))
+    return deliver(y, out)
+
+
+def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int,
+                   lower: float, upper: float, out: np.ndarray | None = None) -> np.ndarray:
+    """∂x = δ if x ≥ 0 else a ⊙ δ, the slopes a drawn again from (seed, step)."""
+    checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
+    if not same_float_dtype(x, dy) or dy.shape != x.shape:
+        return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
+    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    dx = output_for(dy, out)
+    if x.size:
+        _rrelu_bwd(x.reshape(-1), dy.reshape(-1), *_rrelu_args(seed, step, lower, upper),
+                   dx.reshape(-1))
+    return deliver(dx, out)
+
+
+def _relu_args(dtype: np.dtype, max_value: float | None, negative_slope: float,
+               threshold: float) -> tuple:
+    """(cap, has_cap, s, t) as scalars of ``dtype`` (cap unused without a cap)."""
+    t = dtype.type
+    has_cap = max_value is not None
+    return t(max_value if has_cap else 0.0), has_cap, t(negative_slope), t(threshold)
+
+
+def _rrelu_args(seed: int, step: int, lower: float, upper: float) -> tuple:
+    """(key, lower, width) with width = upper − lower in float64, as the reference computes."""
+    return np.uint64(dropout_key(seed, step)), float(lower), float(upper) - float(lower)
+

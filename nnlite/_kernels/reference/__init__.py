@@ -11,6 +11,7 @@ from .batchnorm import (
     bn_moving_update,
     bn_stats,
 )
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_
 from .dense import dense_backward, dense_forward
 from .dropout import (
     alpha_dropout_backward,
@@ -33,13 +34,8 @@ from .optimizers import (
     adam_update,
     adamax_update,
     adamw_update,
-    clip_by_norm_,
-    clip_by_value_,
-    global_norm,
-    max_norm_,
     nadam_update,
     rmsprop_update,
-    scale_,
     sgd_momentum_update,
     sgd_update,
 )

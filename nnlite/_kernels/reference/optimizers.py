@@ -101,6 +101,9 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
     m and v are flushed to zero when subnormal.
     """
     checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
+    # The book's form: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), θ ← θ − η m̂/(√v̂ + ε̂).
+    # Folded (Kingma & Ba, end of section 2; Keras): both corrections go into α,
+    # the same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
     alpha = lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
     m += (grad - m) * (1.0 - beta1)
     v += (grad * grad - v) * (1.0 - beta2)
@@ -160,43 +163,3 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
     v_hat = v / (1.0 - beta2**t)
     param -= lr * m_hat / (np.sqrt(v_hat) + eps)
 
-
-# ----------------------------------------------------------------------------
-# Gradient clipping and weight constraints (in place).
-# ----------------------------------------------------------------------------
-
-
-def clip_by_value_(grad: np.ndarray, value: float) -> None:
-    r"""Keras ``clipvalue``: g ← clip(g, −c, c) in place."""
-    checks.clip_by_value_(grad, value)
-    np.clip(grad, -value, value, out=grad)
-
-
-def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
-    r"""Keras ``clipnorm`` (per tensor): g ← g·c/‖g‖₂ when ‖g‖₂ > c."""
-    checks.clip_by_norm_(grad, clipnorm)
-    norm = float(np.sqrt(np.sum(np.square(grad, dtype=np.float64))))
-    if norm > clipnorm:
-        grad *= grad.dtype.type(clipnorm / norm)
-
-
-def global_norm(grads: list[np.ndarray]) -> float:
-    r"""‖(g₁, …, g_k)‖₂ = √(Σ_j Σ g_j²) over all tensors (``global_clipnorm``)."""
-    checks.global_norm(grads)
-    return float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads)))
-
-
-def scale_(arr: np.ndarray, factor: float) -> None:
-    r"""arr ← factor·arr in place (e.g. global clipping: g ← g·c/max(‖G‖, c))."""
-    checks.scale_(arr, factor)
-    arr *= arr.dtype.type(factor)
-
-
-def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
-    r"""Keras MaxNorm constraint in place, norms along ``axis`` (0: per unit):
-
-      n = ‖w‖₂ along axis,   w ← w · clip(n, 0, c) / (ε + n),   ε = 1e-7
-    """
-    checks.max_norm_(W, max_value, axis)
-    norms = np.sqrt(np.sum(np.square(W, dtype=np.float64), axis=axis, keepdims=True))
-    W *= (np.clip(norms, 0, max_value) / (1e-7 + norms)).astype(W.dtype)

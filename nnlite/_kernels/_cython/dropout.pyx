@@ -1,0 +1,185 @@
+# cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Cython dropout kernels: the counter-based SplitMix64 RNG of the reference.
+
+The book's form draws u_i uniform in [0, 1) and keeps unit i when u_i ≥ rate.
+Here u_i is a hash of (seed, step, i), so every backend draws the same mask:
+
+  bits_i = splitmix64(key + i),  k_i = bits_i ≫ 40   (u_i = k_i·2⁻²⁴),
+  keep_i = k_i ≥ ⌈rate·2²⁴⌉      (the same test as u_i ≥ rate, in integers;
+                                  test_kernels_rearranged.py checks it).
+
+Each element depends only on (key, i), so the mask is the same bit for bit
+on any number of threads.  All integer arithmetic is uint64 (mod 2⁶⁴).  The
+public kernels (``dropout_uniform`` … ``alpha_dropout_backward``, the
+reference's names and signatures) check their arguments and run the typed
+loops below; masks are written through a uint8 view of the bool array.
+"""
+import math
+
+import numpy as np
+
+from cython.parallel cimport prange
+from libc.stdint cimport uint64_t
+
+from nnlite._kernels import checks
+from nnlite._kernels.host_arrays import deliver, output_for
+from nnlite._kernels.reference.dropout import (alpha_dropout_coefs, dropout_key, dropout_scale,
+                                               keep_threshold)
+
+from ._floats cimport real
+
+cdef Py_ssize_t PARALLEL_MIN = 1 << 14
+
+
+cdef inline uint64_t splitmix64(uint64_t x) noexcept nogil:
+    cdef uint64_t z = x + 0x9E3779B97F4A7C15ULL
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL
+    return z ^ (z >> 31)
+
+
+def _uniform(uint64_t key, double[::1] out):
+    """out[i] = (splitmix64(key + i) ≫ 40)·2⁻²⁴."""
+    cdef Py_ssize_t i, n = out.shape[0]
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        out[i] = <double>(splitmix64(key + <uint64_t>i) >> 40) * 5.9604644775390625e-08
+
+
+def _mask(uint64_t key, uint64_t thresh, unsigned char[::1] m):
+    """m[i] = (splitmix64(key + i) ≫ 40) ≥ thresh."""
+    cdef Py_ssize_t i, n = m.shape[0]
+    if n == 0:
+        return
+    cdef unsigned char* mp = &m[0]
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        mp[i] = (splitmix64(key + <uint64_t>i) >> 40) >= thresh
+
+
+def _forward(const real[::1] x, uint64_t key, uint64_t thresh, real a, real b, real fill,
+             real[::1] y, unsigned char[::1] m):
+    """y_i = a·(x_i·keep_i + fill·(1 − keep_i)) + b;  m_i = keep_i.
+
+    Raw pointers (the compiler then knows they do not change inside the loop)
+    and an arithmetic select instead of a branch: keep is a coin flip, so a
+    branch on it is mispredicted half the time.
+    """
+    cdef Py_ssize_t i, n = x.shape[0]
+    cdef unsigned char k
+    cdef real kr
+    if n == 0:
+        return
+    cdef const real* xp = &x[0]
+    cdef real* yp = &y[0]
+    cdef unsigned char* mp = &m[0]
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        k = (splitmix64(key + <uint64_t>i) >> 40) >= thresh
+        mp[i] = k
+        kr = <real>k
+        yp[i] = a * (xp[i] * kr + fill * (1 - kr)) + b
+
+
+def _backward(const real[::1] dy, const unsigned char[::1] m, real a, real[::1] dx):
+    """dx_i = a·δ_i·keep_i."""
+    cdef Py_ssize_t i, n = dy.shape[0]
+    if n == 0:
+        return
+    cdef const real* dp = &dy[0]
+    cdef const unsigned char* mp = &m[0]
+    cdef real* op = &dx[0]
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        op[i] = dp[i] * (a * mp[i])
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).
+# ----------------------------------------------------------------------------
+
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+def _key(seed, step):
+    """key = splitmix64(seed ⊕ splitmix64(step)) as the loops take it."""
+    return np.uint64(dropout_key(seed, step))
+
+
+def dropout_uniform(size, seed, step):
+    """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (float64)."""
+    checks.dropout_uniform(size, seed, step)
+    out = np.empty(int(size), dtype=np.float64)
+    if out.size:
+        _uniform(_key(seed, step), out)
+    return out
+
+
+def dropout_mask(shape, seed, step, rate):
+    """Boolean keep mask of ``shape``: keep = u ≥ rate."""
+    checks.dropout_mask(shape, seed, step, rate)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    mask = np.empty(math.prod(shape), dtype=np.bool_)
+    if mask.size:
+        _mask(_key(seed, step), np.uint64(keep_threshold(rate)), mask.view(np.uint8))
+    return mask.reshape(shape)
+
+
+def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out):
+    """One pass: keep from the hash, y = a·(x·keep + fill·(1 − keep)) + b; returns (y, keep)."""
+    x = np.ascontiguousarray(x)
+    y = output_for(x, out)
+    mask = mask_out
+    if mask is None or not mask.flags.c_contiguous or mask.dtype != np.bool_:
+        mask = np.empty(x.shape, dtype=np.bool_)
+    if x.size:
+        t = x.dtype.type
+        _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a), t(b),
+                 t(fill), y.reshape(-1), mask.reshape(-1).view(np.uint8))
+    return deliver(y, out), deliver(mask, mask_out)
+
+
+def _masked_scale(dy, mask, a, out):
+    """∂x = a·keep·δ (a mask of another shape broadcasts, with NumPy)."""
+    if mask.shape != dy.shape:
+        dx = np.multiply(dy, mask, out=out)
+        dx *= dy.dtype.type(a)
+        return dx
+    dy = np.ascontiguousarray(dy)
+    dx = output_for(dy, out)
+    if dy.size:
+        _backward(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1).view(np.uint8),
+                  dy.dtype.type(a), dx.reshape(-1))
+    return deliver(dx, out)
+
+
+def dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
+    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:
+        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
+        y = np.multiply(x, mask, out=out)
+        y *= x.dtype.type(dropout_scale(rate))
+        return y, mask
+    return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
+
+
+def dropout_backward(dy, mask, rate, out=None):
+    """∂x = δ·keep/(1 − rate)."""
+    checks.dropout_backward(dy, mask, rate, out)
+    return _masked_scale(dy, mask, dropout_scale(rate), out)
+
+
+def alpha_dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
+    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                 mask_out=mask_out)
+    a, b, ap = alpha_dropout_coefs(rate)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:
+        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
+        t = x.dtype.type
+        y = (np.where(mask, x, t(ap)) * t(a) + t(b)).astype(x.dtype, copy=False)
+        return deliver(y, out), mask
+    return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
+
+
+def alpha_dropout_backward(dy, mask, rate, out=None):
+    """∂x = a·keep·δ."""
+    checks.alpha_dropout_backward(dy, mask, rate, out)
+    return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)

@@ -1,0 +1,277 @@
+# cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Cython optimizer kernels: one fused OpenMP pass per tensor, in place.
+
+Each public kernel (``sgd_update`` … ``nadam_update``, the reference's names
+and signatures) checks its arguments, hands flat views of its arrays to a
+typed loop (``_sgd`` … ``_nadam``) and computes the per-step scalars (Adam's
+step size α, Nadam's schedule coefficients).  State values below the
+smallest normal float (``tiny``) are flushed to zero (subnormals are ~100×
+slower); see reference/optimizers.py for the equations.  The loops index raw
+pointers taken before the loop (``_floats.pxd``).
+"""
+import math
+
+from cython.parallel cimport prange
+from libc.math cimport fabs, sqrt, sqrtf
+
+from nnlite._kernels import checks
+from nnlite._kernels import reference as ref
+from nnlite._kernels.host_arrays import flat_in, flat_or_empty, inplace_ok, tiny
+
+from ._floats cimport cptr, ptr, real
+
+cdef Py_ssize_t PARALLEL_MIN = 1 << 15
+
+
+cdef inline double ftz(double x, double tiny) noexcept nogil:
+    """Flush-to-zero: |x| < tiny → 0 (NaN stays NaN, like the reference)."""
+    return 0.0 if fabs(x) < tiny else x
+
+
+cdef inline real ftz_r(real x, real tiny) noexcept nogil:
+    """Flush-to-zero in the arrays' own precision (NaN stays NaN)."""
+    return 0 if (x < tiny and x > -tiny) else x
+
+
+cdef inline real sqrt_r(real x) noexcept nogil:
+    """√x in the arrays' precision (sqrtf for float32)."""
+    if real is float:
+        return sqrtf(x)
+    else:
+        return sqrt(x)
+
+
+def _sgd(real[::1] p_, const real[::1] g_, double lr):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        p[i] = <real>(p[i] - lr * g[i])
+
+
+def _sgd_momentum(real[::1] p_, const real[::1] g_, real[::1] vel_, double lr, double momentum,
+                  bint nesterov, double tiny):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* vel = ptr(vel_)
+    cdef double m
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        m = ftz(momentum * vel[i] - lr * g[i], tiny)
+        vel[i] = <real>m
+        if nesterov:
+            p[i] = <real>(p[i] + momentum * m - lr * g[i])
+        else:
+            p[i] = <real>(p[i] + m)
+
+
+def _adagrad(real[::1] p_, const real[::1] g_, real[::1] acc_, double lr, double eps):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* acc = ptr(acc_)
+    cdef double s
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        s = acc[i] + <double>g[i] * g[i]
+        acc[i] = <real>s
+        p[i] = <real>(p[i] - lr * g[i] / sqrt(s + eps))
+
+
+def _rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, real[::1] mg_,
+             bint use_mom, bint centered, double lr, double rho, double eps, double momentum,
+             double tiny):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* s = ptr(s_)
+    cdef real* mom = ptr(mom_)
+    cdef real* mg = ptr(mg_)
+    cdef double si, denom, mgi, inc, mi
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        si = ftz(rho * s[i] + (1.0 - rho) * g[i] * g[i], tiny)
+        s[i] = <real>si
+        denom = si + eps
+        if centered:
+            mgi = ftz(rho * mg[i] + (1.0 - rho) * g[i], tiny)
+            mg[i] = <real>mgi
+            denom = denom - mgi * mgi
+        inc = lr * g[i] / sqrt(denom)
+        if use_mom:
+            mi = ftz(momentum * mom[i] + inc, tiny)
+            mom[i] = <real>mi
+            p[i] = <real>(p[i] - mi)
+        else:
+            p[i] = <real>(p[i] - inc)
+
+
+def _adam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, real[::1] vhat_,
+          bint amsgrad, double alpha, double b1c, double b2c, double eps, double lr_wd,
+          double tiny):
+    """θ ← θ − ηλθ − α m/(√v + ε) with m, v updated (AMSGrad: v̂ = max(v̂, v)).
+
+    Computed in the arrays' precision (like the NumPy reference): float32
+    lanes are twice as many per vector as float64 ones, and √ and ÷ dominate.
+    """
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* m = ptr(m_)
+    cdef real* v = ptr(v_)
+    cdef real* vhat = ptr(vhat_)
+    cdef real gi, mi, vi
+    cdef real a = <real>alpha, c1 = <real>b1c, c2 = <real>b2c, e = <real>eps
+    cdef real wd = <real>lr_wd, t = <real>tiny
+    if amsgrad:
+        for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+            gi = g[i]
+            mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
+            vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
+            m[i] = mi
+            v[i] = vi
+            if vhat[i] >= vi or vhat[i] != vhat[i]:  # np.maximum: NaN wins
+                vi = vhat[i]
+            vhat[i] = vi
+            p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
+        return
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        gi = g[i]
+        mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
+        vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
+        m[i] = mi
+        v[i] = vi
+        p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
+
+
+def _adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double lr_t,
+            double b1c, double beta2, double eps, double tiny):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* m = ptr(m_)
+    cdef real* u = ptr(u_)
+    cdef double mi, ui
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        mi = ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
+        ui = beta2 * u[i]
+        if not (ui >= fabs(g[i]) or ui != ui):  # np.maximum: NaN wins
+            ui = fabs(g[i])
+        ui = ftz(ui, tiny)
+        m[i] = <real>mi
+        u[i] = <real>ui
+        p[i] = <real>(p[i] - lr_t * mi / (ui + eps))
+
+
+def _nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double lr, double b1c,
+           double b2c, double c_m, double c_g, double inv_b2, double eps, double tiny):
+    cdef Py_ssize_t i, n = p_.shape[0]
+    cdef real* p = ptr(p_)
+    cdef const real* g = cptr(g_)
+    cdef real* m = ptr(m_)
+    cdef real* v = ptr(v_)
+    cdef double gi, mi, vi
+    for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
+        gi = g[i]
+        mi = ftz(m[i] + (gi - m[i]) * b1c, tiny)
+        vi = ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
+        m[i] = <real>mi
+        v[i] = <real>vi
+        p[i] = <real>(p[i] - lr * (c_m * mi + c_g * gi) / (sqrt(vi * inv_b2) + eps))
+
+
+# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures).  Arrays that are not
+# C-contiguous, writeable and of one float dtype go to the reference instead.
+# ----------------------------------------------------------------------------
+
+
+def sgd_update(param, grad, lr):
+    r"""θ ← θ − η g."""
+    checks.sgd_update(param, grad, lr)
+    if not inplace_ok(param):
+        return ref.sgd_update(param, grad, lr)
+    _sgd(param.reshape(-1), flat_in(grad, param.dtype), float(lr))
+
+
+def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
+    r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
+    checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
+    if not inplace_ok(param, velocity):
+        return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
+    _sgd_momentum(param.reshape(-1), flat_in(grad, param.dtype), velocity.reshape(-1),
+                  float(lr), float(momentum), bool(nesterov), tiny(param.dtype))
+
+
+def adagrad_update(param, grad, accum, lr, eps):
+    r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
+    checks.adagrad_update(param, grad, accum, lr, eps)
+    if not inplace_ok(param, accum):
+        return ref.adagrad_update(param, grad, accum, lr, eps)
+    _adagrad(param.reshape(-1), flat_in(grad, param.dtype), accum.reshape(-1), float(lr),
+             float(eps))
+
+
+def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None):
+    r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
+    checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
+    extra = [a for a in (mom, mg) if a is not None]
+    if not inplace_ok(param, s, *extra):
+        return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
+    _rmsprop(param.reshape(-1), flat_in(grad, param.dtype), s.reshape(-1),
+             flat_or_empty(mom, param), flat_or_empty(mg, param), mom is not None,
+             mg is not None, float(lr), float(rho), float(eps), float(momentum),
+             tiny(param.dtype))
+
+
+def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weight_decay=0.0):
+    r"""Adam (Keras), optional AMSGrad ``vhat``; m, v flushed to zero when subnormal.
+
+    ``weight_decay`` λ > 0 gives AdamW (θ ← θ − ηλθ first), fused in the same pass.
+    """
+    checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
+                       weight_decay=weight_decay)
+    extra = [] if vhat is None else [vhat]
+    if not inplace_ok(param, m, v, *extra):
+        if weight_decay:
+            param -= lr * weight_decay * param
+        return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
+    # The book's form: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), θ ← θ − η m̂/(√v̂ + ε̂).
+    # Folded: both corrections go into one step size α, θ ← θ − α m/(√v + ε), the
+    # same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
+    alpha = lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+    _adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
+          flat_or_empty(vhat, param), vhat is not None, float(alpha), 1.0 - beta1,
+          1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
+
+
+def adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay):
+    r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
+    checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
+    adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
+
+
+def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
+    r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
+    checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
+    if not inplace_ok(param, m, u):
+        return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
+    _adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
+            float(lr / (1.0 - beta1**t)), 1.0 - beta1, float(beta2), float(eps),
+            tiny(param.dtype))
+
+
+def nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new, m_sched_next,
+                 t):
+    r"""Nadam (Keras 3); the optimizer supplies the momentum-schedule scalars.
+
+    m̂ = c_m·m + c_g·g with c_m = u_{t+1}/(1 − m_sched_next),
+    c_g = (1 − u_t)/(1 − m_sched_new);  θ ← θ − η m̂/(√(v/(1−β₂ᵗ)) + ε).
+    """
+    checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
+                        m_sched_next, t)
+    if not inplace_ok(param, m, v):
+        return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
+                                m_sched_new, m_sched_next, t)
+    _nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
+           float(lr), 1.0 - beta1, 1.0 - beta2, float(u_t1 / (1.0 - m_sched_next)),
+           float((1.0 - u_t) / (1.0 - m_sched_new)), float(1.0 / (1.0 - beta2**t)),
+           float(eps), tiny(param.dtype))

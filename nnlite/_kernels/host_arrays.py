@@ -1,0 +1,104 @@
+"""Host-side array plumbing shared by the compiled backends (numba, cython, cuda).
+
+Output buffers (use ``out=`` when it fits, else allocate; copy back when it
+did not fit), reusable per-thread work arrays, and the contiguity and dtype
+tests that decide whether an array can go to a compiled loop as it is.
+No part of any equation lives here: each backend's family module (e.g.
+``numba_cpu/batchnorm.py``) holds its public kernels, its loops and its
+math; the numba loops pick their parallel or serial twin themselves
+(``numba_cpu/_jit.py``), the CUDA launchers copy to and from the device
+(``cuda/_launch.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+
+
+def output_for(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """``out`` when a loop can write it directly (C-contiguous, x's dtype), else a new array."""
+    if out is not None and out.flags.c_contiguous and out.dtype == x.dtype:
+        return out
+    return np.empty(x.shape, dtype=x.dtype)
+
+
+def deliver(work: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """The result: ``work`` itself, or copied into the caller's ``out`` it stood in for."""
+    if out is None or work is out:
+        return work
+    out[...] = work
+    return out
+
+
+_work = threading.local()
+
+
+def block_buffers(nblocks: int, c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two float64 (nblocks, c) work arrays of this thread, reused from call to call.
+
+    Contents are undefined.  A fresh 512 KiB array costs a page fault per
+    4 KiB page on first touch (~0.4 ms at 4096 × 1024); up to 16 shapes are kept.
+    """
+    cache = _work.__dict__.setdefault("blocks", {})
+    if (nblocks, c) not in cache:
+        if len(cache) >= 16:  # many shapes: keep the memory bounded
+            cache.clear()
+        cache[nblocks, c] = (np.empty((nblocks, c)), np.empty((nblocks, c)))
+    return cache[nblocks, c]
+
+
+def as2d(a: np.ndarray) -> np.ndarray:
+    """C-contiguous 2-D view (rows, last axis) of ``a`` (copies if needed)."""
+    a = np.ascontiguousarray(a)
+    k = a.shape[-1] if a.ndim else 1
+    return a.reshape(-1, k) if a.ndim != 2 else a
+
+
+def flat(a: np.ndarray) -> np.ndarray:
+    """A C-contiguous 1-D view of ``a`` (copies if ``a`` is not contiguous)."""
+    return np.ascontiguousarray(a).reshape(-1)
+
+
+def flat_in(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """A C-contiguous 1-D view of ``a`` in ``dtype`` (copies if needed; read-only use)."""
+    return flat(np.asarray(a, dtype=dtype))
+
+
+def flat_or_empty(a: np.ndarray | None, like: np.ndarray) -> np.ndarray:
+    """A flat view of an optional array; an empty one of ``like``'s dtype when None."""
+    return like.reshape(-1)[:0] if a is None else a.reshape(-1)
+
+
+def inplace_ok(*arrays: np.ndarray) -> bool:
+    """True when every array is writeable, C-contiguous and of the first one's float dtype."""
+    dtype = arrays[0].dtype
+    return all(a.flags.c_contiguous and a.dtype == dtype and a.flags.writeable
+               for a in arrays) and dtype.kind == "f"
+
+
+def same_float_dtype(*arrays: np.ndarray) -> bool:
+    """True when every array has the first one's float32/float64 dtype."""
+    dtype = arrays[0].dtype
+    return dtype in (np.float32, np.float64) and all(a.dtype == dtype for a in arrays)
+
+
+def trailing_row_length(x_shape: tuple[int, ...], row_shape: tuple[int, ...]) -> int | None:
+    """k when ``row_shape`` (leading axes of size 1 dropped) is the trailing shape of x.
+
+    x is then a (rows, k) matrix and the row broadcasts over its rows (e.g.
+    PReLU's slopes); None for any other layout.
+    """
+    trailing = tuple(row_shape)
+    while trailing and trailing[0] == 1:
+        trailing = trailing[1:]
+    if len(trailing) >= len(x_shape) or tuple(x_shape[len(x_shape) - len(trailing):]) != trailing:
+        return None
+    return math.prod(trailing)
+
+
+def tiny(dtype: np.dtype) -> float:
+    """Smallest normal float of ``dtype``: state values below it are flushed to 0."""
+    return float(np.finfo(dtype).tiny)
