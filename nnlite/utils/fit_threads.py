@@ -1,0 +1,122 @@
+"""The threads of one ``fit``: a fixed count, or :class:`ThreadPolicy` switching between 1 and N.
+
+``Model.fit`` runs inside :func:`fit_threads` and tells it how long each
+training step took; when the policy picks another count, this module
+applies it to every loaded BLAS and OpenMP runtime (threadpoolctl: NumPy's
+OpenBLAS/MKL, the libgomp of the Cython kernels) and to numba, once per
+decision, and gives every library its own count back when ``fit`` ends.
+
+The count stays fixed (the policy is off) when
+
+* ``NNLITE_NUM_THREADS`` is set: ``fit`` runs on that many threads;
+* ``fit`` runs inside :func:`nnlite.utils.threads.limit_threads`;
+* deterministic mode is on (:func:`nnlite.config.enable_op_determinism`);
+* ``fit`` runs in a thread other than the main one (the limits are process-wide);
+* BLAS has one thread (one core, ``OMP_NUM_THREADS=1``, an outer threadpoolctl limit);
+* ``NNLITE_ADAPTIVE_THREADS=0``.
+
+A seeded fit repeats bit for bit only with a fixed count (the matrix products
+round differently with 1 and 2 threads), so set one of the above for that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+
+import numba
+from threadpoolctl import ThreadpoolController
+
+from .thread_policy import PolicySettings, ThreadPolicy
+from .threads import _env_int, blas_threads_pinned, limit_threads, threads_are_limited
+
+#: A threadpoolctl controller (finding the loaded libraries costs ~2.5 ms), rebuilt
+#: when modules were imported since (a new module may have loaded a new runtime).
+_controller: ThreadpoolController | None = None
+_controller_modules = -1
+
+
+def thread_controller() -> ThreadpoolController:
+    """threadpoolctl's view of the BLAS and OpenMP runtimes loaded in this process."""
+    global _controller, _controller_modules
+    if _controller is None or _controller_modules != len(sys.modules):
+        _controller = ThreadpoolController()
+        _controller_modules = len(sys.modules)
+    return _controller
+
+
+def adaptive_threads_enabled() -> bool:
+    """Whether ``fit`` may switch its thread count now (see the module docstring)."""
+    return (os.environ.get("NNLITE_ADAPTIVE_THREADS", "1").strip() != "0"
+            and _env_int("NNLITE_NUM_THREADS") is None
+            and not threads_are_limited()
+            and not blas_threads_pinned()
+            and threading.current_thread() is threading.main_thread())
+
+
+class FixedThreads:
+    """The thread count stays as it is: recording a step does nothing."""
+
+    policy: ThreadPolicy | None = None
+
+    def step_done(self, seconds: float, samples: int) -> None:
+        """Nothing to decide."""
+
+
+class AdaptiveThreads(FixedThreads):
+    """Applies a :class:`ThreadPolicy`'s decisions to BLAS, OpenMP and numba during one ``fit``."""
+
+    def __init__(self, controller: ThreadpoolController, settings: PolicySettings | None = None):
+        self._libraries = [lib for lib in controller.lib_controllers
+                           if lib.user_api in ("blas", "openmp")]
+        self._original = [lib.num_threads for lib in self._libraries]
+        self._numba_original = numba.get_num_threads()
+        self.policy = ThreadPolicy(max(self._original, default=1), settings)
+        self._applied = 0
+        self._apply(self.policy.threads)
+
+    def _apply(self, n: int) -> None:
+        if n == self._applied:
+            return
+        for lib, original in zip(self._libraries, self._original):
+            lib.set_num_threads(min(n, original))
+        numba.set_num_threads(min(n, self._numba_original))
+        self._applied = n
+
+    def step_done(self, seconds: float, samples: int) -> None:
+        """Record a training step; switch the thread count when the policy says so."""
+        threads = self.policy.record(seconds, samples)
+        if threads != self._applied:
+            self._apply(threads)
+
+    def restore(self) -> None:
+        """Give every library the count it had before ``fit``."""
+        for lib, original in zip(self._libraries, self._original):
+            lib.set_num_threads(original)
+        numba.set_num_threads(self._numba_original)
+        self._applied = 0
+
+
+@contextlib.contextmanager
+def fit_threads(settings: PolicySettings | None = None) -> Iterator[FixedThreads]:
+    """The thread handling of one ``fit``: yields an object whose ``step_done`` gets each step."""
+    fixed = _env_int("NNLITE_NUM_THREADS")
+    if fixed is not None and not threads_are_limited():
+        with limit_threads(fixed):
+            yield FixedThreads()
+        return
+    if not adaptive_threads_enabled():
+        yield FixedThreads()
+        return
+    adaptive = AdaptiveThreads(thread_controller(), settings)
+    if not adaptive.policy.adaptive:
+        adaptive.restore()
+        yield FixedThreads()
+        return
+    try:
+        yield adaptive
+    finally:
+        adaptive.restore()
