@@ -346,7 +346,7 @@ def measure(workers: dict, loads: list[str], args) -> tuple[dict, dict]:
     for load in loads:
         busy = start_busy(LOADS[load])
         try:
-            for repeat in range(args.repeats):
+            for _ in range(args.repeats):
                 for opt, bs in CONFIGS:
                     steps = args.steps if bs == 32 else args.steps_256
                     turn += 1

@@ -18,8 +18,12 @@ import nnlite
 from nnlite import _kernels
 from nnlite.models import model as model_module
 from nnlite.utils import fit_threads as fit_threads_module
-from nnlite.utils.fit_threads import (AdaptiveThreads, FixedThreads, adaptive_threads_enabled,
-                                      fit_threads)
+from nnlite.utils.fit_threads import (
+    AdaptiveThreads,
+    FixedThreads,
+    adaptive_threads_enabled,
+    fit_threads,
+)
 from nnlite.utils.threads import limit_threads
 
 
