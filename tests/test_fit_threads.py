@@ -23,6 +23,7 @@ from nnlite.utils.fit_threads import (
     FixedThreads,
     adaptive_threads_enabled,
     fit_threads,
+    forget_thread_decision,
 )
 from nnlite.utils.threads import limit_threads
 
@@ -36,10 +37,13 @@ needs_two = pytest.mark.skipif(MAX_BLAS_THREADS < 2, reason="BLAS has one thread
 
 
 @pytest.fixture(autouse=True)
-def adaptive_on(monkeypatch: pytest.MonkeyPatch) -> None:
+def adaptive_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The suite's conftest turns the policy off; these tests need it on."""
     monkeypatch.setenv("NNLITE_ADAPTIVE_THREADS", "1")
     monkeypatch.delenv("NNLITE_NUM_THREADS", raising=False)
+    forget_thread_decision()  # each test starts from 1 thread and a probe
+    yield
+    forget_thread_decision()
 
 
 class LoadedClock:
@@ -84,6 +88,14 @@ def test_fit_tries_all_threads_then_keeps_one_on_a_busy_machine(loaded_clock):
     assert MAX_BLAS_THREADS in loaded_clock.counts  # probed
     assert loaded_clock.counts[-10:] == [1] * 10    # and went back to one thread
     assert blas_threads() == before                 # restored after fit
+
+
+@needs_two
+def test_the_next_fit_starts_with_the_last_decision(loaded_clock):
+    small_fit()
+    loaded_clock.counts.clear()
+    small_fit(steps=20)
+    assert set(loaded_clock.counts) == {1}  # no probe of all threads again
 
 
 @needs_two

@@ -122,3 +122,21 @@ def test_one_core_never_switches():
 def test_bad_thread_count():
     with pytest.raises(ValueError, match="max_threads must be >= 1, got 0"):
         ThreadPolicy(0)
+
+
+def test_the_next_fit_keeps_the_decision_and_measures_again():
+    policy = ThreadPolicy(2, SETTINGS)
+    run(policy, {1: 1e-5, 2: 1e-3}, 9)            # busy: 1 thread won
+    policy.new_fit()
+    assert (policy.threads, policy.phase, policy.estimates) == (1, "hold", {})
+    used = run(policy, {1: 3e-5, 2: 3e-3}, 30)    # a slower model: no false "slowdown"
+    assert set(used) == {1} and policy.estimates == {1: 3e-5}
+
+
+def test_the_next_fit_starts_over_when_nothing_was_decided():
+    policy = ThreadPolicy(2, SETTINGS)
+    run(policy, {1: 1e-5, 2: 1e-5}, 9)            # in the middle of the probe
+    policy.new_fit()
+    assert (policy.threads, policy.phase, policy.estimates) == (2, "measure", {})
+    used = run(policy, {1: 1e-5, 2: 1e-5}, 8 + 2 + 8)
+    assert used[:8] == [2] * 8 and used[8:] == [1] * 10

@@ -57,6 +57,28 @@ def adaptive_threads_enabled() -> bool:
             and threading.current_thread() is threading.main_thread())
 
 
+#: The policy of the last adaptive ``fit`` (its decision carries into the next one).
+_last_policy: ThreadPolicy | None = None
+
+
+def _carried_policy(max_threads: int, settings: PolicySettings | None) -> ThreadPolicy:
+    """The last fit's policy, continued (:meth:`ThreadPolicy.new_fit`), or a new one."""
+    global _last_policy
+    last = _last_policy
+    if (last is not None and last.max_threads == max_threads
+            and last.settings == (settings or PolicySettings())):
+        last.new_fit()
+    else:
+        last = _last_policy = ThreadPolicy(max_threads, settings)
+    return last
+
+
+def forget_thread_decision() -> None:
+    """Start the next ``fit`` from scratch (1 thread, then a probe of all of them)."""
+    global _last_policy
+    _last_policy = None
+
+
 class FixedThreads:
     """The thread count stays as it is: recording a step does nothing."""
 
@@ -74,7 +96,7 @@ class AdaptiveThreads(FixedThreads):
                            if lib.user_api in ("blas", "openmp")]
         self._original = [lib.num_threads for lib in self._libraries]
         self._numba_original = numba.get_num_threads()
-        self.policy = ThreadPolicy(max(self._original, default=1), settings)
+        self.policy = _carried_policy(max(self._original, default=1), settings)
         self._applied = 0
         self._apply(self.policy.threads)
 

@@ -30,6 +30,9 @@ decisions):
 Starting count: 1 thread (cheap to be wrong about: on an idle machine a few
 steps at one thread cost little, while a few steps with all threads on a busy
 one cost more than hundreds of one-thread steps), then all threads are probed.
+The next ``fit`` in the same process starts from the last decision and the
+rest of its hold (:meth:`ThreadPolicy.new_fit`), so a search that trains
+many small models on a busy machine does not pay for a probe in each one.
 
 Who applies it: ``Model.fit`` through :class:`nnlite.utils.threads.FitThreads`
 (threadpoolctl for BLAS/OpenMP and ``numba.set_num_threads``, once per
@@ -169,10 +172,28 @@ class ThreadPolicy:
         if self._window_full(seconds / samples):
             recent = _median(self._times)
             self._times = []
-            if recent > self.settings.slowdown * self.estimates[self.threads]:
+            known = self.estimates.get(self.threads)
+            if known is None:  # the first window of a new fit (see new_fit)
+                self.estimates[self.threads] = recent
+            elif recent > self.settings.slowdown * known:
                 self.estimates[self.threads] = recent  # the load changed: look again now
                 self._switch_to(self._other(), "probe")
                 return
         long_enough = self._held_seconds * self.settings.probe_share >= self._last_probe_seconds
-        if self._held_steps >= self.hold and long_enough:
+        if self._held_steps >= self.hold and long_enough and self.threads in self.estimates:
             self._switch_to(self._other(), "probe")
+
+    def new_fit(self) -> None:
+        """Carry the decision into the next ``fit`` of this process, forgetting the step times.
+
+        The load that made a count win usually outlasts one ``fit`` (a search
+        trains many models), so a decided policy keeps its count and the rest
+        of its hold; a new model's steps take another time, so the estimates
+        are measured again (the first window of the new fit) before anything
+        is compared.  A policy still measuring or probing starts over.
+        """
+        self.estimates = {}
+        self._times = []
+        if self.phase != "hold":
+            self.phase, self._skip = "measure", 0
+            self._probe_seconds = 0.0
