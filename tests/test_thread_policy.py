@@ -133,10 +133,13 @@ def test_the_next_fit_keeps_the_decision_and_measures_again():
     assert set(used) == {1} and policy.estimates == {1: 3e-5}
 
 
-def test_the_next_fit_starts_over_when_nothing_was_decided():
-    policy = ThreadPolicy(2, SETTINGS)
-    run(policy, {1: 1e-5, 2: 1e-5}, 9)            # in the middle of the probe
-    policy.new_fit()
-    assert (policy.threads, policy.phase, policy.estimates) == (2, "measure", {})
-    used = run(policy, {1: 1e-5, 2: 1e-5}, 8 + 2 + 8)
-    assert used[:8] == [2] * 8 and used[8:] == [1] * 10
+def test_the_next_fit_starts_over_unless_one_thread_won():
+    for cost, steps in (({1: 1e-5, 2: 1e-5}, 9),          # in the middle of the probe
+                        ({1: 2e-5, 2: 1e-5}, 18)):        # all threads won
+        policy = ThreadPolicy(2, SETTINGS)
+        run(policy, cost, steps)
+        assert policy.threads == 2
+        policy.new_fit()
+        assert (policy.threads, policy.phase, policy.estimates) == (1, "measure", {})
+        used = run(policy, cost, 8 + 2 + 8)
+        assert used[:8] == [1] * 8 and used[8:] == [2] * 10

@@ -30,8 +30,8 @@ decisions):
 Starting count: 1 thread (cheap to be wrong about: on an idle machine a few
 steps at one thread cost little, while a few steps with all threads on a busy
 one cost more than hundreds of one-thread steps), then all threads are probed.
-The next ``fit`` in the same process starts from the last decision and the
-rest of its hold (:meth:`ThreadPolicy.new_fit`), so a search that trains
+When one thread won, the next ``fit`` in the same process keeps it for the
+rest of the hold (:meth:`ThreadPolicy.new_fit`), so a search that trains
 many small models on a busy machine does not pay for a probe in each one.
 
 Who applies it: ``Model.fit`` through :class:`nnlite.utils.threads.FitThreads`
@@ -184,16 +184,19 @@ class ThreadPolicy:
             self._switch_to(self._other(), "probe")
 
     def new_fit(self) -> None:
-        """Carry the decision into the next ``fit`` of this process, forgetting the step times.
+        """Carry a one-thread decision into the next ``fit`` of this process.
 
-        The load that made a count win usually outlasts one ``fit`` (a search
-        trains many models), so a decided policy keeps its count and the rest
-        of its hold; a new model's steps take another time, so the estimates
-        are measured again (the first window of the new fit) before anything
-        is compared.  A policy still measuring or probing starts over.
+        The load that made one thread win usually outlasts one ``fit`` (a
+        search trains many models), so the next fit keeps one thread for the
+        rest of the hold instead of paying for a probe of all threads at its
+        start; a new model's steps take another time, so its estimate is
+        measured again (the first window) before anything is compared.  Any
+        other state starts over, from one thread: a fit that starts on all
+        threads when the load has just arrived would pay a whole window of
+        slow steps.
         """
-        self.estimates = {}
-        self._times = []
-        if self.phase != "hold":
-            self.phase, self._skip = "measure", 0
-            self._probe_seconds = 0.0
+        if self.phase == "hold" and self.threads == 1:
+            self.estimates = {}
+            self._times = []
+        else:
+            self.__init__(self.max_threads, self.settings)
