@@ -17,7 +17,8 @@ Each framework variant is a persistent worker process (started once, so
 imports and compilation are not timed), asked in turn, interleaved, to train
 a fresh model for ``--steps`` steps in one ``fit`` (PyTorch: the idiomatic
 loop over pre-loaded tensors, no metrics; nnlite keeps its accuracy metric
-on) on random 28×28 float32 images:
+on) on random 28×28 float32 images (a run that takes longer than
+``--max-seconds`` stops there and its rate is that of the steps done):
 
 ``nnlite``          the default: threads chosen by nnlite (adaptive policy)
 ``nnlite-fixed``    all threads, the policy off (``NNLITE_ADAPTIVE_THREADS=0``)
@@ -91,20 +92,25 @@ class NnliteTrainer:
                       optimizer=optimizer(learning_rate=LR[opt]))
         return model
 
-    def train(self, opt: str, bs: int, x, y) -> dict:
+    def train(self, opt: str, bs: int, x, y, max_seconds: float) -> dict:
         self.keras.utils.set_random_seed(0)
         model = self.model(opt)
-        seen: dict = {}
+        seen: dict = {"steps": 0}
+        t0 = time.perf_counter()
 
-        class Threads(self.keras.callbacks.Callback):  # the policy's state, for the report
-            def on_epoch_end(self, epoch, logs=None):
+        class Watch(self.keras.callbacks.Callback):
+            """Counts steps, stops after ``max_seconds``, notes the policy's state."""
+
+            def on_train_batch_end(self, batch, logs=None):
+                seen["steps"] += 1
                 policy = getattr(self.model._fit_threads, "policy", None)
                 if policy is not None:
                     seen.update(threads=policy.threads, switches=policy.switches)
+                if time.perf_counter() - t0 > max_seconds:
+                    self.model.stop_training = True
 
-        t0 = time.perf_counter()
-        model.fit(x, y, batch_size=bs, epochs=1, verbose=0, shuffle=True, callbacks=[Threads()])
-        return {"seconds": time.perf_counter() - t0, **seen}
+        model.fit(x, y, batch_size=bs, epochs=1, verbose=0, shuffle=True, callbacks=[Watch()])
+        return {"seconds": time.perf_counter() - t0, "samples": seen.pop("steps") * bs, **seen}
 
     def predict(self, model, x) -> None:
         model.predict(x, batch_size=1024, verbose=0)
@@ -124,7 +130,7 @@ class TorchTrainer:
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 300), nn.ReLU(), nn.Linear(300, 100),
                              nn.ReLU(), nn.Linear(100, 10))
 
-    def train(self, opt: str, bs: int, x, y) -> dict:
+    def train(self, opt: str, bs: int, x, y, max_seconds: float) -> dict:
         torch = self.torch
         torch.manual_seed(0)
         t0 = time.perf_counter()
@@ -135,12 +141,16 @@ class TorchTrainer:
         xt, yt = torch.from_numpy(x), torch.from_numpy(y)
         perm = torch.randperm(len(xt))
         xs, ys = xt[perm], yt[perm]
+        steps = 0
         for start in range(0, len(xs), bs):
             optimizer.zero_grad()
             loss = loss_fn(model(xs[start:start + bs]), ys[start:start + bs])
             loss.backward()
             optimizer.step()
-        return {"seconds": time.perf_counter() - t0}
+            steps += 1
+            if time.perf_counter() - t0 > max_seconds:
+                break
+        return {"seconds": time.perf_counter() - t0, "samples": steps * bs}
 
     def predict(self, model, x) -> None:
         torch = self.torch
@@ -167,8 +177,9 @@ def worker_main(variant: str) -> None:
             n = request["steps"] * request["bs"]
             if n not in data:
                 data[n] = random_images(n)
-            answer = trainer.train(request["opt"], request["bs"], *data[n])
-            answer["sps"] = n / answer["seconds"]
+            answer = trainer.train(request["opt"], request["bs"], *data[n],
+                                   request.get("max_seconds", 1e9))
+            answer["sps"] = answer["samples"] / answer["seconds"]
         else:  # predict: median of 3 over 10,000 images, batch 1024
             x, _ = data.setdefault("test", random_images(10000))
             if predict_model is None:
@@ -352,7 +363,8 @@ def measure(workers: dict, loads: list[str], args) -> tuple[dict, dict]:
                     turn += 1
                     k = turn % len(order)
                     for variant in order[k:] + order[:k]:
-                        answer = workers[variant].ask(do="train", opt=opt, bs=bs, steps=steps)
+                        answer = workers[variant].ask(do="train", opt=opt, bs=bs, steps=steps,
+                                                      max_seconds=args.max_seconds)
                         results[load][f"{opt} b{bs}"].setdefault(variant, []).append(
                             answer["sps"])
                         if "threads" in answer:
@@ -376,6 +388,8 @@ def main(argv=None) -> dict:
     p.add_argument("--repeats", type=int, default=0, help="runs per cell, median (3)")
     p.add_argument("--variants", default="", help=f"comma list of {', '.join(VARIANTS)}")
     p.add_argument("--loads", default="", help="comma list of " + ", ".join(LOADS))
+    p.add_argument("--max-seconds", type=float, default=0,
+                   help="stop a run after this long, rate of the steps done (8; 3 quick)")
     p.add_argument("--no-predict", action="store_true")
     p.add_argument("--json", help="write everything measured to this file")
     p.add_argument("--worker", help=argparse.SUPPRESS)
@@ -386,6 +400,7 @@ def main(argv=None) -> dict:
     args.steps = args.steps or (150 if args.quick else 400)
     args.steps_256 = args.steps_256 or (50 if args.quick else 200)
     args.repeats = args.repeats or (1 if args.quick else 3)
+    args.max_seconds = args.max_seconds or (3.0 if args.quick else 8.0)
     variants = [v for v in (args.variants.split(",") if args.variants else
                             QUICK_VARIANTS if args.quick else VARIANTS) if v]
     loads = args.loads.split(",") if args.loads else (
@@ -395,7 +410,8 @@ def main(argv=None) -> dict:
     args.started = time.perf_counter()
     report = {"command": " ".join(["python", os.path.relpath(__file__, REPO)] + sys.argv[1:]),
               "machine": machine_info(), "steps_b32": args.steps, "steps_b256": args.steps_256,
-              "repeats": args.repeats, "variants": variants, "loads": loads}
+              "max_seconds": args.max_seconds, "repeats": args.repeats, "variants": variants,
+              "loads": loads}
     workers: dict = {}
     try:
         for v in variants:
