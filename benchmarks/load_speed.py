@@ -30,7 +30,7 @@ It prints samples/s per (load, config, variant) as the median of ``--repeats``
 runs, nnlite/PyTorch, nnlite/PyTorch-1-thread, each variant's fraction of its
 own idle speed, predict (10,000 images, batch 1024) per load, and the targets
 met or missed: a Markdown table to paste into ``benchmarks/README.md``.
-``--quick`` (fewer steps, one repeat, three variants) takes about a minute.
+``--quick`` (fewer steps, one repeat, no ``nnlite-1``) takes 1-3 minutes.
 The busy processes are stopped when the script ends, also on Ctrl-C.
 Numbers are wall-clock throughput and depend on everything else the machine
 runs; no test asserts any of them.
@@ -54,7 +54,7 @@ LR = {"sgd": 0.01, "adam": 1e-3}
 #: load name → nice values of the busy processes it starts.
 LOADS = {"none": [], "nice19": [19], "nice0": [0], "nice0x2": [0, 0]}
 VARIANTS = ("nnlite", "nnlite-fixed", "nnlite-1", "pytorch", "pytorch-1")
-QUICK_VARIANTS = ("nnlite", "pytorch", "pytorch-1")
+QUICK_VARIANTS = ("nnlite", "nnlite-fixed", "pytorch", "pytorch-1")
 #: Environment of each variant's worker (added to the caller's).
 VARIANT_ENV = {
     "nnlite": {},
@@ -381,7 +381,7 @@ def measure(workers: dict, loads: list[str], args) -> tuple[dict, dict]:
 def main(argv=None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true",
-                   help="fewer steps, one repeat, variants nnlite/pytorch/pytorch-1 (~1 min)")
+                   help="fewer steps, one repeat, no nnlite-1 (under 3 min)")
     p.add_argument("--two", action="store_true", help="also two busy nice-0 processes")
     p.add_argument("--steps", type=int, default=0, help="steps per run at batch 32 (400)")
     p.add_argument("--steps-256", type=int, default=0, help="steps per run at batch 256 (200)")
@@ -389,7 +389,7 @@ def main(argv=None) -> dict:
     p.add_argument("--variants", default="", help=f"comma list of {', '.join(VARIANTS)}")
     p.add_argument("--loads", default="", help="comma list of " + ", ".join(LOADS))
     p.add_argument("--max-seconds", type=float, default=0,
-                   help="stop a run after this long, rate of the steps done (8; 3 quick)")
+                   help="stop a run after this long, rate of the steps done (5; 2 quick)")
     p.add_argument("--no-predict", action="store_true")
     p.add_argument("--json", help="write everything measured to this file")
     p.add_argument("--worker", help=argparse.SUPPRESS)
@@ -400,7 +400,7 @@ def main(argv=None) -> dict:
     args.steps = args.steps or (150 if args.quick else 400)
     args.steps_256 = args.steps_256 or (50 if args.quick else 200)
     args.repeats = args.repeats or (1 if args.quick else 3)
-    args.max_seconds = args.max_seconds or (3.0 if args.quick else 8.0)
+    args.max_seconds = args.max_seconds or (2.0 if args.quick else 5.0)
     variants = [v for v in (args.variants.split(",") if args.variants else
                             QUICK_VARIANTS if args.quick else VARIANTS) if v]
     loads = args.loads.split(",") if args.loads else (
