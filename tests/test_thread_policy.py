@@ -7,7 +7,8 @@ import pytest
 from nnlite.utils.thread_policy import PolicySettings, ThreadPolicy
 
 SETTINGS = PolicySettings(settle=2, window=8, margin=0.1, first_hold=64, max_hold=256,
-                          probe_share=0.05, slowdown=1.5, probe_budget=2.0)
+                          probe_share=0.05, slowdown=1.5, probe_budget=2.0, early_steps=3,
+                          clearly_slower=1.5)
 
 
 def run(policy: ThreadPolicy, cost: dict[int, float], steps: int, samples: int = 32) -> list[int]:
@@ -48,6 +49,15 @@ def test_a_probe_that_is_far_slower_stops_after_one_step():
     assert policy.phase == "probe"
     run(policy, {1: 1e-5, 2: 1e-3}, 1)  # 100x slower: over the budget of 2 windows at once
     assert (policy.threads, policy.phase) == (1, "hold")
+
+
+def test_a_probe_clearly_slower_stops_after_its_first_steps():
+    policy = ThreadPolicy(2, SETTINGS)
+    run(policy, {1: 1e-5, 2: 1e-5}, 8)
+    used = run(policy, {1: 1e-5, 2: 1.8e-5}, 2 + 3)  # 1.8x: under the budget, over 1.5x
+    assert used == [2] * 5
+    assert (policy.threads, policy.phase) == (1, "hold")
+    assert policy.estimates[2] == pytest.approx(1.8e-5)
 
 
 def test_hold_doubles_while_the_same_count_keeps_winning():
