@@ -159,7 +159,7 @@ def test_every_runtime_follows_the_decision():
         libs = [lib for lib in controller.lib_controllers if lib.user_api in ("blas", "openmp")]
         assert libs and all(lib.num_threads == 1 for lib in libs)
         assert numba.get_num_threads() == 1
-        adaptive._apply(adaptive.policy.max_threads)
+        adaptive.runtimes.apply(adaptive.policy.max_threads)
         assert max(lib.num_threads for lib in libs) == MAX_BLAS_THREADS
     finally:
         adaptive.restore()
@@ -172,3 +172,22 @@ def test_the_controller_is_reused_until_modules_change(monkeypatch):
     assert fit_threads_module.thread_controller() is first
     monkeypatch.setattr(fit_threads_module, "_controller_modules", -2)
     assert fit_threads_module.thread_controller() is not first
+
+
+@needs_two
+def test_predict_after_a_busy_fit_runs_on_one_thread(loaded_clock):
+    small_fit()  # one thread won
+    counts = []
+
+    class Note(nnlite.callbacks.Callback):
+        def on_predict_batch_begin(self, batch, logs=None):
+            counts.append(blas_threads())
+
+    model = nnlite.models.Sequential([nnlite.layers.Dense(3, input_shape=[4])])
+    before = blas_threads()
+    model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
+    assert counts == [1, 1, 1] and blas_threads() == before
+    counts.clear()
+    fit_threads_module._last_fit_end -= 3600  # an hour later: the decision is stale
+    model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
+    assert counts == [before] * 3

@@ -32,7 +32,7 @@ from ..callbacks import CallbackList, History, ProgbarLogger
 from ..graph import SymbolicTensor, flatten
 from ..layers.base import deferred_updates
 from ..layers.input_layer import Input
-from ..utils.fit_threads import FixedThreads, fit_threads
+from ..utils.fit_threads import FixedThreads, fit_threads, predict_threads
 from ..utils.progbar import Progbar
 from . import compile_specs, fit_arguments
 from . import data as data_utils
@@ -700,14 +700,15 @@ class Model(Network):
         bar = Progbar(n_steps, verbose=verbose) if verbose else None
         cb.on_predict_begin({})
         chunks: list[list[np.ndarray]] = [[] for _ in self.outputs]
-        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
-            cb.on_predict_batch_begin(step, {})
-            outs = self.forward(data_utils.take(xs, index), training=training)
-            for k, out in enumerate(outs):
-                chunks[k].append(out.copy() if len(chunks[k]) == 0 else out)
-            cb.on_predict_batch_end(step, {})
-            if bar is not None:
-                bar.update(step + 1, {}, finalize=False)
+        with predict_threads():  # one thread if the last fit found one faster
+            for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
+                cb.on_predict_batch_begin(step, {})
+                outs = self.forward(data_utils.take(xs, index), training=training)
+                for k, out in enumerate(outs):
+                    chunks[k].append(out.copy() if len(chunks[k]) == 0 else out)
+                cb.on_predict_batch_end(step, {})
+                if bar is not None:
+                    bar.update(step + 1, {}, finalize=False)
         if bar is not None:
             bar.update(n_steps, {}, finalize=True)
         cb.on_predict_end({})

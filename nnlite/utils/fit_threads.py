@@ -15,6 +15,10 @@ The count stays fixed (the policy is off) when
 * BLAS has one thread (one core, ``OMP_NUM_THREADS=1``, an outer threadpoolctl limit);
 * ``NNLITE_ADAPTIVE_THREADS=0``.
 
+``predict`` is too short to probe; it runs on one thread while the last
+``fit``, at most a minute ago, holds a one-thread decision
+(:func:`predict_threads`), and as before otherwise.
+
 A seeded fit repeats bit for bit only with a fixed count (the matrix products
 round differently with 1 and 2 threads), so set one of the above for that.
 """
@@ -25,6 +29,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import numba
@@ -59,6 +64,8 @@ def adaptive_threads_enabled() -> bool:
 
 #: The policy of the last adaptive ``fit`` (its decision carries into the next one).
 _last_policy: ThreadPolicy | None = None
+#: When that fit ended (``time.monotonic()``).
+_last_fit_end = float("-inf")
 
 
 def _carried_policy(max_threads: int, settings: PolicySettings | None) -> ThreadPolicy:
@@ -88,38 +95,74 @@ class FixedThreads:
         """Nothing to decide."""
 
 
-class AdaptiveThreads(FixedThreads):
-    """Applies a :class:`ThreadPolicy`'s decisions to BLAS, OpenMP and numba during one ``fit``."""
+class RuntimeThreads:
+    """Sets the thread count of every loaded BLAS and OpenMP runtime and of numba; restores it."""
 
-    def __init__(self, controller: ThreadpoolController, settings: PolicySettings | None = None):
+    def __init__(self, controller: ThreadpoolController):
         self._libraries = [lib for lib in controller.lib_controllers
                            if lib.user_api in ("blas", "openmp")]
         self._original = [lib.num_threads for lib in self._libraries]
         self._numba_original = numba.get_num_threads()
-        self.policy = _carried_policy(max(self._original, default=1), settings)
-        self._applied = 0
-        self._apply(self.policy.threads)
+        self.applied = 0  # none yet
+        self.max_threads = max(self._original, default=1)
 
-    def _apply(self, n: int) -> None:
-        if n == self._applied:
+    def apply(self, n: int) -> None:
+        """``n`` threads (never more than a library had before) until :meth:`restore`."""
+        if n == self.applied:
             return
         for lib, original in zip(self._libraries, self._original):
             lib.set_num_threads(min(n, original))
         numba.set_num_threads(min(n, self._numba_original))
-        self._applied = n
+        self.applied = n
+
+    def restore(self) -> None:
+        """Give every library the count it had before."""
+        for lib, original in zip(self._libraries, self._original):
+            lib.set_num_threads(original)
+        numba.set_num_threads(self._numba_original)
+        self.applied = 0
+
+
+class AdaptiveThreads(FixedThreads):
+    """Applies a :class:`ThreadPolicy`'s decisions to BLAS, OpenMP and numba during one ``fit``."""
+
+    def __init__(self, controller: ThreadpoolController, settings: PolicySettings | None = None):
+        self.runtimes = RuntimeThreads(controller)
+        self.policy = _carried_policy(self.runtimes.max_threads, settings)
+        self.runtimes.apply(self.policy.threads)
 
     def step_done(self, seconds: float, samples: int) -> None:
         """Record a training step; switch the thread count when the policy says so."""
         threads = self.policy.record(seconds, samples)
-        if threads != self._applied:
-            self._apply(threads)
+        if threads != self.runtimes.applied:
+            self.runtimes.apply(threads)
 
     def restore(self) -> None:
         """Give every library the count it had before ``fit``."""
-        for lib, original in zip(self._libraries, self._original):
-            lib.set_num_threads(original)
-        numba.set_num_threads(self._numba_original)
-        self._applied = 0
+        self.runtimes.restore()
+
+
+@contextlib.contextmanager
+def predict_threads(max_age: float = 60.0) -> Iterator[None]:
+    """``predict``: one thread while the last ``fit`` (under ``max_age`` s ago) holds one.
+
+    ``predict`` is too short to measure and probe by itself, but the load that
+    made one thread win in ``fit`` usually is still there (batch 1024 with two
+    threads on a busy machine: several times slower).  Otherwise, and whenever
+    the count is fixed (see the module docstring), nothing changes.
+    """
+    last = _last_policy
+    recent = last is not None and time.monotonic() - _last_fit_end <= max_age
+    if not (recent and last.phase == "hold" and last.threads == 1
+            and adaptive_threads_enabled()):
+        yield
+        return
+    runtimes = RuntimeThreads(thread_controller())
+    runtimes.apply(1)
+    try:
+        yield
+    finally:
+        runtimes.restore()
 
 
 @contextlib.contextmanager
@@ -142,3 +185,5 @@ def fit_threads(settings: PolicySettings | None = None) -> Iterator[FixedThreads
         yield adaptive
     finally:
         adaptive.restore()
+        global _last_fit_end
+        _last_fit_end = time.monotonic()
