@@ -523,19 +523,21 @@ class Model(Network):
         cb.on_train_begin({})
         logs: dict = {}
         with fit_threads() as self._fit_threads:  # 1 or N threads, by step time
-            for epoch in range(initial_epoch, epochs):
-                cb.on_epoch_begin(epoch, {})
-                logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
-                if val is not None and not self.stop_training_nan and \
-                        fit_arguments.validates_after(epoch, validation_freq):
-                    val_logs = self._evaluate_arrays(val[0], val[1], val[2],
-                                                     validation_batch_size or batch_size)
-                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                logs["lr"] = self.optimizer.current_learning_rate()
-                cb.on_epoch_end(epoch, logs)
-                if self.stop_training:
-                    break
-        self._fit_threads = FixedThreads()
+            try:
+                for epoch in range(initial_epoch, epochs):
+                    cb.on_epoch_begin(epoch, {})
+                    logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
+                    if val is not None and not self.stop_training_nan and \
+                            fit_arguments.validates_after(epoch, validation_freq):
+                        val_logs = self._evaluate_arrays(val[0], val[1], val[2],
+                                                         validation_batch_size or batch_size)
+                        logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                    logs["lr"] = self.optimizer.current_learning_rate()
+                    cb.on_epoch_end(epoch, logs)
+                    if self.stop_training:
+                        break
+            finally:
+                self._fit_threads = FixedThreads()
         cb.on_train_end(logs)
         return self.history
 
