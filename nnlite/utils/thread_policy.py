@@ -36,7 +36,7 @@ When one thread won, the next ``fit`` in the same process keeps it for the
 rest of the hold (:meth:`ThreadPolicy.new_fit`), so a search that trains
 many small models on a busy machine does not pay for a probe in each one.
 
-Who applies it: ``Model.fit`` through :class:`nnlite.utils.threads.FitThreads`
+Who applies it: ``Model.fit`` through :func:`nnlite.utils.fit_threads.fit_threads`
 (threadpoolctl for BLAS/OpenMP and ``numba.set_num_threads``, once per
 decision, never per call).  It is off, and the thread count stays fixed,
 when ``NNLITE_NUM_THREADS`` is set, inside
