@@ -191,3 +191,17 @@ def test_predict_after_a_busy_fit_runs_on_one_thread(loaded_clock):
     fit_threads_module._last_fit_end -= 3600  # an hour later: the decision is stale
     model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
     assert counts == [before] * 3
+
+
+@needs_two
+def test_nnlite_num_threads_also_fixes_predict(monkeypatch):
+    counts = []
+
+    class Note(nnlite.callbacks.Callback):
+        def on_predict_batch_begin(self, batch, logs=None):
+            counts.append(blas_threads())
+
+    monkeypatch.setenv("NNLITE_NUM_THREADS", "1")
+    model = nnlite.models.Sequential([nnlite.layers.Dense(3, input_shape=[4])])
+    model.predict(np.zeros((8, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
+    assert counts == [1, 1] and blas_threads() == MAX_BLAS_THREADS

@@ -8,7 +8,7 @@ decision, and gives every library its own count back when ``fit`` ends.
 
 The count stays fixed (the policy is off) when
 
-* ``NNLITE_NUM_THREADS`` is set: ``fit`` runs on that many threads;
+* ``NNLITE_NUM_THREADS`` is set: ``fit`` and ``predict`` run on that many threads;
 * ``fit`` runs inside :func:`nnlite.utils.threads.limit_threads`;
 * deterministic mode is on (:func:`nnlite.config.enable_op_determinism`);
 * ``fit`` runs in a thread other than the main one (the limits are process-wide);
@@ -146,11 +146,18 @@ class AdaptiveThreads(FixedThreads):
 def predict_threads(max_age: float = 60.0) -> Iterator[None]:
     """``predict``: one thread while the last ``fit`` (under ``max_age`` s ago) holds one.
 
+    ``NNLITE_NUM_THREADS=k`` runs it on ``k`` threads, as it does ``fit``.
+
     ``predict`` is too short to measure and probe by itself, but the load that
     made one thread win in ``fit`` usually is still there (batch 1024 with two
     threads on a busy machine: several times slower).  Otherwise, and whenever
     the count is fixed (see the module docstring), nothing changes.
     """
+    fixed = _env_int("NNLITE_NUM_THREADS")
+    if fixed is not None and not threads_are_limited():
+        with limit_threads(fixed):
+            yield
+        return
     last = _last_policy
     recent = last is not None and time.monotonic() - _last_fit_end <= max_age
     if not (recent and last.phase == "hold" and last.threads == 1
