@@ -12,6 +12,10 @@ What nnlite promises
 * After :func:`nnlite.utils.set_random_seed`, a ``fit`` repeats bit for bit
   on the same machine, backend and thread count (initial weights, shuffling
   and dropout masks all come from the seed; every kernel is deterministic).
+  ``fit`` chooses between one thread and all of them by its step times
+  (:mod:`nnlite.utils.thread_policy`), so fix the count for that:
+  :func:`enable_op_determinism`, ``NNLITE_NUM_THREADS``,
+  :func:`nnlite.utils.threads.limit_threads` or ``NNLITE_ADAPTIVE_THREADS=0``.
 * nnlite's own kernels (NumPy reference, numba, Cython) give the same bits
   with any number of threads; the matrix products (``X @ W``, done by
   NumPy's BLAS: OpenBLAS or MKL) do not: with 1 and 2 threads the weights

@@ -40,3 +40,15 @@ def backend(request) -> str:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(autouse=True)
+def fixed_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests compare seeded fits bit for bit, so ``fit`` keeps its thread count here.
+
+    With the adaptive policy on, ``fit`` may switch between 1 and N threads
+    depending on the machine's load, and the matrix products round differently
+    for each count.  The policy's own tests (tests/test_thread_policy.py,
+    tests/test_fit_threads.py) switch it back on.
+    """
+    monkeypatch.setenv("NNLITE_ADAPTIVE_THREADS", "0")

@@ -159,6 +159,18 @@ def test_nan_in_inputs():
     assert_rejected(model, lambda: model.predict(x, verbose=0), "NaN")
 
 
+def test_huge_finite_inputs_are_finite():
+    """Their sum overflows to inf; the element-wise check then finds them finite."""
+    from nnlite.models.data import all_finite
+
+    x = np.full((40, 5), 3e38, dtype=np.float32)
+    assert all_finite(x)
+    for bad in (np.inf, -np.inf, np.nan):
+        x[5, 1] = bad
+        assert not all_finite(x)
+    assert all_finite(np.zeros(3)) and not all_finite(np.array([1.0, np.nan]))
+
+
 def test_nan_in_targets():
     model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[5])])
     model.compile(loss="mse", optimizer="sgd")

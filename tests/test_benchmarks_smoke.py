@@ -71,3 +71,24 @@ def test_rounds_are_merged_into_medians():
     assert row["predict_sps"] == 6.0
     assert merged["configs"]["adam b32"] == {"error": "boom"}
     assert bench.merge_rounds([{"error": "no torch"}]) == {"error": "no torch"}
+
+
+LOAD_SCRIPT = os.path.join(ROOT, "benchmarks", "load_speed.py")
+
+
+def test_load_speed_runs_with_nnlite_only(tmp_path):
+    """benchmarks/load_speed.py end to end: no busy process, a few steps, nnlite only."""
+    out = tmp_path / "load.json"
+    proc = subprocess.run(
+        [sys.executable, LOAD_SCRIPT, "--variants", "nnlite,nnlite-1", "--loads", "none",
+         "--steps", "4", "--steps-256", "2", "--repeats", "1", "--json", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert [(r["load"], r["config"]) for r in report["rows"]] == [
+        ("none", "sgd b32"), ("none", "adam b32"), ("none", "sgd b256"), ("none", "adam b256")]
+    for row in report["rows"]:
+        assert row["sps"]["nnlite"] > 0 and row["sps"]["nnlite-1"] > 0
+        assert row["of_idle"]["nnlite"] == 1.0 and row["vs_pytorch"] is None
+    assert report["predict"]["none"]["nnlite"] > 0
+    assert "| load | config | nnlite | nnlite 1 thr |" in report["markdown"]

@@ -19,6 +19,7 @@ arguments, defaults, History keys and return values.  One training step:
 from __future__ import annotations
 
 import math
+import time
 import warnings
 
 import numpy as np
@@ -32,6 +33,7 @@ from ..graph import SymbolicTensor, flatten
 from ..layers.base import deferred_updates
 from ..layers.input_layer import Input
 from ..naming import snake_case
+from ..utils.fit_threads import FixedThreads, fit_threads, predict_threads
 from ..utils.progbar import Progbar
 from . import compile_specs, fit_arguments
 from . import data as data_utils
@@ -520,18 +522,22 @@ class Model(Network):
         self.stop_training = False
         cb.on_train_begin({})
         logs: dict = {}
-        for epoch in range(initial_epoch, epochs):
-            cb.on_epoch_begin(epoch, {})
-            logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
-            if val is not None and not self.stop_training_nan and \
-                    fit_arguments.validates_after(epoch, validation_freq):
-                val_logs = self._evaluate_arrays(val[0], val[1], val[2],
-                                                 validation_batch_size or batch_size)
-                logs.update({f"val_{k}": v for k, v in val_logs.items()})
-            logs["lr"] = self.optimizer.current_learning_rate()
-            cb.on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
+        with fit_threads() as self._fit_threads:  # 1 or N threads, by step time
+            try:
+                for epoch in range(initial_epoch, epochs):
+                    cb.on_epoch_begin(epoch, {})
+                    logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
+                    if val is not None and not self.stop_training_nan and \
+                            fit_arguments.validates_after(epoch, validation_freq):
+                        val_logs = self._evaluate_arrays(val[0], val[1], val[2],
+                                                         validation_batch_size or batch_size)
+                        logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                    logs["lr"] = self.optimizer.current_learning_rate()
+                    cb.on_epoch_end(epoch, logs)
+                    if self.stop_training:
+                        break
+            finally:
+                self._fit_threads = FixedThreads()
         cb.on_train_end(logs)
         return self.history
 
@@ -540,13 +546,16 @@ class Model(Network):
         trackers = self._new_trackers()
         logs: dict = {}
         batch_hooks = cb._batch_hooks or any(isinstance(c, ProgbarLogger) for c in cb)
+        threads = getattr(self, "_fit_threads", None) or FixedThreads()
         for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, shuffle,
                                                         self._min_batch)):
             if batch_hooks:
                 cb.on_train_batch_begin(step, logs)
+            started = time.perf_counter()
             xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
             wb = sw[index] if sw is not None else None
             total, per_output, outs, problem = self._train_step(xb, yb, wb)
+            threads.step_done(time.perf_counter() - started, len(xb[0]))
             # per-batch logs only for batch hooks; otherwise once, after the epoch
             logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]),
                                          results=batch_hooks)
@@ -693,14 +702,15 @@ class Model(Network):
         bar = Progbar(n_steps, verbose=verbose) if verbose else None
         cb.on_predict_begin({})
         chunks: list[list[np.ndarray]] = [[] for _ in self.outputs]
-        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
-            cb.on_predict_batch_begin(step, {})
-            outs = self.forward(data_utils.take(xs, index), training=training)
-            for k, out in enumerate(outs):
-                chunks[k].append(out.copy() if len(chunks[k]) == 0 else out)
-            cb.on_predict_batch_end(step, {})
-            if bar is not None:
-                bar.update(step + 1, {}, finalize=False)
+        with predict_threads():  # one thread if the last fit found one faster
+            for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
+                cb.on_predict_batch_begin(step, {})
+                outs = self.forward(data_utils.take(xs, index), training=training)
+                for k, out in enumerate(outs):
+                    chunks[k].append(out.copy() if len(chunks[k]) == 0 else out)
+                cb.on_predict_batch_end(step, {})
+                if bar is not None:
+                    bar.update(step + 1, {}, finalize=False)
         if bar is not None:
             bar.update(n_steps, {}, finalize=True)
         cb.on_predict_end({})

@@ -23,7 +23,13 @@ Who sets it:
 * **threads** (joblib's ``"threading"`` backend, ``LocalCluster(processes=False)``):
   several fits share one process, so a fit in a thread other than the main
   one uses 1 thread.
-* ``NNLITE_NUM_THREADS`` overrides all of the above.
+* ``NNLITE_NUM_THREADS`` overrides all of the above (``fit`` then runs on
+  that many threads).
+
+Without a limit, ``fit`` chooses between one thread and all of them by
+watching its own step times (:mod:`nnlite.utils.thread_policy`: on a busy
+laptop one thread is often many times faster); inside :func:`limit_threads`
+the count you give is kept.
 
 The scikit-learn wrappers (:mod:`nnlite.wrappers`) run every ``fit`` /
 ``predict`` inside ``limit_threads(worker_thread_budget())``; call it
@@ -92,6 +98,16 @@ def worker_thread_budget() -> int | None:
     return _env_int("OMP_NUM_THREADS")
 
 
+#: How many :func:`limit_threads` blocks (with a count) are open: while one is,
+#: ``fit`` keeps the thread count it was given (no adaptive switching).
+_limits_open = 0
+
+
+def threads_are_limited() -> bool:
+    """Whether the code runs inside :func:`limit_threads` with a thread count."""
+    return _limits_open > 0
+
+
 #: While BLAS is pinned (deterministic mode), the threadpoolctl limiter holding it at 1.
 _blas_pin: threadpool_limits | None = None
 
@@ -140,12 +156,15 @@ def limit_threads(n_threads: int | None) -> Iterator[None]:
         return
     if int(n_threads) < 1:
         raise ValueError(f"limit_threads: n_threads must be >= 1 or None, got {n_threads!r}")
+    global _limits_open
     n = int(n_threads)
     previous = numba.get_num_threads()
     limits = {"blas": 1, "openmp": n} if blas_threads_pinned() else n
     with threadpool_limits(limits=limits):
         numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+        _limits_open += 1
         try:
             yield
         finally:
+            _limits_open -= 1
             numba.set_num_threads(previous)
