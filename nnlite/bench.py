@@ -80,6 +80,27 @@ def best_time(fn: Callable[[], object], repeats: int) -> float:
     return best
 
 
+def sgemm_gflops(n: int, product: Callable[[], object] | None = None, repeats: int = 5,
+                 best: bool = False) -> float:
+    """GFLOP/s of an n×n float32 matrix product, 2n³ / time: the machine's GEMM rate.
+
+    NumPy's BLAS (the one nnlite's dense layers use) unless ``product`` is
+    given, e.g. ``lambda: torch.mm(a, a)`` on n×n tensors.  The median of at
+    least ``repeats`` calls (and about a second of them) after a warm-up, or
+    with ``best=True`` the fastest of ``repeats`` calls: a peak is the best case.
+    """
+    if product is None:
+        a = np.random.default_rng(0).standard_normal((n, n)).astype(F32)
+        c = np.empty_like(a)
+
+        def product():
+            return np.matmul(a, a, out=c)
+
+    seconds = best_time(product, repeats) if best else \
+        median_time(product, repeats, budget_s=1.0, warmup=1)
+    return 2 * n**3 / seconds / 1e9
+
+
 def _threaded_copy(dst: np.ndarray, src: np.ndarray, pool, workers: int) -> None:
     """np.copyto in ``workers`` threads of ``pool``, one chunk each (NumPy drops the GIL)."""
     bounds = np.linspace(0, src.size, workers + 1).astype(int)
@@ -97,10 +118,7 @@ def machine_peaks(quick: bool) -> dict[str, float]:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    n = 512 if quick else 2048
-    a = np.random.default_rng(0).standard_normal((n, n)).astype(F32)
-    c = np.empty_like(a)
-    t = best_time(lambda: np.matmul(a, a, out=c), 3 if quick else 10)
+    sgemm = sgemm_gflops(512 if quick else 2048, repeats=3 if quick else 10, best=True)
     size = (8 if quick else 256) << 20
     src = np.ones(size // 8)
     dst = np.empty_like(src)
@@ -110,7 +128,7 @@ def machine_peaks(quick: bool) -> dict[str, float]:
     with ThreadPoolExecutor(workers) as pool:
         tc = min(tc, median_time(lambda: _threaded_copy(dst, src, pool, workers), repeats,
                                  budget_s=0.0))
-    return {"sgemm_gflops": 2 * n**3 / t / 1e9, "bandwidth_gbs": 2 * src.nbytes / tc / 1e9}
+    return {"sgemm_gflops": sgemm, "bandwidth_gbs": 2 * src.nbytes / tc / 1e9}
 
 
 # --------------------------------------------------------------------------- ops
