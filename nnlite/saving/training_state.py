@@ -18,7 +18,7 @@ import numpy as np
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
-from .objects import instantiate
+from ..object_registry import build
 
 # ------------------------------------------------- nested specs (per output)
 
@@ -92,7 +92,7 @@ def _deserialize_one_metric(data, custom_objects: dict | None):
     if cls is None:
         raise ValueError(f"Unknown metric {name!r}: pass it with "
                          f"custom_objects={{{name!r}: {name}}}")
-    return instantiate(cls, data.get("config", {}))
+    return build(cls, data.get("config", {}))
 
 
 def deserialize_metric(data, custom_objects: dict | None):
@@ -120,7 +120,7 @@ def deserialize_optimizer(data: dict, custom_objects: dict | None):
     if isinstance(lr, dict):
         name = lr.get("class_name")
         if name in custom:
-            config["learning_rate"] = instantiate(custom[name], lr.get("config", {}))
+            config["learning_rate"] = build(custom[name], lr.get("config", {}))
         elif lr.get("function"):
             raise ValueError(f"Unknown learning-rate schedule function {name!r}: pass it with "
                              f"custom_objects={{{name!r}: {name}}}")
