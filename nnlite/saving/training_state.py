@@ -87,12 +87,7 @@ def serialize_metric(spec):
 def _deserialize_one_metric(data, custom_objects: dict | None):
     if not isinstance(data, dict):
         return None if data is None else _custom_name(data, custom_objects)
-    name = data["class_name"]
-    cls = (custom_objects or {}).get(name) or getattr(metrics_module, name, None)
-    if cls is None:
-        raise ValueError(f"Unknown metric {name!r}: pass it with "
-                         f"custom_objects={{{name!r}: {name}}}")
-    return build(cls, data.get("config", {}))
+    return metrics_module.deserialize(data, custom_objects)
 
 
 def deserialize_metric(data, custom_objects: dict | None):
