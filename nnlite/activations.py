@@ -57,7 +57,7 @@ An activation layer works as well, as in tf.keras:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -206,6 +206,8 @@ class _ActivationRegistry(ObjectRegistry):
     None is ``linear``, and a saved activation is a plain string."""
 
     def get(self, identifier) -> KernelActivation | CustomActivation:
+        if isinstance(identifier, Mapping):  # saved activations are strings, never configs
+            raise TypeError(f"Could not interpret activation {identifier!r}")
         return super().get(linear if identifier is None else identifier)
 
     def from_string(self, name: str) -> KernelActivation | CustomActivation:

@@ -162,12 +162,16 @@ class ObjectRegistry:
             return None
         if self._is_function(obj):
             return {"class_name": getattr(obj, "__name__", "custom"), "config": {}}
+        if not isinstance(obj, self.base):
+            raise TypeError(f"Could not serialize {self.kind} {obj!r}")
         return {"class_name": type(obj).__name__, "config": obj.get_config()}
 
     def _is_function(self, obj: Any) -> bool:
+        """A user function, bare or wrapped by ``wrap_function``."""
         if isinstance(self.wrap_function, type) and isinstance(obj, self.wrap_function):
             return True
-        return not isinstance(obj, self.base)
+        return self.accepts_functions and callable(obj) and not isinstance(obj, self.base) \
+            and not isinstance(obj, type)
 
     def deserialize(self, config: Any, custom_objects: Mapping | None = None) -> Any:
         """The object a :meth:`serialize` dict (or a name) describes; names in
