@@ -1,12 +1,14 @@
 """Turning saved names back into objects: layer classes and custom objects.
 
-Layer classes are found by name in :mod:`nnlite.layers` when a file is
-loaded (so every layer exported there loads without being listed here),
-then in ``custom_objects``.  Activations, initializers, regularizers,
-constraints, losses and optimizers are saved by name or as
-``{"class_name": ..., "config": ...}`` by their own module's ``serialize``;
-a name the library does not know must be given in
-``custom_objects={"name": obj}``, and an error names it otherwise.
+Layer classes are found by name in ``custom_objects``, then in
+:mod:`nnlite.layers` when a file is loaded (so every layer exported there
+loads without being listed here), by the :data:`LAYERS` registry.
+Activations, initializers, regularizers, constraints, losses and
+optimizers are saved by name or as ``{"class_name": ..., "config": ...}``
+by their own module's ``serialize`` (one
+:class:`~nnlite.object_registry.ObjectRegistry` per family); a name the
+library does not know must be given in ``custom_objects={"name": obj}``,
+and an error names it otherwise.
 """
 
 from __future__ import annotations
