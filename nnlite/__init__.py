@@ -35,11 +35,13 @@ from . import (
     optimizers,
     random,
     regularizers,
+    summary,
     utils,
 )
 from ._kernels import available_backends as backends
 from ._kernels import get_backend, set_backend
 from ._version import __version__ as __version__  # "2.8.N": tf.keras 2.8 API, release N
+from .array_constant import constant
 from .layers import Input
 from .models import Model, Sequential
 from .tuner import import_hook as _tuner_hook
@@ -57,7 +59,7 @@ _LAZY = {"wrappers": ("wrappers", None), "Perceptron": ("perceptron", "Perceptro
 def __getattr__(name: str):
     """``nnlite.wrappers``, ``Perceptron``, ``plot`` and ``inspect`` load on first access.
 
-    TensorFlow's own names (``tf.constant``, ``tf.data`` …) raise a
+    TensorFlow's own names (``tf.Variable``, ``tf.data`` …) raise a
     :class:`~nnlite.tensorflow_only.TensorFlowOnlyError` that says what to use instead.
     """
     if name not in _LAZY:
@@ -72,7 +74,8 @@ def __getattr__(name: str):
 __all__ = ["activations", "backend", "callbacks", "config", "constraints", "datasets",
            "experimental",
            "initializers", "layers", "losses", "metrics", "models", "optimizers", "random",
-           "regularizers",
+           "regularizers", "summary",
            "utils", "wrappers",
-           "Model", "Sequential", "Input", "Perceptron", "set_backend", "get_backend", "backends",
+           "Model", "Sequential", "Input", "constant", "Perceptron", "set_backend",
+           "get_backend", "backends",
            "keras"]

@@ -1,46 +1,31 @@
 r"""Activation functions φ and their derivatives, by name or callable.
 
-=============  ==========================================  =============================
-name           φ(z)                                        φ'(z) written with a = φ(z)
-=============  ==========================================  =============================
-linear         z                                           1
-sigmoid        σ(z) = 1 / (1 + e^{−z})                     a(1 − a)
-tanh           tanh z                                      1 − a²
-relu           max(0, z)                                   1[a > 0]
-leaky_relu     z if z > 0 else αz   (α = 0.2 as a string)  1 if a > 0 else α
-elu            z if z > 0 else α(e^z − 1)   (α = 1)        1 if a > 0 else a + α
-selu           λ·elu_{α_s}(z), λ ≈ 1.0507, α_s ≈ 1.6733    λ if a > 0 else a + λα_s
-softplus       log(1 + e^z)                                1 − e^{−a}
-softmax        e^{z_i} / Σ_j e^{z_j}                       Jacobian diag(a) − aaᵀ
-gelu           z·Φ(z)   (Φ: standard normal CDF)           from z: Φ(z) + z·N(z)
-swish, silu    z·σ(z)                                      from z: σ(z)(1 + z(1 − σ(z)))
-mish           z·tanh(softplus(z))                         from z: t + zσ(z)(1 − t²)
-=============  ==========================================  =============================
+Each built-in activation is an instance of its own class, whose docstring
+holds its equations (φ(z) and φ'(z), with a = φ(z) the output);
+``keras.activations.relu.equations`` prints them:
+
+=============  ===========================  ==========================================
+name           class                        note
+=============  ===========================  ==========================================
+linear         :class:`LinearActivation`    the default (``activation=None``)
+sigmoid        :class:`SigmoidActivation`   logistic; saturates, φ' ≤ ¼
+tanh           :class:`TanhActivation`      saturates, φ' ≤ 1
+relu           :class:`ReluActivation`      dead units get no gradient
+leaky_relu     :class:`LeakyReluActivation` α = 0.2 as a string
+elu            :class:`EluActivation`       α = 1
+selu           :class:`SeluActivation`      self-normalizing with lecun_normal
+softplus       :class:`SoftplusActivation`  smooth ReLU
+softmax        :class:`SoftmaxActivation`   along the last axis
+gelu           :class:`GeluActivation`      exact erf form; tanh form on request
+swish, silu    :class:`SwishActivation`     ``silu`` is the same object
+mish           :class:`MishActivation`
+=============  ===========================  ==========================================
 
 GELU, Swish and Mish (the third edition's newer activations) are smooth
 ReLU-like curves that dip slightly below zero for negative z and come back
 to 0; one output a then comes from two inputs, so their derivative is
 computed from the pre-activation z, which a layer keeps for the backward
-pass only for these.  With N(z) = e^{−z²/2}/√(2π) the standard normal
-density, σ the sigmoid and t = tanh(softplus(z)):
-
-.. math:: \mathrm{GELU}(z) = z\,\Phi(z) = \tfrac12 z\big(1 + \mathrm{erf}(z/\sqrt2)\big),
-          \qquad \mathrm{GELU}'(z) = \Phi(z) + z\,\frac{e^{-z^2/2}}{\sqrt{2\pi}}
-
-Keras' default is this exact form (``approximate=False``);
-``gelu(x, approximate=True)`` is the tanh approximation
-(``gelu.with_approximate(True)`` as a layer's ``activation=``):
-
-.. math:: \mathrm{GELU}_{\tanh}(z) = \tfrac12 z\big(1 + u\big),\
-          u = \tanh\big(\sqrt{2/\pi}\,(z + 0.044715\,z^3)\big), \qquad
-          \mathrm{GELU}_{\tanh}'(z) = \tfrac12(1 + u)
-          + \tfrac12 z\,(1 - u^2)\sqrt{2/\pi}\,(1 + 3\cdot0.044715\,z^2)
-
-.. math:: \mathrm{swish}(z) = z\,\sigma(z), \qquad
-          \mathrm{swish}'(z) = \sigma(z)\big(1 + z\,(1 - \sigma(z))\big)
-
-.. math:: \mathrm{mish}(z) = z\tanh(\mathrm{softplus}(z)), \qquad
-          \mathrm{mish}'(z) = t + z\,\sigma(z)\,(1 - t^2)
+pass only for these.
 
 ``silu`` is the same function as ``swish`` (Keras 3 saves it as ``"silu"``,
 tf.keras 2 as ``"swish"``; nnlite saves ``"swish"`` and reads both).
@@ -49,7 +34,8 @@ is the layer form.
 
 Every function works on NumPy arrays (``nnlite.activations.relu(x)``) and
 knows its derivative, so layers can back-propagate through it.  A user
-function works too; give it a ``derivative(z)`` attribute to train with it.
+function works too; give it a ``derivative(z)`` attribute to train with it
+(and an ``equation`` string, shown by ``.equations``).
 An activation layer works as well, as in tf.keras:
 ``Dense(50, activation=keras.layers.LeakyReLU(alpha=0.2))`` uses the fused
 ``leaky_relu`` kernel with α = 0.2 (also ``ELU``, ``ReLU`` and ``Softmax``).
@@ -57,6 +43,7 @@ An activation layer works as well, as in tf.keras:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -72,17 +59,20 @@ __all__ = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "so
 
 
 class KernelActivation:
-    """An activation computed by the ``activation_forward/backward`` kernels."""
+    """An activation computed by the ``activation_forward/backward`` kernels.
+
+    Each built-in activation is an instance of a subclass whose docstring
+    states its equations (``z`` the pre-activation, ``a = φ(z)`` the output,
+    δ = ∂L/∂a the gradient arriving from above).
+    """
 
     uses_kernel = True
-    equations = Equations()  # φ and φ', from nnlite.equations
+    equations = Equations()  # φ and φ', read from the class docstring
 
-    def __init__(self, name: str, kernel: str | None = None, alpha: float = 0.0,
-                 equation: str = ""):
+    def __init__(self, name: str, kernel: str | None = None, alpha: float = 0.0):
         self.__name__ = name
         self.kernel = kernel or name
         self.alpha = float(alpha)
-        self.equation = equation
 
     @property
     def needs_z(self) -> bool:
@@ -104,28 +94,149 @@ class KernelActivation:
 
     def with_alpha(self, alpha: float) -> KernelActivation:
         """The same activation with another α (leaky_relu slope, elu scale)."""
-        return KernelActivation(self.__name__, self.kernel, alpha, self.equation)
+        clone = copy.copy(self)
+        clone.alpha = float(alpha)
+        return clone
 
     def __repr__(self) -> str:
         return f"<activation {self.__name__}>"
 
 
+class LinearActivation(KernelActivation):
+    r"""The identity: the output of a layer without activation.
+
+    Equations
+    ---------
+    .. math:: \varphi(z) = z, \qquad \varphi'(z) = 1
+    """
+
+
+class SigmoidActivation(KernelActivation):
+    r"""The logistic function σ (시그모이드), squashing z into (0, 1).
+
+    Equations
+    ---------
+    .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad
+              \sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr) = a(1 - a) \le \tfrac14
+
+    It saturates (σ' → 0) for large |z|: a reason for vanishing gradients.
+    """
+
+
+class TanhActivation(KernelActivation):
+    r"""The hyperbolic tangent (하이퍼볼릭 탄젠트), output in (−1, 1), centred on 0.
+
+    Equations
+    ---------
+    .. math:: \tanh z = \frac{e^z - e^{-z}}{e^z + e^{-z}}, \qquad
+              \tanh'(z) = 1 - \tanh^2 z = 1 - a^2 \le 1
+
+    It saturates for large |z|.
+    """
+
+
+class ReluActivation(KernelActivation):
+    r"""The rectified linear unit.
+
+    Equations
+    ---------
+    .. math:: \mathrm{ReLU}(z) = \max(0, z), \qquad
+              \mathrm{ReLU}'(z) = \mathbb 1[z > 0] = \mathbb 1[a > 0]
+
+    A unit whose z stays negative gets no gradient (a *dead* ReLU).
+    """
+
+
+class LeakyReluActivation(KernelActivation):
+    r"""A ReLU with a small slope α for negative inputs.
+
+    Equations
+    ---------
+    .. math:: \mathrm{LeakyReLU}_\alpha(z) = \max(\alpha z, z), \qquad
+              \varphi'(z) = \begin{cases} 1 & a > 0 \\ \alpha & a \le 0 \end{cases}
+
+    α = 0.2 for the string ``"leaky_relu"`` (Keras' function default);
+    the :class:`~nnlite.layers.LeakyReLU` layer defaults to α = 0.3.
+    """
+
+
+class EluActivation(KernelActivation):
+    r"""The exponential linear unit, α = 1 for the string ``"elu"``.
+
+    Equations
+    ---------
+    .. math:: \mathrm{ELU}_\alpha(z) = \begin{cases} z & z > 0 \\
+              \alpha(e^z - 1) & z \le 0 \end{cases}, \qquad
+              \varphi'(z) = \begin{cases} 1 & a > 0 \\ \alpha e^z = a + \alpha & a \le 0
+              \end{cases}
+    """
+
+
+class SeluActivation(KernelActivation):
+    r"""The scaled ELU (Klambauer et al. 2017): self-normalizing with lecun_normal init.
+
+    Equations
+    ---------
+    .. math:: \mathrm{SELU}(z) = \lambda\,\mathrm{ELU}_{\alpha}(z), \qquad
+              \varphi'(z) = \begin{cases} \lambda & a > 0 \\ a + \lambda\alpha & a \le 0
+              \end{cases}
+
+    with λ ≈ 1.0507 (``SELU_SCALE``) and α ≈ 1.6733 (``SELU_ALPHA``), the
+    exact constants Keras uses.  A stack of plain dense layers keeps its
+    outputs at mean 0 and variance 1.
+    """
+
+
+class SoftplusActivation(KernelActivation):
+    r"""A smooth ReLU.
+
+    Equations
+    ---------
+    .. math:: \mathrm{softplus}(z) = \log(1 + e^z), \qquad
+              \mathrm{softplus}'(z) = \sigma(z) = 1 - e^{-a}
+    """
+
+
+class SoftmaxActivation(KernelActivation):
+    r"""Class probabilities p along the last axis.
+
+    Equations
+    ---------
+    .. math:: p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}, \qquad
+              \frac{\partial p}{\partial z} = \mathrm{diag}(p) - p\,p^\top,
+
+    so the backward pass is the product
+    :math:`\frac{\partial L}{\partial z} = p \odot \bigl(\delta - \sum_k \delta_k p_k\bigr)`
+    (with a cross-entropy loss the two fuse into :math:`p - y`).
+    """
+
+
 class GeluActivation(KernelActivation):
     r"""GELU, the Gaussian error linear unit (Hendrycks & Gimpel 2016).
 
-    .. math:: \mathrm{GELU}(z) = z\,\Phi(z), \qquad
-              \mathrm{GELU}'(z) = \Phi(z) + z\,\frac{e^{-z^2/2}}{\sqrt{2\pi}}
+    Equations
+    ---------
+    Exact form, Keras' default (``approximate=False``), with Φ the standard
+    normal CDF:
 
-    ``gelu(x, approximate=False)`` as in Keras (default: the exact erf form);
-    ``approximate=True`` is the tanh form
-    ½z(1 + tanh(√(2/π)(z + 0.044715z³))).  As a layer's ``activation=``,
-    ``"gelu"`` is the exact form and ``gelu.with_approximate(True)`` the tanh one.
+    .. math:: \mathrm{GELU}(z) = z\,\Phi(z) = \tfrac12 z\bigl(1 + \mathrm{erf}(z/\sqrt2)\bigr),
+              \qquad \mathrm{GELU}'(z) = \Phi(z) + z\,\frac{e^{-z^2/2}}{\sqrt{2\pi}}
+
+    The tanh approximation (``approximate=True``):
+
+    .. math:: \mathrm{GELU}_{\tanh}(z) = \tfrac12 z\,(1 + u), \quad
+              u = \tanh\bigl(\sqrt{2/\pi}\,(z + 0.044715\,z^3)\bigr), \qquad
+              \mathrm{GELU}_{\tanh}'(z) = \tfrac12(1 + u)
+              + \tfrac12 z\,(1 - u^2)\sqrt{2/\pi}\,(1 + 3\cdot0.044715\,z^2)
+
+    φ' is computed from z.  ``gelu(x, approximate=False)`` as in Keras; as a
+    layer's ``activation=``, ``"gelu"`` is the exact form and
+    ``gelu.with_approximate(True)`` the tanh one.
     """
 
     def __init__(self, approximate: bool = False):
         self.approximate = check_approximate(approximate)
-        super().__init__("gelu", "gelu_approximate" if self.approximate else "gelu",
-                         equation=_GELU_TANH_EQUATION if self.approximate else _GELU_EQUATION)
+        super().__init__("gelu", "gelu_approximate" if self.approximate else "gelu")
 
     def __call__(self, x, approximate: bool | None = None) -> np.ndarray:
         exact = not (self.approximate if approximate is None else check_approximate(approximate))
@@ -135,6 +246,31 @@ class GeluActivation(KernelActivation):
     def with_approximate(self, approximate: bool = True) -> GeluActivation:
         """GELU in the tanh form (``True``) or the exact erf form (``False``)."""
         return GeluActivation(approximate)
+
+
+class SwishActivation(KernelActivation):
+    r"""Swish (Ramachandran et al. 2017), also called SiLU.
+
+    Equations
+    ---------
+    .. math:: \mathrm{swish}(z) = z\,\sigma(z), \qquad
+              \mathrm{swish}'(z) = \sigma(z)\bigl(1 + z\,(1 - \sigma(z))\bigr)
+
+    φ' is computed from z.
+    """
+
+
+class MishActivation(KernelActivation):
+    r"""Mish (Misra 2019).
+
+    Equations
+    ---------
+    .. math:: \mathrm{mish}(z) = z\tanh(\mathrm{softplus}(z)), \qquad
+              \mathrm{mish}'(z) = t + z\,\sigma(z)\,(1 - t^2),\quad
+              t = \tanh(\mathrm{softplus}(z))
+
+    φ' is computed from z.
+    """
 
 
 def check_approximate(approximate) -> bool:
@@ -175,27 +311,19 @@ class CustomActivation:
         return delta * np.asarray(derivative(z))
 
 
-linear = KernelActivation("linear", equation=r"\varphi(z) = z")
-sigmoid = KernelActivation("sigmoid", equation=r"\sigma(z) = \frac{1}{1+e^{-z}}")
-tanh = KernelActivation("tanh", equation=r"\tanh z = \frac{e^z - e^{-z}}{e^z + e^{-z}}")
-relu = KernelActivation("relu", equation=r"\mathrm{ReLU}(z) = \max(0, z)")
-leaky_relu = KernelActivation("leaky_relu", alpha=0.2,
-                              equation=r"\mathrm{LeakyReLU}_\alpha(z) = \max(\alpha z, z)")
-elu = KernelActivation("elu", alpha=1.0,
-                       equation=r"\mathrm{ELU}_\alpha(z) = z \text{ if } z>0 "
-                                r"\text{ else } \alpha(e^z - 1)")
-selu = KernelActivation("selu", equation=r"\mathrm{SELU}(z) = \lambda\,\mathrm{ELU}_{\alpha}(z),"
-                                         r"\ \lambda\approx1.0507,\ \alpha\approx1.6733")
-softplus = KernelActivation("softplus", equation=r"\mathrm{softplus}(z) = \log(1 + e^z)")
-softmax = KernelActivation("softmax", equation=r"\mathrm{softmax}(z)_i = "
-                                               r"\frac{e^{z_i}}{\sum_j e^{z_j}}")
-_GELU_EQUATION = r"\mathrm{GELU}(z) = z\,\Phi(z)"
-_GELU_TANH_EQUATION = (r"\mathrm{GELU}_{\tanh}(z) = \tfrac12 z\big(1 + "
-                       r"\tanh(\sqrt{2/\pi}\,(z + 0.044715\,z^3))\big)")
+linear = LinearActivation("linear")
+sigmoid = SigmoidActivation("sigmoid")
+tanh = TanhActivation("tanh")
+relu = ReluActivation("relu")
+leaky_relu = LeakyReluActivation("leaky_relu", alpha=0.2)
+elu = EluActivation("elu", alpha=1.0)
+selu = SeluActivation("selu")
+softplus = SoftplusActivation("softplus")
+softmax = SoftmaxActivation("softmax")
 gelu = GeluActivation()
-swish = KernelActivation("swish", equation=r"\mathrm{swish}(z) = z\,\sigma(z)")
+swish = SwishActivation("swish")
 silu = swish  # Keras 3's name for the same function
-mish = KernelActivation("mish", equation=r"\mathrm{mish}(z) = z\tanh(\mathrm{softplus}(z))")
+mish = MishActivation("mish")
 
 #: the names that take an α suffix ("leaky_relu:0.3"), with their default α
 _WITH_ALPHA = {"leaky_relu": leaky_relu, "elu": elu}

@@ -1,4 +1,4 @@
-r"""Loss functions (Keras names, defaults and reductions).
+r"""Loss functions (Keras names, defaults and reductions); equations in each class.
 
 Every loss computes one value per sample (averaging over the last axis where
 Keras does) and the reported loss is the mean over the batch
@@ -8,19 +8,19 @@ the gradient with respect to the output layer's pre-activation z, which is
 simply ``p − y`` (softmax + CE, sigmoid + BCE) — numerically stable and cheap.
 
 =================================  ============================================
-name (aliases)                     ℓ(y, ŷ) per sample
+name (aliases)                     class
 =================================  ============================================
-mean_squared_error (mse)           mean((ŷ − y)²)
-mean_absolute_error (mae)          mean|ŷ − y|
-mean_absolute_percentage_error     100·mean(|y − ŷ| / max(|y|, ε))
+mean_squared_error (mse)           :class:`MeanSquaredError`
+mean_absolute_error (mae)          :class:`MeanAbsoluteError`
+mean_absolute_percentage_error     :class:`MeanAbsolutePercentageError`
 (mape)
-mean_squared_logarithmic_error     mean((log(1+ŷ) − log(1+y))²)
+mean_squared_logarithmic_error     :class:`MeanSquaredLogarithmicError`
 (msle)
-huber (δ = 1)                      mean(½e² if |e| ≤ δ else δ|e| − ½δ²)
-poisson                            mean(ŷ − y·log(ŷ + ε))
-binary_crossentropy                −mean(y log p + (1−y) log(1−p))
-categorical_crossentropy           −Σ y_k log p_k
-sparse_categorical_crossentropy    −log p_y
+huber                              :class:`Huber`
+poisson                            :class:`Poisson`
+binary_crossentropy                :class:`BinaryCrossentropy`
+categorical_crossentropy           :class:`CategoricalCrossentropy`
+sparse_categorical_crossentropy    :class:`SparseCategoricalCrossentropy`
 =================================  ============================================
 
 Probabilities are clipped to [ε, 1 − ε] with ε = 1e-7 (Keras) unless
@@ -39,7 +39,16 @@ from .object_registry import ObjectRegistry
 
 
 class Loss:
-    """Base class.  Subclasses implement ``per_sample`` and ``grad``."""
+    r"""Base class.  Subclasses implement ``per_sample`` and ``grad``.
+
+    Equations
+    ---------
+    A subclass computes one value ℓ_i per sample i (its own equations); with
+    the default reduction ``sum_over_batch_size`` the loss of a batch of n
+    samples (sample weights w_i, 1 when not given) is
+
+    .. math:: L = \frac1n \sum_{i=1}^n w_i\, \ell_i
+    """
 
     equations = Equations()  # value and gradient, from nnlite.equations
 
@@ -112,7 +121,15 @@ class Loss:
 
 
 class MeanSquaredError(Loss):
-    """ℓ = mean over the last axis of (ŷ − y)²; ∂ℓ/∂ŷ = 2(ŷ − y)/k."""
+    r"""Mean squared error (평균 제곱 오차), averaged over the last axis.
+
+    Equations
+    ---------
+    Per sample, with y the target, ŷ the prediction and d the size of the last axis:
+
+    .. math:: \ell = \frac1d \sum_k (\hat y_k - y_k)^2, \qquad
+              \frac{\partial \ell}{\partial \hat y} = \frac{2}{d}\,(\hat y - y)
+    """
 
     default_name = "mean_squared_error"
 
@@ -124,7 +141,15 @@ class MeanSquaredError(Loss):
 
 
 class MeanAbsoluteError(Loss):
-    """ℓ = mean|ŷ − y|; ∂ℓ/∂ŷ = sign(ŷ − y)/k."""
+    r"""Mean absolute error, averaged over the last axis.
+
+    Equations
+    ---------
+    Per sample, with y the target, ŷ the prediction and d the size of the last axis:
+
+    .. math:: \ell = \frac1d \sum_k |\hat y_k - y_k|, \qquad
+              \frac{\partial \ell}{\partial \hat y} = \frac1d\,\mathrm{sign}(\hat y - y)
+    """
 
     default_name = "mean_absolute_error"
 
@@ -136,7 +161,17 @@ class MeanAbsoluteError(Loss):
 
 
 class MeanAbsolutePercentageError(Loss):
-    """ℓ = 100·mean(|y − ŷ| / max(|y|, ε))."""
+    r"""Mean absolute percentage error, averaged over the last axis.
+
+    Equations
+    ---------
+    Per sample, with y the target, ŷ the prediction, d the size of the last
+    axis and ε = 1e-7:
+
+    .. math:: \ell = \frac{100}{d} \sum_k \frac{|y_k - \hat y_k|}{\max(|y_k|, \varepsilon)}, \qquad
+              \frac{\partial \ell}{\partial \hat y} = \frac{100}{d}\,
+              \frac{\mathrm{sign}(\hat y - y)}{\max(|y|, \varepsilon)}
+    """
 
     default_name = "mean_absolute_percentage_error"
 
@@ -150,7 +185,20 @@ class MeanAbsolutePercentageError(Loss):
 
 
 class MeanSquaredLogarithmicError(Loss):
-    """ℓ = mean((log(1 + max(ŷ, ε)) − log(1 + max(y, ε)))²)."""
+    r"""Mean squared logarithmic error, averaged over the last axis.
+
+    Equations
+    ---------
+    Per sample, with y the target, ŷ the prediction, d the size of the last
+    axis and ε = 1e-7 (both clamped below at ε, as Keras does):
+
+    .. math:: \ell = \frac1d \sum_k \bigl(\log(1 + \max(\hat y_k, \varepsilon))
+              - \log(1 + \max(y_k, \varepsilon))\bigr)^2
+
+    .. math:: \frac{\partial \ell}{\partial \hat y} = \frac{2}{d}\,
+              \frac{\log(1 + \max(\hat y, \varepsilon)) - \log(1 + \max(y, \varepsilon))}
+              {1 + \max(\hat y, \varepsilon)}\; \mathbb 1[\hat y > \varepsilon]
+    """
 
     default_name = "mean_squared_logarithmic_error"
 
@@ -165,7 +213,16 @@ class MeanSquaredLogarithmicError(Loss):
 
 
 class Huber(Loss):
-    """ℓ = mean(½e² if |e| ≤ δ else δ|e| − ½δ²), e = ŷ − y (Keras δ = 1)."""
+    r"""Huber loss: quadratic for small errors, linear for large ones (Keras δ = 1).
+
+    Equations
+    ---------
+    Per sample, with e = ŷ − y, d the size of the last axis and δ = ``delta``:
+
+    .. math:: \ell = \frac1d \sum_k \begin{cases} \tfrac12 e_k^2 & |e_k| \le \delta \\
+              \delta |e_k| - \tfrac12 \delta^2 & |e_k| > \delta \end{cases}, \qquad
+              \frac{\partial \ell}{\partial \hat y} = \frac1d\,\mathrm{clip}(e, -\delta, \delta)
+    """
 
     default_name = "huber_loss"
 
@@ -189,7 +246,17 @@ class Huber(Loss):
 
 
 class Poisson(Loss):
-    """ℓ = mean(ŷ − y·log(ŷ + ε))."""
+    r"""Poisson loss (counts), averaged over the last axis.
+
+    Equations
+    ---------
+    Per sample, with y the target, ŷ the prediction, d the size of the last
+    axis and ε = 1e-7:
+
+    .. math:: \ell = \frac1d \sum_k \bigl(\hat y_k - y_k \log(\hat y_k + \varepsilon)\bigr), \qquad
+              \frac{\partial \ell}{\partial \hat y}
+              = \frac1d\Bigl(1 - \frac{y}{\hat y + \varepsilon}\Bigr)
+    """
 
     default_name = "poisson"
 
@@ -214,7 +281,22 @@ class _CrossEntropy(Loss):
 
 
 class BinaryCrossentropy(_CrossEntropy):
-    """ℓ = −mean(y log p + (1 − y) log(1 − p)); with a sigmoid output ∂ℓ/∂z = (p − y)/k."""
+    r"""Binary cross-entropy (이진 크로스 엔트로피), averaged over the last axis.
+
+    Equations
+    ---------
+    Per sample, with targets y in [0, 1], d the size of the last axis and the
+    predicted probabilities clipped, p = clip(ŷ, ε, 1 − ε), ε = 1e-7:
+
+    .. math:: \ell = -\frac1d \sum_k \bigl(y_k \log p_k + (1 - y_k) \log(1 - p_k)\bigr), \qquad
+              \frac{\partial \ell}{\partial \hat y} = \frac1d\, \frac{p - y}{p\,(1 - p)}
+              \quad (\varepsilon < \hat y < 1 - \varepsilon;\ 0 \text{ outside})
+
+    Fused with a sigmoid output layer (or ``from_logits=True``, p = σ(z)), the
+    gradient with respect to its pre-activation z is simply
+
+    .. math:: \frac{\partial \ell}{\partial z} = \frac1d\,(p - y)
+    """
 
     default_name = "binary_crossentropy"
     _fused = "sigmoid"
@@ -248,7 +330,24 @@ class BinaryCrossentropy(_CrossEntropy):
 
 
 class CategoricalCrossentropy(_CrossEntropy):
-    """ℓ = −Σ_k y_k log p_k (one-hot y); with softmax output ∂ℓ/∂z = p − y."""
+    r"""Categorical cross-entropy (크로스 엔트로피) for one-hot (or soft) targets.
+
+    Equations
+    ---------
+    Per sample, with targets y over k classes, the predictions rescaled to sum
+    to 1 and clipped, p = clip(ŷ / S, ε, 1 − ε), S = Σ_j ŷ_j, ε = 1e-7:
+
+    .. math:: \ell = -\sum_k y_k \log p_k, \qquad
+              \frac{\partial \ell}{\partial \hat y_k} = -\frac{y_k}{p_k\, S}
+              + \frac{\sum_j y_j}{S}
+
+    (−y_k/p_k + 1 for a one-hot y and ŷ summing to 1).  Fused with a softmax
+    output layer (or ``from_logits=True``, p = softmax(z)), the gradient with
+    respect to its pre-activation z is
+
+    .. math:: \frac{\partial \ell}{\partial z} = p \sum_j y_j - y = p - y
+              \quad \text{(one-hot y)}
+    """
 
     default_name = "categorical_crossentropy"
     _fused = "softmax"
@@ -285,7 +384,20 @@ class CategoricalCrossentropy(_CrossEntropy):
 
 
 class SparseCategoricalCrossentropy(_CrossEntropy):
-    """ℓ = −log p_y for integer labels y ∈ [0, k); with softmax ∂ℓ/∂z = p − onehot(y)."""
+    r"""Categorical cross-entropy for integer class labels y ∈ [0, k).
+
+    Equations
+    ---------
+    Per sample, with p the predicted probabilities (rescaled to sum to 1,
+    clipped to [ε, 1 − ε]): the cross-entropy of the one-hot label,
+
+    .. math:: \ell = -\log p_y
+
+    Fused with a softmax output layer (or ``from_logits=True``), the gradient
+    with respect to its pre-activation z is
+
+    .. math:: \frac{\partial \ell}{\partial z_k} = p_k - \mathbb 1[k = y]
+    """
 
     default_name = "sparse_categorical_crossentropy"
     _fused = "softmax"

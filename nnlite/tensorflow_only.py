@@ -3,12 +3,14 @@
 ``import nnlite as tf`` gives the ``tf.keras`` API, not TensorFlow: tensors,
 ``tf.data`` pipelines, automatic differentiation, graph compilation and the
 SavedModel format are TensorFlow's own.  Reaching for one of them
-(``tf.constant``, ``model.export``, ``tf.keras.layers.TFSMLayer`` …) raises a
+(``tf.Variable``, ``model.export``, ``tf.keras.layers.TFSMLayer`` …) raises a
 :class:`TensorFlowOnlyError` that says so and names the nnlite way.  It is an
 ``AttributeError``, so ``hasattr(tf, "constant")`` is simply False.
 
 :data:`TENSORFLOW_ONLY` is the one table of these names, by where they are
 looked up: ``"tf"`` (the package), ``"tf.keras.layers"`` and ``"model"``.
+(``tf.constant`` is not among them: it returns a NumPy array, see
+:mod:`nnlite.array_constant`.)
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ _ARRAYS = "a NumPy array, e.g. np.array([[1.0, 2.0]], dtype=np.float32)"
 #: where → {name: what to use in nnlite instead}
 TENSORFLOW_ONLY: dict[str, dict[str, str]] = {
     "tf": {
-        "constant": _ARRAYS,
         "convert_to_tensor": _ARRAYS + " (np.asarray(x, dtype=np.float32))",
         "Tensor": "NumPy arrays: layers take and return np.ndarray",
         "TensorSpec": "the input shape, keras.Input(shape=[...])",

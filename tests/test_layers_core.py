@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from layer_harness import run_layer_test
 
@@ -56,3 +57,26 @@ def test_concatenate():
 def test_concatenate_other_axis():
     run_layer_test(keras.layers.Concatenate, {"axis": 1}, input_shape=[(4, 2, 3), (4, 1, 3)],
                    expected_output_shape=(4, 3, 3))
+
+
+def test_build_called_directly_marks_the_layer_built():
+    dense = keras.layers.Dense(3, activation=keras.layers.LeakyReLU(alpha=0.2))
+    dense.build((None, 4))
+    assert dense.built
+    dense.set_weights([np.ones((4, 3)), np.zeros(3)])
+    np.testing.assert_allclose(dense(-np.ones((1, 4))), np.full((1, 3), -0.8))  # kept
+    with pytest.raises(ValueError):
+        dense(np.ones((1, 5)))  # the built shape is checked as after a first call
+
+    class Scale(keras.layers.Layer):  # a user layer whose build skips super().build
+        def build(self, input_shape):
+            self.w = self.add_weight("w", (input_shape[-1],), "ones")
+
+        def forward(self, x, training=False):
+            return x * self.w.value
+
+    layer = Scale()
+    layer.build((None, 2))
+    layer.set_weights([np.array([2.0, 3.0])])
+    assert layer.built
+    np.testing.assert_allclose(layer(np.ones((1, 2))), [[2.0, 3.0]])

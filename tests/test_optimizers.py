@@ -474,3 +474,12 @@ def test_set_state_rejects_wrong_shapes():
     state = opt.get_state([var])
     with pytest.raises(ValueError, match="shape"):
         keras.optimizers.Adam().set_state([Variable(np.zeros(2), name="w")], state)
+
+
+def test_legacy_optimizers_are_the_same_classes():
+    from nnlite.optimizers import legacy
+
+    for name in legacy.__all__:
+        assert getattr(legacy, name) is getattr(keras.optimizers, name)
+    optimizer = keras.optimizers.legacy.SGD(learning_rate=0.01, decay=1e-4)  # the book's
+    assert optimizer.decay == 1e-4

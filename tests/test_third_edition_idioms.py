@@ -180,7 +180,7 @@ def test_tensorflow_names_say_what_to_use(name):
 
 def test_tensorflow_errors_name_the_nnlite_way():
     with pytest.raises(AttributeError, match=r"np\.array"):
-        tf.constant([[1.0, 2.0]])
+        tf.convert_to_tensor([[1.0, 2.0]])
     with pytest.raises(AttributeError, match=r"fit\(X, y, batch_size=32"):
         tf.data.Dataset.from_tensor_slices(np.zeros(3))
     model = tf.keras.Sequential([tf.keras.Input(shape=[2]), tf.keras.layers.Dense(1)])
@@ -190,6 +190,22 @@ def test_tensorflow_errors_name_the_nnlite_way():
     with pytest.raises(TensorFlowOnlyError, match="SavedModel"):
         tf.keras.layers.TFSMLayer("my_model", call_endpoint="serving_default")
     assert hasattr(keras.utils, "check_gradients") and hasattr(keras.models, "load_model")
+
+
+def test_constant_is_a_numpy_array_with_tensorflows_default_dtypes():
+    texts = tf.constant(["The step is 1", "Its square is 1"])  # the book's tf.summary.text cell
+    assert isinstance(texts, np.ndarray) and texts.tolist() == ["The step is 1", "Its square is 1"]
+    assert tf.constant([[1.0, 2.0]]).dtype == np.float32 and tf.constant(3).dtype == np.int32
+    assert tf.constant(np.arange(3.0)).dtype == np.float64  # an array keeps its dtype
+    assert tf.constant([1, 2], dtype="float64").dtype == np.float64
+    np.testing.assert_array_equal(tf.constant(7.0, shape=[2, 3]), np.full((2, 3), 7.0))
+    np.testing.assert_array_equal(tf.constant([1, 2, 3, 4], shape=(2, 2)), [[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match="cannot reshape 3 values to shape"):
+        tf.constant([1, 2, 3], shape=(2, 2))
+    source = np.zeros(2)
+    tf.constant(source)[0] = 1.0
+    assert source[0] == 0.0  # a copy, like a tensor made from an array
+    assert "constant" not in TENSORFLOW_ONLY["tf"]
 
 
 def test_other_missing_names_stay_plain_attribute_errors():

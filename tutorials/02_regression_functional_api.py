@@ -34,6 +34,7 @@ import time
 
 import numpy as np
 from matplotlib.figure import Figure
+from sklearn.preprocessing import StandardScaler
 from tutorial_utils import FIGURES, WORK, load_housing, pick
 
 import nnlite as keras
@@ -97,6 +98,53 @@ ax.set_ylabel(plot.label("prediction", "예측"))
 ax.set_title(f"test set, MSE = {mse_test:.3f}")
 fig.tight_layout()
 fig.savefig(FIGURES / "02_predictions.png", dpi=100)
+
+# %% [markdown]
+# ### Standardization as a layer (정규화 층): `Normalization`
+#
+# The third edition does not standardize the features beforehand: the
+# model's first layer does it, $z = (x - \mu) / \sqrt{\sigma^2}$ per feature.
+# `adapt(X_train)` computes μ and σ² from the training data once; they become
+# the layer's **non-trainable weights** (`mean`, `variance`, `count`), so the
+# model carries its own preprocessing — saved with it, applied to new data
+# without a separate scaler.  The numbers are exactly scikit-learn's
+# `StandardScaler`'s.
+
+# %%
+(X_train_raw, _), (X_valid_raw, _), (X_test_raw, _), _ = load_housing(
+    n_train=pick(2000, None), standardize=False)
+keras.backend.clear_session()
+keras.utils.set_random_seed(42)
+norm_layer = keras.layers.Normalization()
+model = keras.Sequential([
+    norm_layer,
+    keras.layers.Dense(50, activation="relu"),
+    keras.layers.Dense(50, activation="relu"),
+    keras.layers.Dense(50, activation="relu"),
+    keras.layers.Dense(1),
+])
+model.compile(loss="mse", optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+              metrics=["RootMeanSquaredError"])
+norm_layer.adapt(X_train_raw)
+scaler = StandardScaler().fit(X_train_raw)
+print("μ from adapt == StandardScaler's mean_:",
+      np.allclose(np.ravel(norm_layer.mean), scaler.mean_, rtol=1e-5))
+print("σ² from adapt == StandardScaler's var_:",
+      np.allclose(np.ravel(norm_layer.variance), scaler.var_, rtol=1e-5))
+history = model.fit(X_train_raw, y_train, epochs=EPOCHS,
+                    validation_data=(X_valid_raw, y_valid), verbose=0)
+mse_test, rmse_test = model.evaluate(X_test_raw, y_test, verbose=0)
+print(f"test MSE {mse_test:.3f}, RMSE {rmse_test:.3f}")
+model.summary()  # mean, variance (one per feature) and count: non-trainable
+
+# %% [markdown]
+# `Normalization(invert=True)` undoes the standardization — handy to turn
+# standardized values back into the original units.
+
+# %%
+denorm = keras.layers.Normalization(invert=True, mean=scaler.mean_, variance=scaler.var_)
+print("invert recovers the raw features:",
+      np.allclose(denorm(norm_layer(X_test_raw[:5])), X_test_raw[:5], rtol=1e-4, atol=1e-4))
 
 # %% [markdown]
 # ## 2.3 The functional API: a wide & deep network
@@ -285,8 +333,8 @@ fig.savefig(FIGURES / "02_early_stopping.png", dpi=100)
 # with `histogram_freq=1`, a histogram of every weight) — that TensorBoard
 # draws interactively.  Give each run its own folder so that runs can be
 # compared, then start the server with `tensorboard --logdir <folder>` and
-# open http://localhost:6006.  (nnlite writes the files with the optional
-# package `tensorboardX`: `pip install nnlite[tensorboard]`.)
+# open http://localhost:6006.  (nnlite writes the files with `tensorboardX`,
+# installed with it; the viewer is the extra `pip install nnlite[tensorboard]`.)
 
 # %%
 def get_run_logdir(root=WORK / "my_logs"):
@@ -294,16 +342,12 @@ def get_run_logdir(root=WORK / "my_logs"):
 
 
 run_logdir = get_run_logdir()
-try:
-    tensorboard_cb = keras.callbacks.TensorBoard(run_logdir, histogram_freq=1)
-except ImportError as exc:
-    print(exc)
-else:
-    model.fit(X_train, y_train, epochs=pick(2, 30), validation_data=(X_valid, y_valid),
-              callbacks=[tensorboard_cb], verbose=0)
-    print("event files:", sorted(str(p.relative_to(run_logdir)) for p in run_logdir.rglob("*")
-                                 if p.is_file()))
-    print(f"view them with:  tensorboard --logdir {run_logdir.parent}")
+tensorboard_cb = keras.callbacks.TensorBoard(run_logdir, histogram_freq=1)
+model.fit(X_train, y_train, epochs=pick(2, 30), validation_data=(X_valid, y_valid),
+          callbacks=[tensorboard_cb], verbose=0)
+print("event files:", sorted(str(p.relative_to(run_logdir)) for p in run_logdir.rglob("*")
+                             if p.is_file()))
+print(f"view them with:  tensorboard --logdir {run_logdir.parent}")
 
 # %% [markdown]
 # **What you saw.** Regression is classification's sibling: one linear output

@@ -41,12 +41,14 @@ keras.utils.set_random_seed(42)
 # %% [markdown]
 # ## 3.1 Why the sigmoid saturates (포화)
 #
-# $\sigma'(z) = \sigma(z)(1-\sigma(z)) \le \tfrac14$, and it is almost 0 once
-# |z| > 4 (shaded).  Each sigmoid layer multiplies the backward signal by at
-# most ¼: after 10 layers, by at most $4^{-10} \approx 10^{-6}$.
+# The sigmoid's derivative is at most ¼ (its equations, printed below from
+# its docstring), and it is almost 0 once |z| > 4 (shaded).  Each sigmoid
+# layer multiplies the backward signal by at most ¼: after 10 layers, by at
+# most $4^{-10} \approx 10^{-6}$.
 
 # %%
 plot.activation_functions(["sigmoid", "tanh"], FIGURES / "03_saturation.png")
+print(keras.activations.sigmoid.equations)
 
 # %% [markdown]
 # ## 3.2 Initialization: keep the variance constant (Glorot, He, LeCun)
@@ -148,11 +150,11 @@ plot.gradient_norms(runs["ReLU, He"], FIGURES / "03_grad_rms_relu.png", stat="gr
 # ## 3.4 Non-saturating activations (수렴하지 않는 활성화 함수)
 #
 # ReLU does not saturate for positive z, but a unit whose z stays negative
-# gets no gradient at all: a **dead ReLU (죽은 렐루)**.  Leaky ReLU
-# $\max(\alpha z, z)$, ELU and SELU keep a gradient for z < 0.  The last
-# three panels are the smooth newcomers of the book's third edition:
-# **GELU (가우스 오차 선형 유닛)** $z\,\Phi(z)$, **Swish (스위시)** $z\,\sigma(z)$
-# (Keras 3 also calls it SiLU) and **Mish (미시)** $z\tanh(\mathrm{softplus}(z))$.
+# gets no gradient at all: a **dead ReLU (죽은 렐루)**.  Leaky ReLU, ELU and
+# SELU keep a gradient for z < 0.  The last three panels are the smooth
+# newcomers of the book's third edition: **GELU (가우스 오차 선형 유닛)**,
+# **Swish (스위시)** (Keras 3 also calls it SiLU) and **Mish (미시)**; their
+# equations are printed further down.
 
 # %%
 plot.activation_functions(["relu", "leaky_relu", "elu", "selu", "gelu", "swish", "mish"],
@@ -188,7 +190,8 @@ for name in ("gelu", "swish", "mish"):
 one = np.array([1.0])
 print("gelu(1) =", keras.activations.gelu(one)[0],
       "  tanh form:", keras.activations.gelu(one, approximate=True)[0])
-print(keras.activations.gelu.equations)
+for act in (keras.activations.gelu, keras.activations.swish, keras.activations.mish):
+    print(act.equations, end="\n\n")
 
 # %% [markdown]
 # A large learning rate kills ReLUs: one big step pushes a unit's bias so far

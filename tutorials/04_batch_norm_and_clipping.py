@@ -47,18 +47,13 @@ keras.utils.set_random_seed(42)
 # %% [markdown]
 # ## 4.1 The algorithm (배치 정규화 알고리즘)
 #
-# For a mini-batch B of $m_B$ samples, per input feature:
-#
-# $$\mu_B = \frac{1}{m_B}\sum_i x^{(i)}, \qquad
-#   \sigma_B^2 = \frac{1}{m_B}\sum_i \big(x^{(i)} - \mu_B\big)^2, \qquad
-#   \hat x^{(i)} = \frac{x^{(i)} - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}}, \qquad
-#   z^{(i)} = \gamma \otimes \hat x^{(i)} + \beta$$
-#
-# γ (**scale, 스케일**) and β (**shift, 이동**) are trained by backpropagation.
-# At test time there may be a single sample, so BN uses instead the
-# **moving averages (이동 평균)** of μ_B and σ_B² collected during training,
-# $\hat\mu \leftarrow m\,\hat\mu + (1-m)\,\mu_B$ with momentum m = 0.99.  The
-# equations nnlite implements, backward pass included:
+# For a mini-batch B of $m_B$ samples, per input feature, BN standardizes
+# the inputs with the batch's mean μ_B and variance σ_B², then scales them
+# by γ (**scale, 스케일**) and shifts them by β (**shift, 이동**), both trained
+# by backpropagation.  At test time there may be a single sample, so BN uses
+# instead the **moving averages (이동 평균)** of μ_B and σ_B² collected during
+# training (momentum ρ = 0.99 in Keras).  The equations nnlite implements,
+# backward pass included, as `BatchNormalization`'s docstring states them:
 
 # %%
 print(keras.layers.BatchNormalization.equations)

@@ -42,28 +42,22 @@ EPOCHS = pick(3, 10)
 # %% [markdown]
 # ## 6.1 The update rules
 #
-# With $g = \nabla_\theta J(\theta)$:
-#
-# * gradient descent (경사 하강법): $\theta \leftarrow \theta - \eta g$
-# * momentum (모멘텀 최적화): $m \leftarrow \beta m - \eta g,\ \theta \leftarrow \theta + m$
-# * Nesterov (네스테로프 가속 경사): the gradient is measured a step ahead,
-#   at $\theta + \beta m$
-# * AdaGrad: $s \leftarrow s + g \otimes g,\
-#   \theta \leftarrow \theta - \eta\, g \oslash \sqrt{s + \varepsilon}$
-# * RMSProp: $s \leftarrow \rho s + (1-\rho)\, g \otimes g$, then the same step
-# * Adam: momentum and RMSProp together, both bias-corrected,
-#   $\hat m = m/(1-\beta_1^t)$, $\hat s = s/(1-\beta_2^t)$,
-#   $\theta \leftarrow \theta - \eta\, \hat m \oslash (\sqrt{\hat s} + \varepsilon)$;
-#   Adamax replaces $\sqrt{\hat s}$ by a running max of |g|, Nadam adds Nesterov's trick
+# With $g = \nabla_\theta J(\theta)$: gradient descent (경사 하강법) steps
+# against g; momentum (모멘텀 최적화) lets the steps build up a velocity;
+# Nesterov (네스테로프 가속 경사) measures the gradient a step ahead; AdaGrad
+# and RMSProp divide each step by a running size of the past gradients; Adam
+# joins momentum and RMSProp, both bias-corrected; Adamax replaces Adam's
+# root mean square by a running max of |g|, and Nadam adds Nesterov's trick.
+# Each class's docstring holds its update rule, printed below.
 #
 # Momentum lets a ball roll: in a long flat valley it keeps accelerating
 # (terminal speed $\eta g/(1-\beta)$, ten times plain GD's step for β = 0.9).
 # AdaGrad and RMSProp shrink the step along steep directions and enlarge it
-# along flat ones.  Each class carries its own equations:
+# along flat ones.  The update rules, as each class states them:
 
 # %%
 for opt in (keras.optimizers.SGD(momentum=0.9, nesterov=True), keras.optimizers.Adagrad(),
-            keras.optimizers.RMSprop(), keras.optimizers.Adam(),
+            keras.optimizers.RMSprop(), keras.optimizers.Adam(), keras.optimizers.AdamW(),
             keras.optimizers.Adamax(), keras.optimizers.Nadam()):
     print(opt.equations, end="\n\n")
 

@@ -56,15 +56,16 @@ print("active backend:", keras.get_backend(), "— usable here:", BACKENDS)
 # ## 9.1 The equation (수식)
 #
 # Adam keeps, per weight, a decaying mean m of the gradients and a decaying
-# mean v of their squares.  At step t, with g the gradient:
-#
-# $$m \leftarrow m + (1-\beta_1)(g - m), \qquad
-#   v \leftarrow v + (1-\beta_2)(g \odot g - v), \qquad
-#   \theta \leftarrow \theta - \alpha_t\, \frac{m}{\sqrt{v} + \varepsilon},
-#   \quad \alpha_t = \eta\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}$$
-#
-# (the bias corrections folded into one scalar α_t, as Keras does).  Here
-# are the four implementations, read straight from nnlite's source files.
+# mean v (the book's s) of their squares.  Its equations, the book's form and
+# the folded one the kernels compute, are in `Adam`'s docstring:
+
+# %%
+print(keras.optimizers.Adam.equations)
+
+# %% [markdown]
+# The kernels compute the folded form (the bias corrections in one scalar
+# α_t, as Keras does).  Here are the four implementations, read straight
+# from nnlite's source files.
 # The reference works on whole arrays; the three others loop over the
 # elements — a loop that Numba and Cython compile and split across CPU
 # threads (`prange`), and that CUDA runs as thousands of GPU threads

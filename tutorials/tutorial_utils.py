@@ -93,13 +93,15 @@ def _housing_data():
         "diabetes (disease progression, standardized)"
 
 
-def load_housing(n_train: int | None = None, seed: int = 42):
+def load_housing(n_train: int | None = None, seed: int = 42, standardize: bool = True):
     """Standardized train/valid/test splits of a regression data set.
 
     Returns ``(X_train, y_train), (X_valid, y_valid), (X_test, y_test), info``
     where ``info`` has ``"features"`` and ``"name"``.  As in the book:
     ``train_test_split`` twice, then ``StandardScaler`` fitted on the
-    training set only (targets are column vectors, shape (n, 1)).
+    training set only (targets are column vectors, shape (n, 1)).  With
+    ``standardize=False`` the features are left as they are (the third
+    edition standardizes them inside the model, with a ``Normalization`` layer).
     """
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
@@ -107,7 +109,7 @@ def load_housing(n_train: int | None = None, seed: int = 42):
     X_full, X_test, y_full, y_test = train_test_split(X, y, random_state=seed)
     X_train, X_valid, y_train, y_valid = train_test_split(X_full, y_full, random_state=seed)
     X_train, y_train = X_train[:n_train], y_train[:n_train]
-    scaler = StandardScaler().fit(X_train)
-    splits = [(scaler.transform(a).astype(np.float32), b.reshape(-1, 1).astype(np.float32))
+    scale = StandardScaler().fit(X_train).transform if standardize else np.asarray
+    splits = [(scale(a).astype(np.float32), b.reshape(-1, 1).astype(np.float32))
               for a, b in ((X_train, y_train), (X_valid, y_valid), (X_test, y_test))]
     return (*splits, {"features": features, "name": name})

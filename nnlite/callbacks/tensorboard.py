@@ -12,9 +12,9 @@ batches; with ``histogram_freq=k`` a histogram of every weight
 (``layer/kernel/histogram``) every k epochs.  The graph, images, profiling
 and embeddings of TensorFlow's version are not written.
 
-The event files are written by ``tensorboardX`` (the optional extra:
-``pip install nnlite[tensorboard]`` or ``pip install tensorboardX``) and
-read by TensorBoard itself.
+The event files are written by ``tensorboardX`` (a dependency of nnlite,
+shared with :mod:`nnlite.summary`) and read by TensorBoard itself (the
+optional extra: ``pip install nnlite[tensorboard]``).
 
 Keras defaults: ``log_dir="logs"``, ``histogram_freq=0``,
 ``update_freq="epoch"``.
@@ -27,19 +27,12 @@ import os
 
 import numpy as np
 
+from ..summary.event_files import tensorboardx
 from .callback import Callback
 
 
 def _summary_writer_class():
-    try:
-        from tensorboardX import SummaryWriter
-    except ImportError as exc:
-        raise ImportError(
-            "keras.callbacks.TensorBoard writes event files with the optional package "
-            "tensorboardX, which is not installed. Install it with "
-            "`pip install nnlite[tensorboard]` (or `pip install tensorboardX`); the "
-            "`tensorboard` package is needed only to view the files.") from exc
-    return SummaryWriter
+    return tensorboardx("keras.callbacks.TensorBoard").SummaryWriter
 
 
 class TensorBoard(Callback):

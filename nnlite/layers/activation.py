@@ -1,4 +1,4 @@
-"""``Activation``: applies φ elementwise, a = φ(x); backward δ ⊙ φ'(x).
+r"""``Activation``: an activation function as its own layer (equations: :class:`Activation`).
 
 ``keras.layers.Activation("gelu")`` (also ``"swish"``, ``"silu"``, ``"mish"``) is
 how Keras writes those activations as a layer: it has no class for them.
@@ -11,7 +11,14 @@ from .base import Layer
 
 
 class Activation(Layer):
-    """``keras.layers.Activation("elu")`` — an activation as its own layer."""
+    r"""``keras.layers.Activation("elu")`` — an activation as its own layer.
+
+    Equations
+    ---------
+    φ applied elementwise (its own equations follow, under "with φ ="):
+
+    .. math:: a = \varphi(x), \qquad \frac{\partial L}{\partial x} = \delta \odot \varphi'(x)
+    """
 
     supports_fused_loss = True
 

@@ -28,6 +28,7 @@ with such state overrides the three methods (see BatchNormalization).
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -42,6 +43,19 @@ _BASE_KWARGS = {"name", "trainable", "input_shape", "batch_input_shape", "input_
                 "dtype", "batch_size", "dynamic", "activity_regularizer"}
 
 
+def _marks_built(build):
+    """``build`` followed by ``built = True`` (and the shape remembered, if it was not)."""
+    @functools.wraps(build)
+    def build_and_mark(self, input_shape, *args, **kwargs):
+        result = build(self, input_shape, *args, **kwargs)
+        if self._build_input_shape is None:
+            self._build_input_shape = input_shape
+        self.built = True
+        return result
+
+    return build_and_mark
+
+
 class Layer:
     """Base layer: weights, lazy build, forward/backward, Keras bookkeeping."""
 
@@ -50,6 +64,16 @@ class Layer:
 
     #: True when ``backward(grad, pre_activation=True)`` accepts ∂L/∂z (fused losses).
     supports_fused_loss = False
+
+    def __init_subclass__(cls, **kwargs):
+        """Every subclass's ``build`` marks the layer built, as Keras' ``build`` does.
+
+        So ``layer.build((None, 4)); layer.set_weights(...)`` keeps those
+        weights at the next call instead of building fresh ones.
+        """
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _marks_built(cls.__dict__["build"])
 
     def __init__(self, name: str | None = None, trainable: bool = True, **kwargs):
         unknown = set(kwargs) - _BASE_KWARGS

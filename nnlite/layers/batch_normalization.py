@@ -1,46 +1,4 @@
-r"""``BatchNormalization`` (Ioffe & Szegedy 2015).
-
-Training (``training=True`` and the layer trainable), for a mini-batch B of
-m rows and each feature (column) separately:
-
-.. math::
-    \mu_B = \frac1m \sum_{i=1}^m x_i, \qquad
-    \sigma_B^2 = \frac1m \sum_{i=1}^m (x_i - \mu_B)^2,
-
-.. math::
-    \hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}}, \qquad
-    z_i = \gamma \otimes \hat x_i + \beta
-
-and the moving statistics follow the batch ones (Keras' convention, m = momentum):
-
-.. math:: \hat\mu \leftarrow m\,\hat\mu + (1 - m)\,\mu_B, \qquad
-          \hat\sigma^2 \leftarrow m\,\hat\sigma^2 + (1 - m)\,\sigma_B^2
-
-Inference uses them instead: z = γ (x − μ̂)/√(σ̂² + ε) + β.
-
-Inside a model's training step the new μ̂ and σ̂² are only staged by the
-forward pass and written when the step is committed: a step whose loss,
-gradients or new statistics are not finite leaves them unchanged (see
-:mod:`.base`, "Per-step state").
-
-Backward in training mode, the compact closed form (δ = ∂L/∂z, sums over the batch):
-
-.. math:: \frac{\partial L}{\partial\beta} = \sum_i \delta_i, \quad
-          \frac{\partial L}{\partial\gamma} = \sum_i \delta_i \hat x_i, \quad
-          \frac{\partial L}{\partial x_i} = \frac{\gamma}{m\sqrt{\sigma_B^2+\varepsilon}}
-          \Bigl(m\,\delta_i - \sum_j \delta_j - \hat x_i \sum_j \delta_j \hat x_j\Bigr)
-
-and in inference mode simply ∂L/∂x = γ δ / √(σ̂² + ε).
-
-Keras semantics: ``axis=-1``, ``momentum=0.99``, ``epsilon=1e-3``,
-``center=True`` (β), ``scale=True`` (γ), γ initialized to ones, β to zeros,
-μ̂ to zeros and σ̂² to ones.  Weights, in order: ``gamma``, ``beta``
-(trainable), ``moving_mean``, ``moving_variance`` (non-trainable), so the
-layer has 4·features parameters, half of them non-trainable.  As in tf.keras 2
-(and what transfer learning needs), ``trainable = False`` makes the layer run
-in inference mode even when the model trains, so its statistics stay frozen.
-Inputs of any rank are normalized over every axis but ``axis``.
-"""
+r"""``BatchNormalization`` (Ioffe & Szegedy 2015); its equations: :class:`BatchNormalization`."""
 
 from __future__ import annotations
 
@@ -52,7 +10,55 @@ from .base import Layer
 
 
 class BatchNormalization(Layer):
-    """Normalizes each feature with the batch statistics, then scales (γ) and shifts (β)."""
+    r"""Normalizes each feature with the batch statistics, then scales (γ) and shifts (β).
+
+    Equations
+    ---------
+    Symbols: a mini-batch B of :math:`m_B` rows :math:`x_i`; each feature (column)
+    separately; ε = ``epsilon`` (Keras: 1e-3); ρ = ``momentum`` (Keras: 0.99);
+    δ = ∂L/∂z.  Training (``training=True`` and the layer trainable):
+
+    .. math:: \mu_B = \frac{1}{m_B} \sum_{i=1}^{m_B} x_i, \qquad
+              \sigma_B^2 = \frac{1}{m_B} \sum_{i=1}^{m_B} (x_i - \mu_B)^2
+
+    .. math:: \hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}}, \qquad
+              z_i = \gamma \otimes \hat x_i + \beta
+
+    The moving statistics follow the batch ones (Keras' convention):
+
+    .. math:: \hat\mu \leftarrow \rho\,\hat\mu + (1 - \rho)\,\mu_B, \qquad
+              \hat\sigma^2 \leftarrow \rho\,\hat\sigma^2 + (1 - \rho)\,\sigma_B^2
+
+    Inference uses them instead:
+
+    .. math:: z = \gamma \otimes \frac{x - \hat\mu}{\sqrt{\hat\sigma^2 + \varepsilon}} + \beta
+
+    Backward in training mode, the compact closed form (sums over the batch):
+
+    .. math:: \frac{\partial L}{\partial\beta} = \sum_i \delta_i, \quad
+              \frac{\partial L}{\partial\gamma} = \sum_i \delta_i \hat x_i, \quad
+              \frac{\partial L}{\partial x_i} = \frac{\gamma}{m_B\sqrt{\sigma_B^2+\varepsilon}}
+              \Bigl(m_B\,\delta_i - \sum_j \delta_j - \hat x_i \sum_j \delta_j \hat x_j\Bigr)
+
+    and in inference mode
+    :math:`\frac{\partial L}{\partial x} = \gamma\,\delta / \sqrt{\hat\sigma^2 + \varepsilon}`.
+
+    Notes
+    -----
+    Inside a model's training step the new μ̂ and σ̂² are only staged by the
+    forward pass and written when the step is committed: a step whose loss,
+    gradients or new statistics are not finite leaves them unchanged (see
+    :mod:`nnlite.layers.base`, "Per-step state").
+
+    Keras semantics: ``axis=-1``, ``momentum=0.99``, ``epsilon=1e-3``,
+    ``center=True`` (β), ``scale=True`` (γ), γ initialized to ones, β to zeros,
+    μ̂ to zeros and σ̂² to ones.  Weights, in order: ``gamma``, ``beta``
+    (trainable), ``moving_mean``, ``moving_variance`` (non-trainable), so the
+    layer has 4·features parameters, half of them non-trainable.  As in tf.keras 2
+    (and what transfer learning needs), ``trainable = False`` makes the layer run
+    in inference mode even when the model trains, so its statistics stay frozen.
+    Inputs of any rank are normalized over every axis but ``axis``.
+    """
 
     #: a batch variance needs 2 samples: ``fit`` folds a last batch of one into the one before
     min_train_batch = 2

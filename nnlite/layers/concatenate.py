@@ -8,7 +8,16 @@ from .base import Layer
 
 
 class Concatenate(Layer):
-    """Concatenates a list of inputs along ``axis`` (default −1)."""
+    r"""Concatenates a list of inputs along ``axis`` (default −1), as in wide & deep.
+
+    Equations
+    ---------
+    .. math:: a = [\,x_1 \,\|\, x_2 \,\|\, \dots\,]
+
+    Backward, the incoming gradient is split back into the pieces:
+
+    .. math:: \frac{\partial L}{\partial x_k} = \delta[\,\dots, \text{columns of } x_k\,]
+    """
 
     def __init__(self, axis: int = -1, **kwargs):
         super().__init__(**kwargs)

@@ -1,20 +1,4 @@
-r"""``Dense``: the fully connected layer.
-
-Forward (batch x of shape (n, d_in), kernel W (d_in, units), bias b):
-
-.. math:: z = xW + b, \qquad a = \varphi(z)
-
-Backward, for δ = ∂L/∂a (φ' from a, or from z for GELU, Swish and Mish,
-whose z is then kept from the forward pass):
-
-.. math:: g = \delta \odot \varphi'(z),\quad \frac{\partial L}{\partial W} = x^\top g,\quad
-          \frac{\partial L}{\partial b} = \sum_{\text{rows}} g,\quad
-          \frac{\partial L}{\partial x} = g W^\top
-
-Keras defaults: ``kernel_initializer="glorot_uniform"``,
-``bias_initializer="zeros"``, no activation (linear).  Inputs with more than
-two axes are transformed along the last axis, as in Keras.
-"""
+r"""``Dense``: the fully connected layer (its equations: :class:`Dense`)."""
 
 from __future__ import annotations
 
@@ -26,7 +10,28 @@ from .base import Layer
 
 
 class Dense(Layer):
-    """``units`` neurons, each connected to every input: a = φ(xW + b)."""
+    r"""``units`` neurons, each connected to every input: a = φ(xW + b).
+
+    Equations
+    ---------
+    Forward, for a batch x of shape (n, d_in), the kernel W (d_in, units) and
+    the bias b:
+
+    .. math:: z = xW + b, \qquad a = \varphi(z)
+
+    Backward, for δ = ∂L/∂a (φ' read from a, or from z for GELU, Swish and
+    Mish, whose z is then kept from the forward pass):
+
+    .. math:: g = \delta \odot \varphi'(z),\quad \frac{\partial L}{\partial W} = x^\top g,\quad
+              \frac{\partial L}{\partial b} = \sum_{\text{rows}} g,\quad
+              \frac{\partial L}{\partial x} = g W^\top
+
+    Notes
+    -----
+    Keras defaults: ``kernel_initializer="glorot_uniform"``,
+    ``bias_initializer="zeros"``, no activation (linear).  Inputs with more than
+    two axes are transformed along the last axis, as in Keras.
+    """
 
     supports_fused_loss = True
 

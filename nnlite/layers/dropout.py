@@ -1,21 +1,8 @@
-r"""``Dropout``: inverted dropout (Srivastava et al. 2014).
+r"""``Dropout``: inverted dropout (Srivastava et al. 2014); its equations: :class:`Dropout`.
 
-While training, each input unit is kept with probability 1 − p (p = ``rate``)
-and the kept ones are scaled up so that the expected output equals the input:
-
-.. math:: m_i \sim \mathrm{Bernoulli}(1 - p), \qquad
-          y_i = \frac{m_i\, x_i}{1 - p}, \qquad
-          \frac{\partial L}{\partial x_i} = \frac{m_i}{1 - p}\,\delta_i
-
-At inference (``training=False``) the layer is the identity, y = x.
-
-The keep mask m comes from the counter-based generator (seed, step, element
+The keep mask comes from the counter-based generator (seed, step, element
 index), so a mask depends only on the layer's seed and its training step and
-every kernel backend draws the same one (see :mod:`.stochastic`).
-
-Keras defaults: ``noise_shape=None`` (one mask entry per input element; e.g.
-``noise_shape=(None, 1, features)`` drops whole features for every time
-step), ``seed=None``.  ``rate`` must be in [0, 1).
+every kernel backend draws the same one (see :mod:`nnlite.layers.stochastic`).
 """
 
 from __future__ import annotations
@@ -42,10 +29,28 @@ def resolve_noise_shape(layer, noise_shape, shape: tuple) -> tuple | None:
 
 
 class Dropout(StochasticLayer):
-    """Randomly zeroes a fraction ``rate`` of the inputs while training (inverted dropout).
+    r"""Randomly zeroes a fraction ``rate`` of the inputs while training (inverted dropout).
 
     >>> import nnlite as keras
     >>> layer = keras.layers.Dropout(rate=0.2)
+
+    Equations
+    ---------
+    While training, each input unit is kept with probability 1 − p (p = ``rate``)
+    and the kept ones are scaled up so that the expected output equals the input
+    (r is the keep mask):
+
+    .. math:: r_i \sim \mathrm{Bernoulli}(1 - p), \qquad
+              a_i = \frac{r_i\, x_i}{1 - p}, \qquad
+              \frac{\partial L}{\partial x_i} = \frac{r_i}{1 - p}\,\delta_i
+
+    At inference (``training=False``) the layer is the identity, a = x.
+
+    Notes
+    -----
+    Keras defaults: ``noise_shape=None`` (one mask entry per input element; e.g.
+    ``noise_shape=(None, 1, features)`` drops whole features for every time
+    step), ``seed=None``.  ``rate`` must be in [0, 1).
     """
 
     #: the fused kernels (mask from the counter-based RNG, scaling) and their backward

@@ -1,13 +1,6 @@
-r"""``ELU``: the exponential linear unit (Clevert et al. 2015).
+r"""``ELU``: the exponential linear unit (Clevert et al. 2015) as a layer.
 
-.. math:: \mathrm{ELU}_\alpha(x) = \begin{cases} x & x > 0 \\
-          \alpha(e^x - 1) & x \le 0 \end{cases}, \qquad
-          \frac{\partial L}{\partial x} = \delta \cdot
-          \begin{cases} 1 & x > 0 \\ \alpha e^x = a + \alpha & x \le 0 \end{cases}
-
-Smooth everywhere when α = 1, negative outputs pull the mean activation
-toward 0.  Keras default: ``alpha=1.0`` (must be ≥ 0 here).  The string
-``activation="elu"`` on any layer does the same with α = 1.
+Its equations: :class:`ELU`.
 """
 
 from __future__ import annotations
@@ -19,7 +12,19 @@ from .leaky_relu import check_slope
 
 
 class ELU(Layer):
-    """``keras.layers.ELU(alpha=1.0)`` as its own layer."""
+    r"""``keras.layers.ELU(alpha=1.0)`` as its own layer.
+
+    Equations
+    ---------
+    .. math:: \mathrm{ELU}_\alpha(x) = \begin{cases} x & x > 0 \\
+              \alpha(e^x - 1) & x \le 0 \end{cases}, \qquad
+              \frac{\partial L}{\partial x} = \delta \odot
+              \begin{cases} 1 & x > 0 \\ \alpha e^x = a + \alpha & x \le 0 \end{cases}
+
+    Smooth everywhere when α = 1; negative outputs pull the mean activation
+    toward 0.  Keras default: ``alpha=1.0`` (must be ≥ 0 here).  The string
+    ``activation="elu"`` on any layer does the same with α = 1.
+    """
 
     def __init__(self, alpha: float = 1.0, **kwargs):
         super().__init__(**kwargs)

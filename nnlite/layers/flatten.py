@@ -1,4 +1,4 @@
-"""``Flatten``: (n, d1, d2, …) → (n, d1·d2·…); backward reshapes back."""
+r"""``Flatten``: each sample to a vector; backward reshapes back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from .base import Layer
 
 
 class Flatten(Layer):
-    """Flattens each sample to a vector (no weights)."""
+    r"""Flattens each sample to a vector (no weights): (n, d1, d2, …) → (n, d1·d2·…).
+
+    Equations
+    ---------
+    .. math:: a = \mathrm{reshape}(x, (n, -1)), \qquad
+              \frac{\partial L}{\partial x} = \mathrm{reshape}(\delta, \mathrm{shape}(x))
+    """
 
     def compute_output_shape(self, input_shape):
         rest = input_shape[1:]

@@ -1,23 +1,8 @@
 r"""``GaussianNoise`` and ``GaussianDropout``: Gaussian noise while training.
 
-GaussianNoise (additive, a data-augmentation style regularizer):
-
-.. math:: y = x + \sigma z, \quad z \sim \mathcal N(0, 1), \qquad
-          \frac{\partial L}{\partial x} = \delta
-
-GaussianDropout (multiplicative; same mean and variance as dropout of rate p
-but with no unit fully dropped, Srivastava et al. 2014 §10):
-
-.. math:: y = x \odot \varepsilon, \quad
-          \varepsilon \sim \mathcal N\!\Bigl(1, \frac{p}{1-p}\Bigr), \qquad
-          \frac{\partial L}{\partial x} = \varepsilon \odot \delta
-
 Both are the identity at inference.  z comes from the counter-based uniforms
-through the Box–Muller transform (see :func:`.stochastic.standard_normal`),
+through the Box–Muller transform (see :class:`nnlite.layers.StochasticLayer`),
 so the noise depends only on (seed, step, element).
-
-Keras defaults: ``GaussianNoise(stddev, seed=None)``,
-``GaussianDropout(rate, seed=None)`` with ``rate`` in [0, 1).
 """
 
 from __future__ import annotations
@@ -28,7 +13,19 @@ from .stochastic import StochasticLayer, check_rate, standard_normal
 
 
 class GaussianNoise(StochasticLayer):
-    """Adds N(0, stddev²) noise to every input while training."""
+    r"""Adds N(0, stddev²) noise to every input while training (a regularizer).
+
+    Equations
+    ---------
+    With σ = ``stddev``; at inference a = x:
+
+    .. math:: a = x + \sigma z, \quad z \sim \mathcal N(0, 1), \qquad
+              \frac{\partial L}{\partial x} = \delta
+
+    Notes
+    -----
+    Keras defaults: ``GaussianNoise(stddev, seed=None)``.
+    """
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
@@ -55,7 +52,21 @@ class GaussianNoise(StochasticLayer):
 
 
 class GaussianDropout(StochasticLayer):
-    """Multiplies every input by N(1, rate/(1 − rate)) noise while training."""
+    r"""Multiplies every input by N(1, rate/(1 − rate)) noise while training.
+
+    Equations
+    ---------
+    Same mean and variance as dropout of rate p but with no unit fully dropped
+    (Srivastava et al. 2014 §10); at inference a = x:
+
+    .. math:: a = x \odot \varepsilon, \quad
+              \varepsilon \sim \mathcal N\!\Bigl(1, \frac{p}{1-p}\Bigr), \qquad
+              \frac{\partial L}{\partial x} = \varepsilon \odot \delta
+
+    Notes
+    -----
+    Keras defaults: ``GaussianDropout(rate, seed=None)`` with ``rate`` in [0, 1).
+    """
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)

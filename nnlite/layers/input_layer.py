@@ -14,10 +14,16 @@ def _default_name() -> str:
 
 
 class InputLayer(Layer):
-    """Declares the shape of the model input (batch axis excluded).
+    r"""Declares the shape of the model input (batch axis excluded).
 
     ``keras.layers.InputLayer(input_shape=[8])`` in a Sequential model, or
     implicitly through ``Input(shape=...)``.
+
+    Equations
+    ---------
+    Nothing is computed; the layer only fixes the input shape:
+
+    .. math:: a = x
     """
 
     def __init__(self, input_shape=None, batch_size=None, name=None, dtype=None,

@@ -1,14 +1,6 @@
 r"""``LeakyReLU``: a ReLU that leaks a small slope α for negative inputs.
 
-.. math:: \mathrm{LeakyReLU}_\alpha(x) = \max(\alpha x, x) =
-          \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}, \qquad
-          \frac{\partial L}{\partial x} = \delta \cdot
-          \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
-
-Keras default: ``alpha=0.3`` (tf.keras 2 name; Keras 3 calls it
-``negative_slope``, accepted too).  The book passes ``alpha=0.2``, which beat
-0.01 in Xu et al. (2015).  α must be ≥ 0, so the derivative can be read from
-the output (a > 0 ⇔ x > 0) by the fused activation kernels.
+Its equations: :class:`LeakyReLU`.
 """
 
 from __future__ import annotations
@@ -32,7 +24,24 @@ def check_slope(where: str, name: str, value) -> float:
 
 
 class LeakyReLU(Layer):
-    """``keras.layers.LeakyReLU(alpha=0.2)`` — usually right after a linear Dense layer."""
+    r"""``keras.layers.LeakyReLU(alpha=0.2)`` — usually right after a linear Dense layer.
+
+    Equations
+    ---------
+    .. math:: \mathrm{LeakyReLU}_\alpha(x) = \max(\alpha x, x) =
+              \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}, \qquad
+              \frac{\partial L}{\partial x} = \delta \odot
+              \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}
+
+    Keras default: ``alpha=0.3`` (tf.keras 2 name; Keras 3 calls it
+    ``negative_slope``, accepted too).  The book passes ``alpha=0.2``, which beat
+    0.01 in Xu et al. (2015).
+
+    Notes
+    -----
+    α must be ≥ 0, so the derivative can be read from the output
+    (a > 0 ⇔ x > 0) by the fused activation kernels.
+    """
 
     def __init__(self, alpha: float | None = None, negative_slope: float | None = None,
                  **kwargs):

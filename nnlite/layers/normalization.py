@@ -1,28 +1,7 @@
 r"""``Normalization``: standardization as a layer, its statistics learned by ``adapt``.
 
-``adapt(X_train)`` computes, for every index of the kept axes (``axis=-1``:
-each feature), the mean and the (biased) variance of the N values the other
-axes hold:
-
-.. math:: \mu = \frac1N \sum_{i=1}^N x_i, \qquad
-          \sigma^2 = \frac1N \sum_{i=1}^N (x_i - \mu)^2
-
-batch after batch, in float64, merging batch B into the statistics A of the
-batches before it (Chan et al.; exact, and stable where Σx² − Nμ² is not):
-
-.. math:: n = n_A + n_B, \quad \Delta = \mu_B - \mu_A, \quad
-          \mu = \mu_A + \Delta\,\frac{n_B}{n}, \quad
-          M_2 = M_{2,A} + M_{2,B} + \Delta^2\,\frac{n_A n_B}{n}, \quad
-          \sigma^2 = \frac{M_2}{n}
-
-with :math:`M_2 = \sum (x_i - \mu)^2`.  The layer then computes, and sends
-back through the constant statistics,
-
-.. math:: y = \frac{x - \mu}{\max(\sqrt{\sigma^2}, \varepsilon)}, \qquad
-          \frac{\partial L}{\partial x} = \frac{\delta}{\max(\sqrt{\sigma^2}, \varepsilon)}
-
-and with ``invert=True`` the inverse, :math:`y = \mu + x \max(\sqrt{\sigma^2}, \varepsilon)`
-(∂L/∂x = δ·max(√σ², ε)), which turns standardized values back into data.
+Its equations (``adapt``'s statistics, the forward and backward passes) are
+in :class:`Normalization`'s docstring.
 
 Keras semantics: ``axis=-1`` (a tuple keeps several axes; ``None`` gives one
 scalar mean and variance), ``mean=None``, ``variance=None`` (give both to
@@ -121,7 +100,38 @@ class _RunningMoments:
 
 
 class Normalization(Layer):
-    """``keras.layers.Normalization()`` then ``layer.adapt(X_train)``: (x − μ)/σ per feature."""
+    r"""``keras.layers.Normalization()`` then ``layer.adapt(X_train)``: (x − μ)/σ per feature.
+
+    Equations
+    ---------
+    ``adapt(X_train)`` computes, for every index of the kept axes (``axis=-1``:
+    each feature), the mean and the (biased) variance of the N values the other
+    axes hold:
+
+    .. math:: \mu = \frac1N \sum_{i=1}^N x_i, \qquad
+              \sigma^2 = \frac1N \sum_{i=1}^N (x_i - \mu)^2
+
+    batch after batch, in float64, merging batch B into the statistics A of the
+    batches before it (Chan et al.; exact, and stable where Σx² − Nμ² is not),
+    with :math:`M_2 = \sum (x_i - \mu)^2`:
+
+    .. math:: n = n_A + n_B, \quad \Delta = \mu_B - \mu_A, \quad
+              \mu = \mu_A + \Delta\,\frac{n_B}{n}, \quad
+              M_2 = M_{2,A} + M_{2,B} + \Delta^2\,\frac{n_A n_B}{n}, \quad
+              \sigma^2 = \frac{M_2}{n}
+
+    The layer then computes, and sends back through the constant statistics
+    (ε = 1e-7):
+
+    .. math:: a = \frac{x - \mu}{\max(\sqrt{\sigma^2}, \varepsilon)}, \qquad
+              \frac{\partial L}{\partial x} = \frac{\delta}{\max(\sqrt{\sigma^2}, \varepsilon)}
+
+    and with ``invert=True`` the inverse, which turns standardized values back
+    into data:
+
+    .. math:: a = \mu + x \max(\sqrt{\sigma^2}, \varepsilon), \qquad
+              \frac{\partial L}{\partial x} = \delta \max(\sqrt{\sigma^2}, \varepsilon)
+    """
 
     def __init__(self, axis: int | tuple[int, ...] | None = -1, mean=None, variance=None,
                  invert: bool = False, **kwargs):

@@ -1,19 +1,6 @@
 r"""``PReLU``: a leaky ReLU whose slopes α are learned (He et al. 2015).
 
-.. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha \odot x & x \le 0 \end{cases},
-
-.. math:: \frac{\partial L}{\partial x} = \delta \odot
-          \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}, \qquad
-          \frac{\partial L}{\partial \alpha} = \sum_{\text{batch, shared axes}}
-          \delta \odot \min(x, 0)
-
-α has one entry per input unit (shape = input shape without the batch axis),
-or one per group when ``shared_axes`` lists axes that share a slope (e.g.
-``shared_axes=[1, 2]`` for one slope per channel of an image).
-
-Keras defaults: ``alpha_initializer="zeros"`` (so it starts as a plain ReLU),
-no regularizer, no constraint, ``shared_axes=None``.  Computed by the
-``prelu_forward`` / ``prelu_backward`` kernels.
+Its equations: :class:`PReLU`.
 """
 
 from __future__ import annotations
@@ -26,7 +13,27 @@ from .base import Layer
 
 
 class PReLU(Layer):
-    """``keras.layers.PReLU()`` — one learned negative slope per unit."""
+    r"""``keras.layers.PReLU()`` — one learned negative slope per unit.
+
+    Equations
+    ---------
+    .. math:: a = \begin{cases} x & x > 0 \\ \alpha \odot x & x \le 0 \end{cases}
+
+    .. math:: \frac{\partial L}{\partial x} = \delta \odot
+              \bigl(\mathbb 1[x > 0] + \alpha \odot \mathbb 1[x \le 0]\bigr), \qquad
+              \frac{\partial L}{\partial \alpha} = \sum_{\text{batch, shared axes}}
+              \delta \odot \min(x, 0)
+
+    α has one entry per input unit (shape = input shape without the batch axis),
+    or one per group when ``shared_axes`` lists axes that share a slope (e.g.
+    ``shared_axes=[1, 2]`` for one slope per channel of an image).
+
+    Notes
+    -----
+    Keras defaults: ``alpha_initializer="zeros"`` (so it starts as a plain ReLU),
+    no regularizer, no constraint, ``shared_axes=None``.  Computed by the
+    ``prelu_forward`` / ``prelu_backward`` kernels.
+    """
 
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None,
                  alpha_constraint=None, shared_axes=None, **kwargs):

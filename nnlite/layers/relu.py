@@ -1,16 +1,6 @@
 r"""``ReLU``: the rectified linear unit, with Keras' optional cap, leak and threshold.
 
-With t = ``threshold``, M = ``max_value`` and s = ``negative_slope``:
-
-.. math:: f(x) = \begin{cases} \min(x, M) & x > t \\ s\,(x - t) & x \le t \end{cases},
-          \qquad
-          f'(x) = \begin{cases} 0 & x > t,\ x \ge M \\ 1 & t < x < M \\ s & x \le t \end{cases}
-
-(what Keras computes: ``relu(x, threshold=5.)`` maps 5 to 0, although its
-docstring writes t ≤ x).  Keras defaults: ``max_value=None`` (no cap),
-``negative_slope=0``, ``threshold=0`` — the plain max(0, x), computed by the
-fused ``relu`` kernel (a non-zero slope alone uses the ``leaky_relu`` kernel);
-a cap or a threshold uses the ``relu_general_*`` kernels.  All three must be ≥ 0.
+Its equations: :class:`ReLU`.
 """
 
 from __future__ import annotations
@@ -22,7 +12,27 @@ from .leaky_relu import check_slope
 
 
 class ReLU(Layer):
-    """``keras.layers.ReLU(max_value=None, negative_slope=0.0, threshold=0.0)``."""
+    r"""``keras.layers.ReLU(max_value=None, negative_slope=0.0, threshold=0.0)``.
+
+    Equations
+    ---------
+    With t = ``threshold``, M = ``max_value`` and s = ``negative_slope``:
+
+    .. math:: a = \begin{cases} \min(x, M) & x > t \\ s\,(x - t) & x \le t \end{cases},
+              \qquad
+              \frac{\partial L}{\partial x} = \delta \odot
+              \begin{cases} 0 & x > t,\ x \ge M \\ 1 & t < x < M \\ s & x \le t \end{cases}
+
+    (what Keras computes: ``relu(x, threshold=5.)`` maps 5 to 0, although its
+    docstring writes t ≤ x).  Keras defaults: ``max_value=None`` (no cap),
+    ``negative_slope=0``, ``threshold=0`` — the plain max(0, x).
+
+    Notes
+    -----
+    The defaults use the fused ``relu`` kernel (a non-zero slope alone uses the
+    ``leaky_relu`` kernel); a cap or a threshold uses the ``relu_general_*``
+    kernels.  All three must be ≥ 0.
+    """
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0,
                  threshold: float = 0.0, **kwargs):

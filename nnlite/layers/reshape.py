@@ -8,7 +8,13 @@ from .base import Layer
 
 
 class Reshape(Layer):
-    """(n, …) → (n, *target_shape)."""
+    r"""(n, …) → (n, *target_shape), no weights.
+
+    Equations
+    ---------
+    .. math:: a = \mathrm{reshape}(x, (n,) + \text{target\_shape}), \qquad
+              \frac{\partial L}{\partial x} = \mathrm{reshape}(\delta, \mathrm{shape}(x))
+    """
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)

@@ -1,20 +1,4 @@
-r"""``RReLU``: randomized leaky ReLU (Xu et al. 2015).
-
-While training every negative input gets its own random slope, drawn anew
-each step; at test time the mean slope is used:
-
-.. math:: f(x) = \begin{cases} x & x \ge 0 \\ \alpha\, x & x < 0 \end{cases}, \qquad
-          \alpha \sim U(l, u) \text{ (training)}, \quad
-          \alpha = \frac{l + u}{2} \text{ (inference)}
-
-.. math:: \frac{\partial L}{\partial x} = \delta \cdot
-          \begin{cases} 1 & x \ge 0 \\ \alpha & x < 0 \end{cases}
-
-The slopes come from the counter-based generator (seed, step, element), like
-dropout masks: the ``rrelu_forward`` kernel draws them, and ``rrelu_backward``
-draws the same ones again from (seed, step), so only x is kept.  Not part of
-Keras; defaults as in the paper and PyTorch: ``lower=1/8``, ``upper=1/3``.
-"""
+r"""``RReLU``: randomized leaky ReLU (Xu et al. 2015); equations: :class:`RReLU`."""
 
 from __future__ import annotations
 
@@ -24,7 +8,27 @@ from .stochastic import StochasticLayer
 
 
 class RReLU(StochasticLayer):
-    """Leaky ReLU with a random slope in [lower, upper] while training."""
+    r"""Leaky ReLU with a random slope in [lower, upper] while training.
+
+    Equations
+    ---------
+    While training every negative input gets its own random slope, drawn anew
+    each step; at test time the mean slope is used (l = ``lower``, u = ``upper``):
+
+    .. math:: a = \begin{cases} x & x \ge 0 \\ \alpha\, x & x < 0 \end{cases}, \qquad
+              \alpha \sim U(l, u) \text{ (training)}, \quad
+              \alpha = \frac{l + u}{2} \text{ (inference)}
+
+    .. math:: \frac{\partial L}{\partial x} = \delta \odot
+              \begin{cases} 1 & x \ge 0 \\ \alpha & x < 0 \end{cases}
+
+    Notes
+    -----
+    The slopes come from the counter-based generator (seed, step, element), like
+    dropout masks: the ``rrelu_forward`` kernel draws them, and ``rrelu_backward``
+    draws the same ones again from (seed, step), so only x is kept.  Not part of
+    Keras; defaults as in the paper and PyTorch: ``lower=1/8``, ``upper=1/3``.
+    """
 
     def __init__(self, lower: float = 1.0 / 8.0, upper: float = 1.0 / 3.0,
                  seed: int | None = None, **kwargs):

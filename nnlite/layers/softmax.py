@@ -1,12 +1,4 @@
-r"""``Softmax``: turns scores into probabilities along ``axis``.
-
-.. math:: a_i = \frac{e^{z_i}}{\sum_j e^{z_j}}, \qquad
-          \frac{\partial L}{\partial z_i} = a_i\Bigl(\delta_i - \sum_j \delta_j a_j\Bigr)
-
-(the Jacobian-vector product of diag(a) − aaᵀ).  Keras default: ``axis=-1``.
-As the last layer with a cross-entropy loss (and ``axis=-1``) it is fused
-with the loss like ``Dense(..., activation="softmax")``: ∂L/∂z = p − y.
-"""
+r"""``Softmax``: turns scores into probabilities along ``axis``; equations: :class:`Softmax`."""
 
 from __future__ import annotations
 
@@ -18,7 +10,18 @@ from .base import Layer
 
 
 class Softmax(Layer):
-    """``keras.layers.Softmax(axis=-1)``."""
+    r"""``keras.layers.Softmax(axis=-1)``.
+
+    Equations
+    ---------
+    .. math:: a_i = \frac{e^{x_i}}{\sum_j e^{x_j}}, \qquad
+              \frac{\partial L}{\partial x_i} = a_i\Bigl(\delta_i - \sum_j \delta_j a_j\Bigr)
+
+    (the Jacobian-vector product of diag(a) − aaᵀ).  Keras default: ``axis=-1``.
+    As the last layer with a cross-entropy loss (and ``axis=-1``) it is fused
+    with the loss like ``Dense(..., activation="softmax")``:
+    :math:`\frac{\partial L}{\partial x} = a - y`.
+    """
 
     supports_fused_loss = True
 

@@ -49,10 +49,8 @@ def check_rate(layer: str, rate, name: str = "rate") -> float:
 
 
 def standard_normal(shape: tuple[int, ...], seed: int, step: int, dtype) -> np.ndarray:
-    r"""N(0, 1) draws from the counter-based uniforms (Box–Muller).
-
-    With u₁, u₂ uniform in [0, 1): z = √(−2 ln(1 − u₁)) · cos(2π u₂).
-    """
+    """N(0, 1) draws from the counter-based uniforms (Box–Muller, see
+    :class:`StochasticLayer`)."""
     n = math.prod(shape)
     u = kernels.dropout_uniform(2 * n, seed, step)
     z = np.sqrt(-2.0 * np.log1p(-u[:n])) * np.cos(2.0 * np.pi * u[n:])
@@ -60,9 +58,20 @@ def standard_normal(shape: tuple[int, ...], seed: int, step: int, dtype) -> np.n
 
 
 class StochasticLayer(Layer):
-    """Seed, step counter and the Keras ``call`` hook shared by noise layers.
+    r"""Seed, step counter and the Keras ``call`` hook shared by noise layers.
 
     Subclasses implement ``_forward(x, training)`` and ``backward(grad)``.
+
+    Equations
+    ---------
+    The noise of training pass k is a pure function of the seed, k and the
+    flat element index i: a uniform number
+    :math:`u_i = U(\mathrm{seed}, k, i) \in [0, 1)` (SplitMix64 bits), from
+    which the masks (keep when :math:`u_i \ge p`) and, by Box–Muller, the
+    standard normal draws of the Gaussian layers are made:
+
+    .. math:: z_i = \sqrt{-2 \ln(1 - u_i)}\,\cos(2\pi\, u_{n+i}), \qquad
+              z_i \sim \mathcal N(0, 1)
     """
 
     def __init__(self, seed: int | None = None, **kwargs):

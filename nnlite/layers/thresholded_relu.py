@@ -1,10 +1,6 @@
 r"""``ThresholdedReLU``: passes inputs above θ, zero elsewhere.
 
-.. math:: f(x) = \begin{cases} x & x > \theta \\ 0 & x \le \theta \end{cases}, \qquad
-          \frac{\partial L}{\partial x} = \delta \cdot 1[x > \theta]
-
-Keras (tf.keras 2) default: ``theta=1.0`` (must be ≥ 0).  The general ReLU
-kernels compute it (no cap, slope 0, threshold θ), as for ``ReLU(threshold=θ)``.
+Its equations: :class:`ThresholdedReLU`.
 """
 
 from __future__ import annotations
@@ -15,7 +11,20 @@ from .leaky_relu import check_slope
 
 
 class ThresholdedReLU(Layer):
-    """``keras.layers.ThresholdedReLU(theta=1.0)``."""
+    r"""``keras.layers.ThresholdedReLU(theta=1.0)``.
+
+    Equations
+    ---------
+    .. math:: a = \begin{cases} x & x > \theta \\ 0 & x \le \theta \end{cases}, \qquad
+              \frac{\partial L}{\partial x} = \delta \odot \mathbb 1[x > \theta]
+
+    Keras (tf.keras 2) default: ``theta=1.0`` (must be ≥ 0).
+
+    Notes
+    -----
+    The general ReLU kernels compute it (no cap, slope 0, threshold θ), as for
+    ``ReLU(threshold=θ)``.
+    """
 
     def __init__(self, theta: float = 1.0, **kwargs):
         super().__init__(**kwargs)

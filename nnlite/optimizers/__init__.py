@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..object_registry import ObjectRegistry
-from . import schedules
+from . import legacy, schedules
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
@@ -44,4 +44,4 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
 
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam",
-           "schedules", "HyperParameter", "get", "serialize", "deserialize", "register"]
+           "legacy", "schedules", "HyperParameter", "get", "serialize", "deserialize", "register"]

@@ -1,16 +1,6 @@
 r"""``Adagrad``: per-parameter learning rates that shrink with the squared gradients seen.
 
-.. math::
-
-    s \leftarrow s + g \odot g \qquad
-    \theta \leftarrow \theta - \eta\, g \oslash \sqrt{s + \varepsilon}
-
-(Keras puts ε inside the square root.)  The accumulator s starts at
-``initial_accumulator_value`` (0.1), not 0.  AdaGrad often stops too early on
-deep networks because η/√s decays to almost nothing (Géron ch. 11).
-
-Keras defaults: ``learning_rate=0.001``, ``initial_accumulator_value=0.1``,
-``epsilon=1e-7``.  Slot: ``accumulator`` (s).
+Its equations: :class:`Adagrad`.
 """
 
 from __future__ import annotations
@@ -22,7 +12,25 @@ from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
-    """AdaGrad (see the module docstring for the equations)."""
+    r"""AdaGrad: per-parameter learning rates that shrink with the squared gradients seen.
+
+    Equations
+    ---------
+    With g the gradient of the loss with respect to a weight θ and η the
+    learning rate:
+
+    .. math:: s \leftarrow s + g \otimes g, \qquad
+              \theta \leftarrow \theta - \eta\, g \oslash \sqrt{s + \varepsilon}
+
+    Keras puts ε inside the square root, and the accumulator s starts at
+    ``initial_accumulator_value`` = 0.1, not 0.  AdaGrad often stops too early
+    on deep networks because η/√s decays to almost nothing (Géron ch. 11).
+    Keras defaults: η = 0.001, s₀ = 0.1, ε = 1e-7.
+
+    Notes
+    -----
+    Slot: ``accumulator`` (s).
+    """
 
     _slot_names = ("accumulator",)
 

@@ -1,22 +1,6 @@
 r"""``Adam``: momentum (first moment m) + RMSProp (second moment s), bias-corrected.
 
-At step t = 1, 2, … (Géron's notation, Keras' computation):
-
-.. math::
-
-    m \leftarrow \beta_1 m + (1 - \beta_1)\, g \qquad
-    s \leftarrow \beta_2 s + (1 - \beta_2)\, g \odot g
-
-    \hat\eta_t = \eta\, \frac{\sqrt{1 - \beta_2^{\,t}}}{1 - \beta_1^{\,t}} \qquad
-    \theta \leftarrow \theta - \hat\eta_t\, m \oslash (\sqrt{s} + \varepsilon)
-
-This is the book's  m̂ = m/(1 − β₁ᵗ),  ŝ = s/(1 − β₂ᵗ),  θ ← θ − η m̂/(√ŝ + ε)
-with ε rescaled, exactly as Keras computes it.  ``amsgrad=True`` keeps
-ŝ_max ← max(ŝ_max, s) and uses it in place of s.
-
-Keras defaults: ``learning_rate=0.001``, ``beta_1=0.9``, ``beta_2=0.999``,
-``epsilon=1e-7``, ``amsgrad=False``.  Slots: ``m``, ``v`` (= s), ``vhat``
-(AMSGrad only).
+Its equations: :class:`Adam`.
 """
 
 from __future__ import annotations
@@ -35,7 +19,34 @@ def check_betas(owner: str, beta_1: float, beta_2: float) -> None:
 
 
 class Adam(Optimizer):
-    """Adam (see the module docstring for the equations)."""
+    r"""Adam: momentum (first moment m) plus RMSProp (second moment s), bias-corrected.
+
+    Equations
+    ---------
+    At step t = 1, 2, …, with g the gradient of the loss with respect to a
+    weight θ and η the learning rate, the book's form:
+
+    .. math:: m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
+              s \leftarrow \beta_2 s + (1 - \beta_2)\, g \otimes g
+
+    .. math:: \hat m = \frac{m}{1 - \beta_1^{\,t}}, \qquad
+              \hat s = \frac{s}{1 - \beta_2^{\,t}}, \qquad
+              \theta \leftarrow \theta - \eta\, \hat m \oslash (\sqrt{\hat s} + \varepsilon)
+
+    The code computes it as Keras does, with the bias corrections folded into
+    the step size α_t and ε outside the square root of the uncorrected s:
+
+    .. math:: \alpha_t = \eta\, \frac{\sqrt{1 - \beta_2^{\,t}}}{1 - \beta_1^{\,t}}, \qquad
+              \theta \leftarrow \theta - \alpha_t\, m \oslash (\sqrt{s} + \varepsilon)
+
+    which is the book's step with its ε replaced by ε/√(1 − β₂ᵗ).
+    ``amsgrad=True`` keeps s_max ← max(s_max, s) and uses it in place of s.
+    Keras defaults: η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-7, ``amsgrad=False``.
+
+    Notes
+    -----
+    Slots: ``m``, ``v`` (= s), ``vhat`` (= s_max, AMSGrad only).
+    """
 
     _momentum_attr = "beta_1"
 

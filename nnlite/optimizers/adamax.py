@@ -1,19 +1,6 @@
 r"""``Adamax``: Adam with the ℓ∞ norm in place of the ℓ2 norm of past gradients.
 
-At step t = 1, 2, …:
-
-.. math::
-
-    m \leftarrow \beta_1 m + (1 - \beta_1)\, g \qquad
-    u \leftarrow \max(\beta_2 u, |g|)
-
-    \theta \leftarrow \theta - \frac{\eta}{1 - \beta_1^{\,t}}\; m \oslash (u + \varepsilon)
-
-The step size is bounded by η/(1 − β₁ᵗ), which can make Adamax more stable
-than Adam on some data sets (Géron ch. 11).
-
-Keras defaults: ``learning_rate=0.001``, ``beta_1=0.9``, ``beta_2=0.999``,
-``epsilon=1e-7``.  Slots: ``m``, ``u``.
+Its equations: :class:`Adamax`.
 """
 
 from __future__ import annotations
@@ -26,7 +13,27 @@ from .optimizer import Optimizer
 
 
 class Adamax(Optimizer):
-    """Adamax (see the module docstring for the equations)."""
+    r"""Adamax: Adam with the ℓ∞ norm in place of the ℓ2 norm of past gradients.
+
+    Equations
+    ---------
+    At step t = 1, 2, …, with g the gradient of the loss with respect to a
+    weight θ and η the learning rate:
+
+    .. math:: m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
+              u \leftarrow \max(\beta_2 u, |g|)
+
+    .. math:: \theta \leftarrow \theta
+              - \frac{\eta}{1 - \beta_1^{\,t}}\; m \oslash (u + \varepsilon)
+
+    The step size is bounded by η/(1 − β₁ᵗ), which can make Adamax more stable
+    than Adam on some data sets (Géron ch. 11).
+    Keras defaults: η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-7.
+
+    Notes
+    -----
+    Slots: ``m``, ``u``.
+    """
 
     _momentum_attr = "beta_1"
 

@@ -1,18 +1,6 @@
 r"""``AdamW``: Adam with *decoupled* weight decay (Loshchilov & Hutter).
 
-Each step first shrinks the weights, then takes an Adam step:
-
-.. math::
-
-    \theta \leftarrow \theta - \eta\, \lambda\, \theta \qquad
-    \text{then Adam (see :mod:`nnlite.optimizers.adam`)}
-
-Unlike ``l2`` regularization, the decay does not pass through the adaptive
-scaling 1/(√s + ε), so every weight decays at the same relative rate.
-
-Keras defaults: ``learning_rate=0.001``, ``weight_decay=0.004``,
-``beta_1=0.9``, ``beta_2=0.999``, ``epsilon=1e-7``, ``amsgrad=False``.
-Slots: ``m``, ``v``, ``vhat`` (AMSGrad only).
+Its equations: :class:`AdamW`.
 """
 
 from __future__ import annotations
@@ -22,7 +10,27 @@ from .adam import Adam
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay (see the module docstring)."""
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter 2019).
+
+    Equations
+    ---------
+    Each step first shrinks the weights by the weight decay λ (η the current
+    learning rate), then takes Adam's step (see :class:`Adam`, α_t its folded
+    step size) on the decayed weights, as Keras applies them:
+
+    .. math:: \theta \leftarrow \theta - \eta\, \lambda\, \theta
+              \qquad \text{then} \qquad
+              \theta \leftarrow \theta - \alpha_t\, m \oslash (\sqrt{s} + \varepsilon)
+
+    Unlike ``l2`` regularization, the decay does not pass through the adaptive
+    scaling 1/(√s + ε), so every weight decays at the same relative rate.
+    Keras defaults: η = 0.001, λ = ``weight_decay`` = 0.004, β₁ = 0.9,
+    β₂ = 0.999, ε = 1e-7, ``amsgrad=False``.
+
+    Notes
+    -----
+    Slots: ``m``, ``v``, ``vhat`` (AMSGrad only).
+    """
 
     def __init__(self, learning_rate=0.001, weight_decay: float = 0.004, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False,

@@ -1,24 +1,6 @@
 r"""``Nadam``: Adam with Nesterov momentum (Dozat 2016), as Keras computes it.
 
-At step t = 1, 2, … a momentum schedule  μ_t = β₁(1 − ½·0.96ᵗ)  warms β₁ up;
-Π_t = μ₁μ₂⋯μ_t is kept by the optimizer (``u_product``):
-
-.. math::
-
-    m \leftarrow \beta_1 m + (1 - \beta_1)\, g \qquad
-    s \leftarrow \beta_2 s + (1 - \beta_2)\, g \odot g
-
-    \hat m = \frac{\mu_{t+1}\, m}{1 - \Pi_t\,\mu_{t+1}}
-           + \frac{(1 - \mu_t)\, g}{1 - \Pi_t} \qquad
-    \hat s = \frac{s}{1 - \beta_2^{\,t}}
-
-    \theta \leftarrow \theta - \eta\, \hat m \oslash (\sqrt{\hat s} + \varepsilon)
-
-(tf.keras ≥ 2.11 and Keras 3; the legacy tf.keras 2.3 optimizer used
-0.96^{0.004 t} in μ_t.)
-
-Keras defaults: ``learning_rate=0.001``, ``beta_1=0.9``, ``beta_2=0.999``,
-``epsilon=1e-7``.  Slots: ``m``, ``v`` (= s); optimizer state ``u_product``.
+Its equations: :class:`Nadam`.
 """
 
 from __future__ import annotations
@@ -31,7 +13,34 @@ from .optimizer import Optimizer
 
 
 class Nadam(Optimizer):
-    """Nadam (see the module docstring for the equations)."""
+    r"""Nadam: Adam with Nesterov momentum (Dozat 2016), as Keras computes it.
+
+    Equations
+    ---------
+    At step t = 1, 2, …, with g the gradient of the loss with respect to a
+    weight θ and η the learning rate, a momentum schedule μ_t warms β₁ up and
+    Π_t = μ₁μ₂⋯μ_t is kept by the optimizer (``u_product``):
+
+    .. math:: \mu_t = \beta_1\bigl(1 - \tfrac12\, 0.96^{\,t}\bigr), \qquad
+              \Pi_t = \Pi_{t-1}\, \mu_t, \quad \Pi_0 = 1
+
+    .. math:: m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad
+              s \leftarrow \beta_2 s + (1 - \beta_2)\, g \otimes g
+
+    .. math:: \hat m = \frac{\mu_{t+1}\, m}{1 - \Pi_t\,\mu_{t+1}}
+              + \frac{(1 - \mu_t)\, g}{1 - \Pi_t}, \qquad
+              \hat s = \frac{s}{1 - \beta_2^{\,t}}
+
+    .. math:: \theta \leftarrow \theta - \eta\, \hat m \oslash (\sqrt{\hat s} + \varepsilon)
+
+    (tf.keras ≥ 2.11 and Keras 3; the legacy tf.keras 2.3 optimizer used
+    0.96^{0.004 t} in μ_t.)
+    Keras defaults: η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-7.
+
+    Notes
+    -----
+    Slots: ``m``, ``v`` (= s); optimizer state ``u_product`` (Π_t).
+    """
 
     _momentum_attr = "beta_1"
 

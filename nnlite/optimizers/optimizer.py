@@ -1,17 +1,4 @@
-r"""``Optimizer``: the base of every optimizer.
-
-One training step, given the gradients g of the trainable weights θ:
-
-1. clip the gradients (at most one of):
-   ``clipvalue`` c: g ← clip(g, −c, c) elementwise (may change g's direction);
-   ``clipnorm`` c: g ← g·c/‖g‖ for each tensor whose norm exceeds c;
-   ``global_clipnorm`` c: all g ← g·c/max(c, ‖(g₁, g₂, …)‖) together;
-2. η_t = the learning rate at step t (a constant, a schedule evaluated at
-   ``iterations``, and the tf.keras 2 ``decay``: η/(1 + decay·t));
-3. the update of the subclass, through an in-place kernel, with per-weight
-   state in *slots* (momentum, moment estimates, …);
-4. each weight's ``constraint`` (e.g. max-norm) is applied;
-5. ``iterations`` += 1.
+r"""``Optimizer``: the base of every optimizer (one step's equations: :class:`Optimizer`).
 
 The built-in updates are elementwise, so all the weights are updated in
 **one kernel call over a flat buffer** (:class:`FlatWeights`): at the first
@@ -119,7 +106,32 @@ class FlatWeights:
 
 
 class Optimizer:
-    """Base class: clipping, learning rate (constant or schedule), slots."""
+    r"""Base class: clipping, learning rate (constant or schedule), slots.
+
+    Equations
+    ---------
+    One training step, given the gradients g of the trainable weights θ:
+    first the gradients are clipped (at most one of ``clipvalue``,
+    ``clipnorm``, ``global_clipnorm``, each written c):
+
+    .. math:: g \leftarrow \mathrm{clip}(g, -c, c)
+              \qquad \text{(clipvalue: elementwise, may change g's direction)}
+
+    .. math:: g \leftarrow g\, \frac{c}{\max(c, \lVert g \rVert_2)}
+              \qquad \text{(clipnorm: each tensor)}
+
+    .. math:: g_j \leftarrow g_j\, \frac{c}{\max\bigl(c, \lVert (g_1, g_2, \dots) \rVert_2\bigr)}
+              \qquad \text{(global\_clipnorm: all tensors together)}
+
+    then the learning rate of step t is read (a constant, a schedule evaluated
+    at ``iterations``, or with the tf.keras 2 ``decay``):
+
+    .. math:: \eta_t = \frac{\eta}{1 + \mathrm{decay}\cdot t}
+
+    then the subclass's update runs through an in-place kernel (its state, per
+    weight, in *slots*: momentum, moment estimates, …), each weight's
+    ``constraint`` (e.g. max-norm) is applied, and ``iterations`` grows by 1.
+    """
 
     equations = Equations()  # update equations, from nnlite.equations
 

@@ -1,18 +1,6 @@
 r"""``RMSprop``: AdaGrad with an exponentially decaying average of squared gradients.
 
-.. math::
-
-    s \leftarrow \rho\, s + (1 - \rho)\, g \odot g \qquad
-    \Delta = \eta\, g \oslash \sqrt{s + \varepsilon}
-
-* ``centered=True``: also  ḡ ← ρḡ + (1 − ρ)g  and  Δ = η g / √(s − ḡ² + ε);
-* ``momentum`` μ > 0:  M ← μM + Δ,  θ ← θ − M;  otherwise  θ ← θ − Δ.
-
-(ρ is the book's β; Keras puts ε inside the square root.)
-
-Keras defaults: ``learning_rate=0.001``, ``rho=0.9``, ``momentum=0.0``,
-``epsilon=1e-7``, ``centered=False``.  Slots: ``velocity`` (s), plus
-``momentum`` (M) when momentum > 0 and ``average_gradient`` (ḡ) when centered.
+Its equations: :class:`RMSprop`.
 """
 
 from __future__ import annotations
@@ -24,7 +12,35 @@ from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
-    """RMSProp (see the module docstring for the equations)."""
+    r"""RMSProp: AdaGrad with an exponentially decaying average of the squared gradients.
+
+    Equations
+    ---------
+    With g the gradient of the loss with respect to a weight θ, η the learning
+    rate and ρ = ``rho`` (the book's β):
+
+    .. math:: s \leftarrow \rho\, s + (1 - \rho)\, g \otimes g, \qquad
+              \theta \leftarrow \theta - \eta\, g \oslash \sqrt{s + \varepsilon}
+
+    Keras puts ε inside the square root.  With ``centered=True`` the average
+    gradient ḡ is tracked too and the step divides by the estimated standard
+    deviation instead:
+
+    .. math:: \bar g \leftarrow \rho\, \bar g + (1 - \rho)\, g, \qquad
+              \Delta = \eta\, g \oslash \sqrt{s - \bar g \otimes \bar g + \varepsilon}
+
+    With ``momentum`` μ > 0 the step Δ (above, or η g ⊘ √(s + ε)) goes through a
+    velocity M:
+
+    .. math:: M \leftarrow \mu M + \Delta, \qquad \theta \leftarrow \theta - M
+
+    Keras defaults: η = 0.001, ρ = 0.9, μ = 0, ε = 1e-7, ``centered=False``.
+
+    Notes
+    -----
+    Slots: ``velocity`` (s), plus ``momentum`` (M) when momentum > 0 and
+    ``average_gradient`` (ḡ) when centered.
+    """
 
     _momentum_attr = "momentum"
 

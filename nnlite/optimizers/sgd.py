@@ -1,18 +1,6 @@
 r"""``SGD``: gradient descent, with optional momentum and Nesterov momentum.
 
-* plain:     θ ← θ − η g
-* momentum:  m ← βm − η g;   θ ← θ + m
-* Nesterov:  m ← βm − η g;   θ ← θ + βm − η g   (Keras' formulation)
-
-The book writes Nesterov as  m ← βm − η∇J(θ + βm);  θ ← θ + m.  Keras
-stores the look-ahead point θ + βm instead of θ, so the gradient it receives
-is already taken there; rewriting the book's two lines for that point gives
-the third line above (same trajectory, no second gradient evaluation).
-
-Keras defaults: ``learning_rate=0.01``, ``momentum=0.0``, ``nesterov=False``.
-Slot: ``momentum`` (the velocity m), created only when momentum > 0.
-A :class:`~nnlite.optimizers.schedules.OneCycle` schedule with
-``cycle_momentum=True`` cycles β (``momentum``) step by step.
+Its equations: :class:`SGD`.
 """
 
 from __future__ import annotations
@@ -22,7 +10,33 @@ from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent (see the module docstring for the equations)."""
+    r"""Stochastic gradient descent (경사 하강법), with momentum and Nesterov momentum.
+
+    Equations
+    ---------
+    With g the gradient of the loss with respect to a weight θ, η the learning
+    rate and β = ``momentum``:
+
+    .. math:: \theta \leftarrow \theta - \eta\, g \qquad \text{(plain)}
+
+    .. math:: m \leftarrow \beta m - \eta\, g, \qquad \theta \leftarrow \theta + m
+              \qquad \text{(momentum, 모멘텀 최적화)}
+
+    .. math:: m \leftarrow \beta m - \eta\, g, \qquad \theta \leftarrow \theta + \beta m - \eta\, g
+              \qquad \text{(Nesterov, 네스테로프 가속 경사; Keras' form)}
+
+    The book writes Nesterov as m ← βm − η∇J(θ + βm); θ ← θ + m.  Keras stores
+    the look-ahead point θ + βm instead of θ, so the gradient it receives is
+    already taken there; rewriting the book's two lines for that point gives the
+    third line (same trajectory, no second gradient evaluation).
+    Keras defaults: η = 0.01, β = 0, ``nesterov=False``.
+
+    Notes
+    -----
+    Slot: ``momentum`` (the velocity m), created only when momentum > 0.
+    A :class:`~nnlite.optimizers.schedules.OneCycle` schedule with
+    ``cycle_momentum=True`` cycles β (``momentum``) step by step.
+    """
 
     _slot_names = ("momentum",)
     _momentum_attr = "momentum"
