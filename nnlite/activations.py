@@ -44,13 +44,14 @@ An activation layer works as well, as in tf.keras:
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from . import _kernels as kernels
 from ._kernels.reference.activations import SELU_ALPHA, SELU_SCALE, needs_z
 from .equations import Equations
+from .object_registry import ObjectRegistry
 
 __all__ = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
            "softmax", "gelu", "swish", "silu", "mish", "get", "serialize", "deserialize",
@@ -324,72 +325,77 @@ swish = SwishActivation("swish")
 silu = swish  # Keras 3's name for the same function
 mish = MishActivation("mish")
 
-_BY_NAME = {f.__name__: f for f in (linear, sigmoid, tanh, relu, leaky_relu, elu, selu,
-                                     softplus, softmax, gelu, swish, mish)}
-_BY_NAME["silu"] = silu
-_custom: dict[str, Callable] = {}
+#: the names that take an α suffix ("leaky_relu:0.3"), with their default α
+_WITH_ALPHA = {"leaky_relu": leaky_relu, "elu": elu}
+
+
+class _ActivationRegistry(ObjectRegistry):
+    """Keras' activations: a name stands for a shared function (``"relu"`` -> ``relu``),
+    None is ``linear``, and a saved activation is a plain string."""
+
+    def get(self, identifier) -> KernelActivation | CustomActivation:
+        if isinstance(identifier, Mapping):  # saved activations are strings, never configs
+            raise TypeError(f"Could not interpret activation {identifier!r}")
+        return super().get(linear if identifier is None else identifier)
+
+    def from_string(self, name: str) -> KernelActivation | CustomActivation:
+        key = name.lower()
+        base, _, alpha = key.partition(":")  # "leaky_relu:0.3", as serialize() writes it
+        if alpha and base in _WITH_ALPHA:
+            return _WITH_ALPHA[base].with_alpha(float(alpha))
+        if key == "gelu:approximate":  # GELU's tanh form, as serialize() writes it
+            return gelu.with_approximate(True)
+        return super().from_string(name)
+
+    def from_other(self, identifier) -> KernelActivation | CustomActivation:
+        as_activation = getattr(identifier, "as_activation", None)
+        if as_activation is not None:  # LeakyReLU(alpha=0.2), ELU(), ReLU(), Softmax() layers
+            return as_activation()
+        from .layers.base import Layer  # lazy: the layers import this module
+
+        if isinstance(identifier, Layer):
+            raise ValueError(
+                f"{type(identifier).__name__} layer {identifier.name!r} cannot be used as an "
+                "`activation=` argument; add it as its own layer right after the layer "
+                f"instead, e.g. Dense(10), {type(identifier).__name__}(...)")
+        if hasattr(identifier, "kernel") and hasattr(identifier, "backward"):
+            return identifier
+        return super().from_other(identifier)
+
+    def serialize(self, activation) -> str:
+        act = self.get(activation)
+        if isinstance(act, KernelActivation) and act.kernel in _WITH_ALPHA and \
+                act.alpha != _WITH_ALPHA[act.kernel].alpha:
+            return f"{act.__name__}:{act.alpha!r}"
+        if isinstance(act, GeluActivation) and act.approximate:
+            return "gelu:approximate"
+        return act.__name__
+
+
+ACTIVATIONS = _ActivationRegistry(
+    "activation", (KernelActivation, CustomActivation),
+    names={**{f.__name__: f for f in (linear, sigmoid, tanh, relu, leaky_relu, elu, selu,
+                                      softplus, softmax, gelu, swish, mish)}, "silu": silu},
+    wrap_function=CustomActivation)
 
 
 def register(fn: Callable, name: str | None = None) -> Callable:
     """Register a user activation so it can be found by name (and loaded)."""
-    _custom[name or fn.__name__] = fn
+    ACTIVATIONS.register(fn, name or fn.__name__)
     return fn
 
 
 def get(identifier) -> KernelActivation | CustomActivation:
-    """Resolve ``None``, a name (``"relu"``) or a callable to an activation."""
-    if identifier is None:
-        return linear
-    if isinstance(identifier, (KernelActivation, CustomActivation)):
-        return identifier
-    if isinstance(identifier, str):
-        key = identifier.lower()
-        if key in _BY_NAME:
-            return _BY_NAME[key]
-        if identifier in _custom:
-            return get(_custom[identifier])
-        base, _, alpha = key.partition(":")  # "leaky_relu:0.3", as serialize() writes it
-        if alpha and base in ("leaky_relu", "elu"):
-            return _BY_NAME[base].with_alpha(float(alpha))
-        if key == "gelu:approximate":  # GELU's tanh form, as serialize() writes it
-            return gelu.with_approximate(True)
-        raise ValueError(
-            f"Unknown activation {identifier!r}; known: {sorted(_BY_NAME)} "
-            "(or pass a callable)"
-        )
-    as_activation = getattr(identifier, "as_activation", None)
-    if as_activation is not None:  # LeakyReLU(alpha=0.2), ELU(), ReLU(), Softmax() layers
-        return as_activation()
-    from .layers.base import Layer  # lazy: the layers import this module
-
-    if isinstance(identifier, Layer):
-        raise ValueError(
-            f"{type(identifier).__name__} layer {identifier.name!r} cannot be used as an "
-            "`activation=` argument; add it as its own layer right after the layer instead, "
-            f"e.g. Dense(10), {type(identifier).__name__}(...)")
-    if hasattr(identifier, "kernel") and hasattr(identifier, "backward"):
-        return identifier
-    if callable(identifier):
-        return CustomActivation(identifier)
-    raise TypeError(f"Could not interpret activation {identifier!r}")
+    """Resolve ``None`` (linear), a name (``"relu"``, ``"leaky_relu:0.3"``), an activation
+    layer (``LeakyReLU(alpha=0.2)``) or a callable to an activation."""
+    return ACTIVATIONS.get(identifier)
 
 
 def serialize(activation) -> str:
-    """The name an activation is saved under."""
-    act = get(activation)
-    if isinstance(act, KernelActivation) and act.kernel in ("leaky_relu", "elu") and \
-            act.alpha != _BY_NAME[act.__name__].alpha:
-        return f"{act.__name__}:{act.alpha!r}"
-    if isinstance(act, GeluActivation) and act.approximate:
-        return "gelu:approximate"
-    return act.__name__
+    """The name an activation is saved under (``"leaky_relu:0.3"`` for another α)."""
+    return ACTIVATIONS.serialize(activation)
 
 
 def deserialize(name: str, custom_objects: dict | None = None):
     """Inverse of :func:`serialize` (``custom_objects`` maps user names)."""
-    if custom_objects and name in custom_objects:
-        return get(custom_objects[name])
-    if ":" in name and name.lower() != "gelu:approximate":
-        base, alpha = name.split(":", 1)
-        return get(base).with_alpha(float(alpha))
-    return get(name)
+    return ACTIVATIONS.deserialize(name, custom_objects)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels as kernels
+from .object_registry import ObjectRegistry
 
 EPS = 1e-7
 
@@ -120,43 +121,25 @@ class MinMaxNorm(Constraint):
 
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
 maxnorm, nonneg, unitnorm = MaxNorm, NonNeg, UnitNorm  # old Keras aliases
-_CLASSES = {c.__name__: c for c in (MaxNorm, NonNeg, UnitNorm, MinMaxNorm)}
-_NAMES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
-          "min_max_norm": MinMaxNorm, "maxnorm": MaxNorm, "nonneg": NonNeg,
-          "unitnorm": UnitNorm}
+CONSTRAINTS = ObjectRegistry(
+    "constraint", Constraint, classes=[MaxNorm, NonNeg, UnitNorm, MinMaxNorm],
+    names={"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
+           "min_max_norm": MinMaxNorm, "maxnorm": MaxNorm, "nonneg": NonNeg,
+           "unitnorm": UnitNorm},
+    allow_none=True)  # a function f(w) -> w is used as it is
 
 
 def get(identifier) -> Constraint | None:
-    """Resolve None, a name, a config dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Constraint):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _NAMES.get(identifier.lower()) or _CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"Unknown constraint {identifier!r}; known: {sorted(_NAMES)}")
-        return cls()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"Could not interpret constraint {identifier!r}")
+    """Resolve None, a name (``"max_norm"``), a class, a config dict, an instance or a
+    function ``f(w) -> w``."""
+    return CONSTRAINTS.get(identifier)
 
 
-def serialize(c):
-    if c is None:
-        return None
-    if not isinstance(c, Constraint):
-        return {"class_name": getattr(c, "__name__", "custom"), "config": {}}
-    return {"class_name": type(c).__name__, "config": c.get_config()}
+def serialize(c) -> dict | None:
+    """``{"class_name": ..., "config": ...}`` as Keras writes it (None stays None)."""
+    return CONSTRAINTS.serialize(c)
 
 
 def deserialize(config, custom_objects: dict | None = None):
-    if config is None:
-        return None
-    name = config["class_name"]
-    if custom_objects and name in custom_objects:
-        obj = custom_objects[name]
-        return obj(**config.get("config", {})) if isinstance(obj, type) else obj
-    if name not in _CLASSES:
-        raise ValueError(f"Unknown constraint {name!r} (pass it in custom_objects)")
-    return _CLASSES[name].from_config(config.get("config", {}))
+    """Inverse of :func:`serialize` (``custom_objects`` first)."""
+    return CONSTRAINTS.deserialize(config, custom_objects)

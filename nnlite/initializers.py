@@ -32,6 +32,7 @@ import math
 import numpy as np
 
 from . import backend
+from .object_registry import ObjectRegistry
 
 TRUNCATION_STD = 0.87962566103423978  # std of N(0,1) truncated to [-2, 2]
 
@@ -213,19 +214,6 @@ LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform",
 LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal",
                       "LeCun normal: σ² = 1 / fan_in (for SELU).")
 
-_CLASSES = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform,
-                                     TruncatedNormal, VarianceScaling, GlorotUniform,
-                                     GlorotNormal, HeUniform, HeNormal, LecunUniform,
-                                     LecunNormal)}
-_ALIASES = {"zeros": "Zeros", "zero": "Zeros", "ones": "Ones", "one": "Ones",
-            "constant": "Constant", "random_normal": "RandomNormal",
-            "random_uniform": "RandomUniform", "truncated_normal": "TruncatedNormal",
-            "variance_scaling": "VarianceScaling", "glorot_uniform": "GlorotUniform",
-            "glorot_normal": "GlorotNormal", "xavier_uniform": "GlorotUniform",
-            "xavier_normal": "GlorotNormal", "he_uniform": "HeUniform",
-            "he_normal": "HeNormal", "lecun_uniform": "LecunUniform",
-            "lecun_normal": "LecunNormal"}
-
 # snake_case callables as in keras.initializers (e.g. initializers.he_normal())
 zeros, ones, constant = Zeros, Ones, Constant
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
@@ -234,46 +222,44 @@ lecun_uniform, lecun_normal = LecunUniform, LecunNormal
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
 
 
-def get(identifier) -> Initializer:
-    """Resolve a name (``"he_normal"``), a config dict or an instance."""
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _CLASSES.get(identifier) or _CLASSES.get(_ALIASES.get(identifier.lower(), ""))
-        if cls is None:
-            raise ValueError(f"Unknown initializer {identifier!r}; known: {sorted(_ALIASES)}")
-        return cls()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if callable(identifier):
-        return _FunctionInitializer(identifier)
-    raise TypeError(f"Could not interpret initializer {identifier!r}")
-
-
 class _FunctionInitializer(Initializer):
     """A user function ``f(shape, dtype=None)`` used as an initializer."""
 
     def __init__(self, fn):
         self.fn = fn
+        self.__name__ = getattr(fn, "__name__", "custom")  # the name it is saved under
 
     def __call__(self, shape, dtype=None):
         return np.asarray(self.fn(tuple(shape), dtype=dtype or backend.floatx()),
                           dtype=dtype or backend.floatx())
 
 
+INITIALIZERS = ObjectRegistry(
+    "initializer", Initializer,
+    classes=[Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal,
+             VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform,
+             LecunNormal],
+    names={"zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
+           "random_normal": RandomNormal, "random_uniform": RandomUniform,
+           "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+           "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
+           "xavier_uniform": GlorotUniform, "xavier_normal": GlorotNormal,
+           "he_uniform": HeUniform, "he_normal": HeNormal, "lecun_uniform": LecunUniform,
+           "lecun_normal": LecunNormal},
+    wrap_function=_FunctionInitializer)
+
+
+def get(identifier) -> Initializer:
+    """Resolve a name (``"he_normal"``, ``"HeNormal"``), a class, a config dict, an
+    instance or a function ``f(shape, dtype=None)``."""
+    return INITIALIZERS.get(identifier)
+
+
 def serialize(init: Initializer) -> dict:
     """``{"class_name": ..., "config": ...}`` as Keras writes it."""
-    if isinstance(init, _FunctionInitializer):
-        return {"class_name": getattr(init.fn, "__name__", "custom"), "config": {}}
-    return {"class_name": type(init).__name__, "config": init.get_config()}
+    return INITIALIZERS.serialize(init)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Initializer:
-    """Inverse of :func:`serialize`."""
-    name = config["class_name"]
-    if custom_objects and name in custom_objects:
-        obj = custom_objects[name]
-        return obj(**config.get("config", {})) if isinstance(obj, type) else get(obj)
-    if name not in _CLASSES:
-        raise ValueError(f"Unknown initializer {name!r} (pass it in custom_objects)")
-    return _CLASSES[name].from_config(config.get("config", {}))
+    """Inverse of :func:`serialize` (``custom_objects`` first)."""
+    return INITIALIZERS.deserialize(config, custom_objects)

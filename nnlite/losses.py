@@ -35,6 +35,7 @@ import numpy as np
 from . import _kernels as kernels
 from .backend import epsilon
 from .equations import Equations
+from .object_registry import ObjectRegistry
 
 
 class Loss:
@@ -516,12 +517,6 @@ class _LossFunction:
 _CLASSES = [MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
             MeanSquaredLogarithmicError, Huber, Poisson, BinaryCrossentropy,
             CategoricalCrossentropy, SparseCategoricalCrossentropy]
-_BY_NAME = {c.default_name: c for c in _CLASSES}
-_BY_NAME.update({"mse": MeanSquaredError, "mae": MeanAbsoluteError,
-                 "mape": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
-                 "huber": Huber, "MSE": MeanSquaredError, "MAE": MeanAbsoluteError,
-                 "MAPE": MeanAbsolutePercentageError, "MSLE": MeanSquaredLogarithmicError})
-_BY_NAME.update({c.__name__: c for c in _CLASSES})
 
 mean_squared_error = mse = MSE = _LossFunction(MeanSquaredError, "mean_squared_error")
 mean_absolute_error = mae = MAE = _LossFunction(MeanAbsoluteError, "mean_absolute_error")
@@ -543,6 +538,7 @@ class _CustomLoss(Loss):
     def __init__(self, fn):
         self.fn = fn
         super().__init__(name=getattr(fn, "__name__", "custom_loss"))
+        self.__name__ = self.name  # the name it is saved under
 
     def per_sample(self, y_true, y_pred):
         return np.asarray(self.fn(y_true, y_pred)).reshape(len(y_pred), -1).mean(axis=-1)
@@ -556,35 +552,34 @@ class _CustomLoss(Loss):
         return np.asarray(gradient(y_true, y_pred))
 
 
+class _LossRegistry(ObjectRegistry):
+    def from_other(self, identifier) -> Loss:
+        if isinstance(identifier, _LossFunction):  # keras.losses.mse -> MeanSquaredError()
+            return identifier.cls()
+        return super().from_other(identifier)
+
+
+LOSSES = _LossRegistry(
+    "loss", Loss, classes=_CLASSES,
+    names={**{c.default_name: c for c in _CLASSES},
+           "mse": MeanSquaredError, "mae": MeanAbsoluteError,
+           "mape": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
+           "huber": Huber, "MSE": MeanSquaredError, "MAE": MeanAbsoluteError,
+           "MAPE": MeanAbsolutePercentageError, "MSLE": MeanSquaredLogarithmicError},
+    ignore_case=False, wrap_function=_CustomLoss)
+
+
 def get(identifier) -> Loss:
-    """Resolve a name, alias, class, instance or loss function to a Loss object."""
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, _LossFunction):
-        return identifier.cls()
-    if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(f"Unknown loss {identifier!r}; known: "
-                             f"{sorted(k for k in _BY_NAME if k.islower())}")
-        return _BY_NAME[identifier]()
-    if isinstance(identifier, type) and issubclass(identifier, Loss):
-        return identifier()
-    if callable(identifier):
-        return _CustomLoss(identifier)
-    raise TypeError(f"Could not interpret loss {identifier!r}")
+    """Resolve a name or alias (``"mse"``, ``"MeanSquaredError"``), a class, an instance,
+    a config dict, a loss function (``keras.losses.mse``) or a user function."""
+    return LOSSES.get(identifier)
 
 
 def serialize(loss: Loss) -> dict:
-    return {"class_name": type(loss).__name__ if not isinstance(loss, _CustomLoss)
-            else loss.name, "config": loss.get_config() if not isinstance(loss, _CustomLoss)
-            else {}}
+    """``{"class_name": ..., "config": ...}`` as Keras writes it."""
+    return LOSSES.serialize(loss)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Loss:
-    name = config["class_name"]
-    if custom_objects and name in custom_objects:
-        obj = custom_objects[name]
-        return obj(**config.get("config", {})) if isinstance(obj, type) else get(obj)
-    if name not in _BY_NAME:
-        raise ValueError(f"Unknown loss {name!r} (pass it in custom_objects)")
-    return _BY_NAME[name].from_config(config.get("config", {}))
+    """Inverse of :func:`serialize` (``custom_objects`` first)."""
+    return LOSSES.deserialize(config, custom_objects)

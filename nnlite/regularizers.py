@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .object_registry import ObjectRegistry
+
 
 class Regularizer:
     """Base class: ``reg(w) -> penalty``, ``reg.gradient(w) -> ∂penalty/∂w``."""
@@ -137,43 +139,29 @@ class _FunctionRegularizer(Regularizer):
         return np.asarray(grad(w))
 
 
-_CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2}
-_NAMES = {"l1": L1, "l2": L2, "l1_l2": L1L2}
+class _RegularizerRegistry(ObjectRegistry):
+    def from_string(self, name: str) -> Regularizer:
+        if name.lower() == "l1_l2":  # tf.keras 2: the string uses l1_l2()'s 0.01 defaults
+            return l1_l2()
+        return super().from_string(name)
+
+
+REGULARIZERS = _RegularizerRegistry("regularizer", Regularizer, classes=[L1L2, L1, L2],
+                                    names={"l1": L1, "l2": L2, "l1_l2": L1L2},
+                                    allow_none=True, wrap_function=_FunctionRegularizer)
 
 
 def get(identifier) -> Regularizer | None:
-    """Resolve None, a name (``"l2"``), a config dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str):
-        if identifier.lower() == "l1_l2":  # Keras: the string uses l1_l2()'s 0.01 defaults
-            return l1_l2()
-        cls = _NAMES.get(identifier.lower()) or _CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"Unknown regularizer {identifier!r}; known: {sorted(_NAMES)}")
-        return cls()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if callable(identifier):
-        return _FunctionRegularizer(identifier)
-    raise TypeError(f"Could not interpret regularizer {identifier!r}")
+    """Resolve None, a name (``"l2"``), a class, a config dict, an instance or a function
+    ``f(w)`` (with an ``f.gradient(w)`` attribute to train)."""
+    return REGULARIZERS.get(identifier)
 
 
-def serialize(reg: Regularizer | None):
-    if reg is None:
-        return None
-    if isinstance(reg, _FunctionRegularizer):
-        return {"class_name": reg.__name__, "config": {}}
-    return {"class_name": type(reg).__name__, "config": reg.get_config()}
+def serialize(reg: Regularizer | None) -> dict | None:
+    """``{"class_name": ..., "config": ...}`` as Keras writes it (None stays None)."""
+    return REGULARIZERS.serialize(reg)
 
 
-def deserialize(config, custom_objects: dict | None = None):
-    if config is None:
-        return None
-    name = config["class_name"]
-    if custom_objects and name in custom_objects:
-        obj = custom_objects[name]
-        return obj(**config.get("config", {})) if isinstance(obj, type) else get(obj)
-    if name not in _CLASSES:
-        raise ValueError(f"Unknown regularizer {name!r} (pass it in custom_objects)")
-    return _CLASSES[name].from_config(config.get("config", {}))
+def deserialize(config, custom_objects: dict | None = None) -> Regularizer | None:
+    """Inverse of :func:`serialize` (``custom_objects`` first)."""
+    return REGULARIZERS.deserialize(config, custom_objects)

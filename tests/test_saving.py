@@ -201,12 +201,12 @@ def test_every_layer_type_round_trip_and_resume(tmp_path, class_name):
 
 # --------------------------------------------------------- resumed training
 def _optimizers():
-    from nnlite.optimizers import _BY_NAME
+    from nnlite.optimizers import OPTIMIZERS
     built = [pytest.param(lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
                           id="SGD-momentum"),
              pytest.param(lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9,
                                                        nesterov=True), id="SGD-nesterov")]
-    for cls in sorted(set(_BY_NAME.values()), key=lambda c: c.__name__):
+    for cls in sorted(set(OPTIMIZERS.names.values()), key=lambda c: c.__name__):
         built.append(pytest.param(cls, id=cls.__name__))
     return built
 

@@ -34,6 +34,7 @@ import numpy as np
 
 from .. import losses as losses_module
 from ..naming import snake_case
+from ..object_registry import ObjectRegistry, build
 from .accuracy_metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -69,8 +70,10 @@ _CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccu
             RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
             Precision, Recall, AUC, TruePositives, FalsePositives, TrueNegatives,
             FalseNegatives)
-#: every class a saved config can name
-_ALL_CLASSES = {cls.__name__: cls for cls in (*_CLASSES, Metric, Mean, MeanMetricWrapper)}
+#: every class a saved config can name; ``get`` itself is metric-specific (below): what a
+#: string means depends on the loss, and the string becomes the metric's name
+METRIC_CLASSES = ObjectRegistry("metric class", Metric,
+                                classes=(*_CLASSES, Metric, Mean, MeanMetricWrapper))
 
 #: per-sample metric functions by name (tf.keras 2: such a string is the metric's name);
 #: the string "accuracy" is not here: it follows the loss (``_accuracy_for``)
@@ -170,7 +173,7 @@ def metric_function(name: str):
 
 def serialize(metric: Metric) -> dict:
     """``{"class_name": ..., "config": metric.get_config()}`` as Keras writes it."""
-    return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    return METRIC_CLASSES.serialize(metric)
 
 
 def deserialize(config, custom_objects: dict | None = None) -> Metric:
@@ -182,12 +185,8 @@ def deserialize(config, custom_objects: dict | None = None) -> Metric:
     custom = custom_objects or {}
     if isinstance(config, str):
         return get(custom.get(config, config))
-    name = config["class_name"]
-    cls = custom.get(name) or _ALL_CLASSES.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown metric class {name!r}: pass it with "
-                         f"custom_objects={{{name!r}: {name}}}")
+    cls = METRIC_CLASSES.class_named(config["class_name"], custom)
     arguments = dict(config.get("config", {}))
     if cls is MeanMetricWrapper and arguments.get("fn") in custom:
         return MeanMetricWrapper(custom[arguments.pop("fn")], **arguments)
-    return cls.from_config(arguments)
+    return build(cls, arguments)

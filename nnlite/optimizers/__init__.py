@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..object_registry import ObjectRegistry
 from . import legacy, schedules
 from .adagrad import Adagrad
 from .adam import Adam
@@ -13,44 +14,33 @@ from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-_BY_NAME: dict[str, type] = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop,
-                             "adam": Adam, "adamw": AdamW, "adamax": Adamax, "nadam": Nadam}
+OPTIMIZERS = ObjectRegistry("optimizer", Optimizer,
+                            classes=[SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam],
+                            names={"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop,
+                                   "adam": Adam, "adamw": AdamW, "adamax": Adamax,
+                                   "nadam": Nadam},
+                            accepts_functions=False)  # as Keras: no classes, no functions
 
 
 def register(cls: type, *names: str) -> type:
     """Make ``cls`` resolvable by ``get`` under its lower-case name and ``names``."""
-    for name in (cls.__name__.lower(),) + names:
-        _BY_NAME[name] = cls
-    return cls
+    return OPTIMIZERS.register(cls, cls.__name__, *names)
 
 
 def get(identifier) -> Optimizer:
-    """Resolve ``"sgd"``, ``"adam"``, a config dict or an Optimizer instance."""
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower())
-        if cls is None:
-            raise ValueError(f"Unknown optimizer {identifier!r}; known: {sorted(_BY_NAME)}")
-        return cls()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    raise TypeError(f"Could not interpret optimizer {identifier!r}")
+    """Resolve ``"sgd"``, ``"Adam"``, a config dict or an Optimizer instance (tf.keras 2's
+    ``lr=`` argument is read by the optimizer itself)."""
+    return OPTIMIZERS.get(identifier)
 
 
 def serialize(optimizer: Optimizer) -> dict:
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    """``{"class_name": ..., "config": ...}`` as Keras writes it."""
+    return OPTIMIZERS.serialize(optimizer)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
-    name = config["class_name"]
-    if custom_objects and name in custom_objects:
-        cls = custom_objects[name]
-    else:
-        cls = _BY_NAME.get(name.lower())
-    if cls is None:
-        raise ValueError(f"Unknown optimizer {name!r} (pass it in custom_objects)")
-    return cls.from_config(config.get("config", {}))
+    """Inverse of :func:`serialize` (``custom_objects`` first)."""
+    return OPTIMIZERS.deserialize(config, custom_objects)
 
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam",

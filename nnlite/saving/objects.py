@@ -1,48 +1,48 @@
 """Turning saved names back into objects: layer classes and custom objects.
 
-Layer classes are found by name in :mod:`nnlite.layers` when a file is
-loaded (so every layer exported there loads without being listed here),
-then in ``custom_objects``.  Activations, initializers, regularizers,
-constraints, losses and optimizers are saved by name or as
-``{"class_name": ..., "config": ...}`` by their own module's ``serialize``;
-a name the library does not know must be given in
-``custom_objects={"name": obj}``, and an error names it otherwise.
+Layer classes are found by name in ``custom_objects``, then in
+:mod:`nnlite.layers` when a file is loaded (so every layer exported there
+loads without being listed here), by the :data:`LAYERS` registry.
+Activations, initializers, regularizers, constraints, losses and
+optimizers are saved by name or as ``{"class_name": ..., "config": ...}``
+by their own module's ``serialize`` (one
+:class:`~nnlite.object_registry.ObjectRegistry` per family); a name the
+library does not know must be given in ``custom_objects={"name": obj}``,
+and an error names it otherwise.
 """
 
 from __future__ import annotations
 
 from .. import activations
+from ..object_registry import ObjectRegistry, build
 
 _PLAIN = (str, int, float, bool, list, tuple, dict, type(None))
 #: config keys that hold a plain value even when a custom object has the same name
 _NOT_OBJECTS = {"name", "trainable", "batch_input_shape", "dtype"}
 
 
+def _layer_classes() -> dict[str, type]:
+    """Every layer class exported by :mod:`nnlite.layers`, by the name it is exported as."""
+    from .. import layers
+    from ..layers.base import Layer
+
+    return {name: obj for name, obj in vars(layers).items()
+            if isinstance(obj, type) and issubclass(obj, Layer)}
+
+
+#: layers are found only by class name (no snake_case names) and rebuilt by
+#: :func:`deserialize_layer`, which resolves the objects inside their config first
+LAYERS = ObjectRegistry("layer class", object, classes=_layer_classes, accepts_functions=False)
+
+
 def layer_entry(layer) -> dict:
     """``{"class_name": ..., "config": layer.get_config()}`` as Keras writes it."""
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    return LAYERS.serialize(layer)
 
 
 def layer_class(class_name: str, layer_name: str, custom_objects: dict | None) -> type:
     """The class saved as ``class_name``: custom objects first, then ``nnlite.layers``."""
-    from .. import layers
-    from ..layers.base import Layer
-
-    if custom_objects and class_name in custom_objects:
-        return custom_objects[class_name]
-    cls = getattr(layers, class_name, None)
-    if isinstance(cls, type) and issubclass(cls, Layer):
-        return cls
-    raise ValueError(f"Unknown layer class {class_name!r} (layer {layer_name!r}): pass it "
-                     f"with custom_objects={{{class_name!r}: {class_name}}}")
-
-
-def instantiate(obj, config: dict):
-    """A custom object from its saved config: classes are built, functions returned."""
-    if isinstance(obj, type):
-        from_config = getattr(obj, "from_config", None)
-        return from_config(config) if from_config is not None else obj(**config)
-    return obj
+    return LAYERS.class_named(class_name, custom_objects, where=f" (layer {layer_name!r})")
 
 
 def resolve_value(key: str, value, custom_objects: dict | None):
@@ -53,7 +53,7 @@ def resolve_value(key: str, value, custom_objects: dict | None):
         if isinstance(value, str) and value in custom_objects:
             return custom_objects[value]
         if isinstance(value, dict) and value.get("class_name") in custom_objects:
-            return instantiate(custom_objects[value["class_name"]], value.get("config", {}))
+            return build(custom_objects[value["class_name"]], value.get("config", {}))
     if isinstance(value, str) and (key == "activation" or key.endswith("_activation")):
         return activations.deserialize(value, custom_objects)
     return value

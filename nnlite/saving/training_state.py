@@ -18,7 +18,7 @@ import numpy as np
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
-from .objects import instantiate
+from ..object_registry import build
 
 # ------------------------------------------------- nested specs (per output)
 
@@ -87,12 +87,7 @@ def serialize_metric(spec):
 def _deserialize_one_metric(data, custom_objects: dict | None):
     if not isinstance(data, dict):
         return None if data is None else _custom_name(data, custom_objects)
-    name = data["class_name"]
-    cls = (custom_objects or {}).get(name) or getattr(metrics_module, name, None)
-    if cls is None:
-        raise ValueError(f"Unknown metric {name!r}: pass it with "
-                         f"custom_objects={{{name!r}: {name}}}")
-    return instantiate(cls, data.get("config", {}))
+    return metrics_module.deserialize(data, custom_objects)
 
 
 def deserialize_metric(data, custom_objects: dict | None):
@@ -120,7 +115,7 @@ def deserialize_optimizer(data: dict, custom_objects: dict | None):
     if isinstance(lr, dict):
         name = lr.get("class_name")
         if name in custom:
-            config["learning_rate"] = instantiate(custom[name], lr.get("config", {}))
+            config["learning_rate"] = build(custom[name], lr.get("config", {}))
         elif lr.get("function"):
             raise ValueError(f"Unknown learning-rate schedule function {name!r}: pass it with "
                              f"custom_objects={{{name!r}: {name}}}")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from ...object_registry import ObjectRegistry
 from .cosine_decay import CosineDecay
 from .cosine_decay_restarts import CosineDecayRestarts
 from .exponential_decay import ExponentialDecay
@@ -17,24 +18,19 @@ from .one_cycle import OneCycle
 from .piecewise_constant_decay import PiecewiseConstantDecay
 from .polynomial_decay import PolynomialDecay
 
-_BY_NAME: dict[str, type] = {cls.__name__: cls for cls in (
+SCHEDULES = ObjectRegistry("learning-rate schedule", LearningRateSchedule, classes=[
     CosineDecay, CosineDecayRestarts, ExponentialDecay, InverseTimeDecay, OneCycle,
-    PiecewiseConstantDecay, PolynomialDecay)}
+    PiecewiseConstantDecay, PolynomialDecay], accepts_functions=False)
 
 
 def serialize(schedule: LearningRateSchedule) -> dict:
     """``{"class_name": ..., "config": ...}`` of a schedule (JSON-friendly)."""
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    return SCHEDULES.serialize(schedule)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
     """The schedule described by ``serialize``'s dict (custom classes by ``custom_objects``)."""
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown learning-rate schedule {name!r}; known: {sorted(_BY_NAME)} "
-                         "(pass custom schedules in custom_objects)")
-    return cls.from_config(config.get("config", {}))
+    return SCHEDULES.deserialize(config, custom_objects)
 
 
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "PiecewiseConstantDecay",
