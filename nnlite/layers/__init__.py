@@ -1,34 +1,37 @@
-"""Layers (``keras.layers``): one class per file."""
+"""Layers (``keras.layers``): one class per file.
+
+Chapter 10: Input, Dense, Flatten, Reshape, Activation, Concatenate,
+Normalization.  Chapter 11: batch norm, the ReLU family (LeakyReLU, PReLU,
+ELU, ReLU, ThresholdedReLU, RReLU), Softmax, the dropout family (Dropout,
+AlphaDropout, GaussianNoise, GaussianDropout) on StochasticLayer.
+"""
 
 from .activation import Activation
+from .alpha_dropout import AlphaDropout
 from .base import Layer
+from .batch_normalization import BatchNormalization
 from .concatenate import Concatenate, concatenate
 from .dense import Dense
+from .dropout import Dropout
+from .elu import ELU
 from .flatten import Flatten
+from .gaussian import GaussianDropout, GaussianNoise
 from .input_layer import Input, InputLayer
+from .leaky_relu import LeakyReLU
+from .normalization import Normalization
+from .prelu import PReLU
+from .relu import ReLU
 from .reshape import Reshape
+from .rrelu import RReLU
+from .softmax import Softmax
+from .stochastic import StochasticLayer
+from .thresholded_relu import ThresholdedReLU
 
 __all__ = ["Layer", "InputLayer", "Input", "Dense", "Flatten", "Reshape", "Activation",
-           "Concatenate", "concatenate"]
-
-# Chapter 11: batch norm, the ReLU family, the dropout family
-from .alpha_dropout import AlphaDropout  # noqa: E402
-from .batch_normalization import BatchNormalization  # noqa: E402
-from .dropout import Dropout  # noqa: E402
-from .elu import ELU  # noqa: E402
-from .gaussian import GaussianDropout, GaussianNoise  # noqa: E402
-from .leaky_relu import LeakyReLU  # noqa: E402
-from .normalization import Normalization  # noqa: E402
-from .prelu import PReLU  # noqa: E402
-from .relu import ReLU  # noqa: E402
-from .rrelu import RReLU  # noqa: E402
-from .softmax import Softmax  # noqa: E402
-from .stochastic import StochasticLayer  # noqa: E402
-from .thresholded_relu import ThresholdedReLU  # noqa: E402
-
-__all__ += ["BatchNormalization", "Dropout", "AlphaDropout", "GaussianNoise",
-            "GaussianDropout", "LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax", "RReLU",
-            "ThresholdedReLU", "StochasticLayer", "Normalization"]
+           "Concatenate", "concatenate", "Normalization",
+           "BatchNormalization", "Dropout", "AlphaDropout", "GaussianNoise",
+           "GaussianDropout", "LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax", "RReLU",
+           "ThresholdedReLU", "StochasticLayer"]
 
 
 def __getattr__(name: str):
