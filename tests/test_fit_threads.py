@@ -193,6 +193,39 @@ def test_predict_after_a_busy_fit_runs_on_one_thread(loaded_clock):
     assert counts == [before] * 3
 
 
+class IdleSmallBatchClock(LoadedClock):
+    """Idle machine, small products: a step costs about the same on any count."""
+
+    def perf_counter(self) -> float:
+        n = blas_threads()
+        self.counts.append(n)
+        self.now += 0.5e-3 if n == 1 else 0.52e-3
+        return self.now
+
+
+@needs_two
+def test_predict_keeps_all_threads_after_a_fit_that_kept_one_only_for_small_batches(
+        monkeypatch):
+    clock = IdleSmallBatchClock()
+
+    class FakeTime:
+        perf_counter = staticmethod(clock.perf_counter)
+
+    monkeypatch.setattr(model_module, "time", FakeTime)
+    small_fit()
+    assert clock.counts[-10:] == [1] * 10  # one thread kept: all threads gained nothing
+    counts = []
+
+    class Note(nnlite.callbacks.Callback):
+        def on_predict_batch_begin(self, batch, logs=None):
+            counts.append(blas_threads())
+
+    model = nnlite.models.Sequential([nnlite.layers.Dense(3, input_shape=[4])])
+    before = blas_threads()
+    model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
+    assert counts == [before] * 3  # predict's large products may use every thread
+
+
 @needs_two
 def test_nnlite_num_threads_also_fixes_predict(monkeypatch):
     counts = []

@@ -153,3 +153,17 @@ def test_the_next_fit_starts_over_unless_one_thread_won():
         assert (policy.threads, policy.phase, policy.estimates) == (1, "measure", {})
         used = run(policy, cost, 8 + 2 + 8)
         assert used[:8] == [1] * 8 and used[8:] == [2] * 10
+
+
+def test_contended_only_when_all_threads_lost_by_far():
+    granular = ThreadPolicy(2, SETTINGS)
+    run(granular, {1: 1.00e-5, 2: 1.05e-5}, 18)  # idle, small products: 2 threads gain nothing
+    assert (granular.threads, granular.contended) == (1, False)
+    busy = ThreadPolicy(2, SETTINGS)
+    run(busy, {1: 1e-5, 2: 3e-5}, 18)  # a busy core: 2 threads 3x slower
+    assert (busy.threads, busy.contended) == (1, True)
+    busy.new_fit()  # the decision carries into the next fit, and so does the reason
+    assert (busy.threads, busy.contended) == (1, True)
+    idle = ThreadPolicy(2, SETTINGS)
+    run(idle, {1: 2e-5, 2: 1e-5}, 18)
+    assert (idle.threads, idle.contended) == (2, False)

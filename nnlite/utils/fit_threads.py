@@ -144,14 +144,18 @@ class AdaptiveThreads(FixedThreads):
 
 @contextlib.contextmanager
 def predict_threads(max_age: float = 60.0) -> Iterator[None]:
-    """``predict``: one thread while the last ``fit`` (under ``max_age`` s ago) holds one.
+    """``predict``: one thread while the last ``fit`` (under ``max_age`` s ago) found the
+    machine contended.
 
     ``NNLITE_NUM_THREADS=k`` runs it on ``k`` threads, as it does ``fit``.
 
     ``predict`` is too short to measure and probe by itself, but the load that
-    made one thread win in ``fit`` usually is still there (batch 1024 with two
-    threads on a busy machine: several times slower).  Otherwise, and whenever
-    the count is fixed (see the module docstring), nothing changes.
+    made all threads far slower in ``fit`` usually is still there (batch 1024
+    with two threads on a busy machine: several times slower).  A fit that
+    kept one thread only because its small batches gain little from more
+    (an idle machine) says nothing about predict's large products, which do
+    gain: then, and whenever the count is fixed (see the module docstring),
+    nothing changes.
     """
     fixed = _env_int("NNLITE_NUM_THREADS")
     if fixed is not None and not threads_are_limited():
@@ -160,7 +164,7 @@ def predict_threads(max_age: float = 60.0) -> Iterator[None]:
         return
     last = _last_policy
     recent = last is not None and time.monotonic() - _last_fit_end <= max_age
-    if not (recent and last.phase == "hold" and last.threads == 1
+    if not (recent and last.phase == "hold" and last.threads == 1 and last.contended
             and adaptive_threads_enabled()):
         yield
         return

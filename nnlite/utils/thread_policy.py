@@ -99,6 +99,7 @@ class ThreadPolicy:
         self.hold = self.settings.first_hold    # steps to hold the current winner
         self.switches = 0
         self._winner: int | None = None
+        self.contended = False                  # one thread won because N were far slower
         self._times: list[float] = []           # per-sample times of the current window
         self._skip = 0                          # settling steps still to skip
         self._probe_seconds = 0.0               # time spent in the current probe
@@ -170,6 +171,10 @@ class ThreadPolicy:
         faster = self.estimates[probed] < (1.0 - self.settings.margin) * self.estimates[incumbent]
         winner = probed if faster else incumbent
         same = winner == self._winner
+        # Contention, not granularity: all threads lost by far (a busy core makes each
+        # parallel region wait), not by the few per cent small products lose anyway.
+        self.contended = winner == 1 and (
+            self.estimates[self.max_threads] > self.settings.clearly_slower * self.estimates[1])
         self.hold = min(2 * self.hold, self.settings.max_hold) if same else self.settings.first_hold
         self._winner = winner
         self._last_probe_seconds = self._probe_seconds
