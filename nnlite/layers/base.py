@@ -62,8 +62,10 @@ class Layer:
     #: forward/backward equations (markdown + LaTeX), from :mod:`nnlite.equations`
     equations = Equations()
 
-    #: True when ``backward(grad, pre_activation=True)`` accepts ∂L/∂z (fused losses).
-    supports_fused_loss = False
+    #: The activation (kernel name, e.g. ``"softmax"``) this layer applies last when
+    #: a cross-entropy loss may be *fused* with it: then ``backward(grad, fused=True)``
+    #: takes ∂L/∂z = p − y directly (see :mod:`nnlite.models.compile`).  None: never.
+    fused_activation: str | None = None
 
     def __init_subclass__(cls, **kwargs):
         """Every subclass's ``build`` marks the layer built, as Keras' ``build`` does.
