@@ -28,11 +28,9 @@ class Evaluation:
 
         ``steps`` evaluates only the first ``steps`` batches (as Keras does).
         """
-        if kwargs:
-            raise TypeError(f"evaluate: unexpected argument(s) {sorted(kwargs)}")
         fit_arguments.check("evaluate", {"batch_size": batch_size, "verbose": verbose,
                                          "steps": steps, "callbacks": callbacks,
-                                         "return_dict": return_dict})
+                                         "return_dict": return_dict}, unexpected=kwargs)
         batch_size = fit_arguments.batch_size_or_default(batch_size)
         xs = self._compiled_inputs(x, "evaluate", "evaluating")
         ys = self._prepare_y(y, xs, "evaluate")

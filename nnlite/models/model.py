@@ -23,6 +23,7 @@ import numpy as np
 from .. import backend
 from ..layers.input_layer import Input
 from ..naming import snake_case
+from ..variables import assign_all
 from .compile import Compiling
 from .evaluation import Evaluation
 from .gradients import Gradients
@@ -134,17 +135,7 @@ class Model(Compiling, DataPreparation, Gradients, Training, Evaluation, Predict
 
     def set_weights(self, weights) -> None:
         """Set all weights (checked first, so a mismatch changes nothing)."""
-        own = self.weights
-        weights = list(weights)
-        if len(weights) != len(own):
-            raise ValueError(f"Model {self.name!r} has {len(own)} weight arrays, got "
-                             f"{len(weights)}")
-        for var, value in zip(own, weights):
-            if np.shape(value) != var.shape:
-                raise ValueError(f"Weight {var.name!r}: expected shape {var.shape}, got "
-                                 f"{np.shape(value)}")
-        for var, value in zip(own, weights):
-            var.assign(value)
+        assign_all(self.weights, weights, f"Model {self.name!r}")
 
     def count_params(self) -> int:
         return int(sum(w.size for w in self.weights))

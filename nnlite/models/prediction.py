@@ -29,11 +29,9 @@ class Prediction:
 
         ``steps`` predicts only the first ``steps`` batches (as Keras does).
         """
-        if kwargs:
-            raise TypeError(f"predict: unexpected argument(s) {sorted(kwargs)}")
         fit_arguments.check("predict", {"batch_size": batch_size, "verbose": verbose,
                                         "steps": steps, "callbacks": callbacks,
-                                        "training": training})
+                                        "training": training}, unexpected=kwargs)
         batch_size = fit_arguments.batch_size_or_default(batch_size)
         xs = self._prepare_x(x, "predict")
         if steps is not None:

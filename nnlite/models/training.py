@@ -46,15 +46,14 @@ class Training:
         ``steps_per_epoch`` is checked but each epoch still runs over all of
         ``x`` (where nnlite differs from Keras).
         """
-        if kwargs:
-            raise TypeError(f"fit: unexpected argument(s) {sorted(kwargs)}")
         fit_arguments.check("fit", {
             "batch_size": batch_size, "epochs": epochs, "verbose": verbose,
             "callbacks": callbacks, "validation_split": validation_split,
             "validation_data": validation_data, "shuffle": shuffle,
             "class_weight": class_weight, "initial_epoch": initial_epoch,
             "steps_per_epoch": steps_per_epoch, "validation_steps": validation_steps,
-            "validation_batch_size": validation_batch_size, "validation_freq": validation_freq})
+            "validation_batch_size": validation_batch_size, "validation_freq": validation_freq},
+            unexpected=kwargs)
         batch_size = fit_arguments.batch_size_or_default(batch_size)
         val_batch_size = validation_batch_size or batch_size
         xs, ys, sw, val = self._fit_data(x, y, sample_weight, class_weight, validation_split,
