@@ -125,17 +125,23 @@ def _mean_loss(loss, y, pred) -> float:
     return float(np.mean(loss.per_sample(y, pred)))
 
 
+def _values_with_checked_grad(loss, y, pred) -> np.ndarray:
+    """``loss.value_and_grad``'s per-sample values, once its gradient matched the numeric one."""
+    values, grad = loss.value_and_grad(y, pred, 1.0 / len(pred))
+    numeric = numeric_grad(lambda: _mean_loss(loss, y, pred), pred)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+    return values
+
+
 @pytest.mark.parametrize("name", LOSS_NAMES)
 def test_loss_value_and_grad_wrt_predictions(name):
     rng = np.random.default_rng(3)
     loss = losses.get(name)
     pred = _predictions(name, rng, (6, 4))
     y = loss.check_targets(_targets(name, rng, (6, 4)), pred.shape)
-    values, grad = loss.value_and_grad(y, pred, 1.0 / len(pred))
+    values = _values_with_checked_grad(loss, y, pred)
     assert values.shape == (6,)
     np.testing.assert_allclose(np.mean(values), loss(y, pred), rtol=1e-12)
-    numeric = numeric_grad(lambda: _mean_loss(loss, y, pred), pred)
-    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy",
@@ -146,12 +152,10 @@ def test_loss_from_logits_value_and_grad(name):
     loss = type(loss)(from_logits=True)
     z = rng.normal(size=(6, 4)) * 3
     y = loss.check_targets(_targets(name, rng, (6, 4)), z.shape)
-    values, grad = loss.value_and_grad(y, z, 1.0 / len(z))
+    values = _values_with_checked_grad(loss, y, z)
     act = activations.sigmoid if name == "binary_crossentropy" else activations.softmax
     probs_loss = type(loss)()
     np.testing.assert_allclose(values, probs_loss.per_sample(y, act(z)), rtol=1e-6)
-    numeric = numeric_grad(lambda: _mean_loss(loss, y, z), z)
-    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy",
