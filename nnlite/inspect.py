@@ -34,6 +34,7 @@ import numpy as np
 
 from . import activations as activations_module
 from .layers.base import deferred_updates
+from .layers.input_layer import InputLayer
 
 __all__ = ["LayerTrace", "Inspection", "inspect_batch"]
 
@@ -255,30 +256,25 @@ def inspect_batch(model, x, y=None, training: bool = True,
         Traces for each layer, in forward order, and the batch loss.
     """
     xs = model._prepare_x(x, "inspect_batch")
-    layers = [layer for layer, *_ in model._plan]
+    layers = [layer for layer in model.layers if not isinstance(layer, InputLayer)]
     traces = [LayerTrace(layer.name, type(layer).__name__, layer) for layer in layers]
-    saved_flags = [(layer, layer.need_input_grad, {k: layer.__dict__[k] for k in
-                                                   ("forward", "backward") if k in layer.__dict__})
-                   for layer in layers]
-    saved_skip = model._skip_backward
+    hidden = [(layer, {k: layer.__dict__[k] for k in ("forward", "backward")
+                       if k in layer.__dict__}) for layer in layers]
     loss, grads = None, {}
-    try:
-        for layer, trace in zip(layers, traces):
-            _wrap(layer, trace)
-            layer.need_input_grad = True  # show the gradient flowing into every layer
-        model._skip_backward = set()
-        if y is None:
-            with deferred_updates(layers):  # what the pass stages is discarded
-                model.forward(xs, training=bool(training))
-        else:
-            loss, grad_list = model.compute_gradients(x, y, sample_weight, training)
-            grads = {id(v): g for v, g in zip(model.trainable_variables, grad_list)}
-            _fill_fused_grad_outputs(model, traces, xs, y)
-    finally:
-        for layer, flag, own in saved_flags:
-            _unwrap(layer, own)
-            layer.need_input_grad = flag
-        model._skip_backward = saved_skip
+    with model.all_input_gradients():  # show the gradient flowing into every layer
+        try:
+            for layer, trace in zip(layers, traces):
+                _wrap(layer, trace)
+            if y is None:
+                with deferred_updates(layers):  # what the pass stages is discarded
+                    model.forward(xs, training=bool(training))
+            else:
+                loss, grad_list = model.compute_gradients(x, y, sample_weight, training)
+                grads = {id(v): g for v, g in zip(model.trainable_variables, grad_list)}
+                _fill_fused_grad_outputs(model, traces, xs, y)
+        finally:
+            for layer, own in hidden:
+                _unwrap(layer, own)
     for layer, trace in zip(layers, traces):
         trace.weights = {_short(v.name): v.numpy() for v in layer.weights}
         trace.weight_grads = {_short(v.name): grads[id(v)] for v in layer.trainable_weights

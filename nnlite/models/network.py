@@ -9,6 +9,9 @@ told so through ``layer.need_input_grad`` and skips computing ∂L/∂x.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 
 from ..graph import SymbolicTensor, flatten, topological_nodes
@@ -69,6 +72,25 @@ class Network:
             needs[out_id] = layer.need_input_grad or bool(layer.trainable_weights)
         self._skip_backward = {id(layer) for layer, *_ in self._plan
                                if not layer.need_input_grad and not layer.trainable_weights}
+
+    @contextlib.contextmanager
+    def all_input_gradients(self) -> Iterator[None]:
+        """Within the block every layer computes ∂L/∂input, even where nothing below needs it.
+
+        ``nnlite.inspect`` shows the gradient reaching each layer this way;
+        the usual skipping (:meth:`mark_input_grads`) is back after the block.
+        """
+        saved = [(layer, layer.need_input_grad) for layer, *_ in self._plan]
+        skipped = self._skip_backward
+        for layer, _ in saved:
+            layer.need_input_grad = True
+        self._skip_backward = set()
+        try:
+            yield
+        finally:
+            for layer, flag in saved:
+                layer.need_input_grad = flag
+            self._skip_backward = skipped
 
     def tensor_producers(self) -> dict[int, str]:
         """The name of the layer (or Input) that produces each tensor of the graph, by id."""
