@@ -20,10 +20,10 @@ For each layer the :class:`LayerTrace` holds
   ``"bias"``, ``"gamma"``, …), regularization terms included — exactly the
   gradients the optimizer would receive.
 
-Nothing changes in the model: no optimizer step is taken, and the
-non-trainable weights (batch-norm moving statistics) and the step counters of
-stochastic layers (dropout) are restored.  With
-``y=None`` (or an uncompiled model) only the forward pass is recorded.
+The gradients are those of :meth:`Model.compute_gradients`, and as there
+nothing changes in the model: no optimizer step is taken, and the batch-norm
+moving statistics and the step counters of stochastic layers (dropout) stay
+as they were.  With ``y=None`` only the forward pass is recorded.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as activations_module
-from .layers.stochastic import noise_steps, restore_noise_steps
+from .layers.base import deferred_updates
+from .layers.input_layer import InputLayer
 
 __all__ = ["LayerTrace", "Inspection", "inspect_batch"]
 
@@ -170,10 +171,10 @@ def _wrap(layer, trace: LayerTrace) -> None:
         trace.pre_activation = _pre_activation(layer, x)
         return y
 
-    def backward(grad_output, pre_activation: bool = False):
-        if pre_activation:
+    def backward(grad_output, fused: bool = False):
+        if fused:  # the loss gave ∂L/∂z directly (softmax/sigmoid + cross-entropy)
             trace.grad_pre_activation = _copy(grad_output)
-            dx = cls.backward(layer, grad_output, pre_activation=True)
+            dx = cls.backward(layer, grad_output, fused=True)
         else:
             trace.grad_output = _copy(grad_output)
             trace.grad_pre_activation = _grad_pre_activation(layer, trace, grad_output)
@@ -224,16 +225,16 @@ def _grad_pre_activation(layer, trace: LayerTrace, delta):
     return _copy(act.backward_from_z(np.asarray(z), np.asarray(delta)))
 
 
-def _fill_fused_grad_outputs(model, traces, ys, outs) -> None:
+def _fill_fused_grad_outputs(model, traces, xs, y) -> None:
     """For an output fused with its loss, δ = ∂L/∂a computed by the plain loss gradient."""
     by_layer = {id(t.layer): t for t in traces}
-    for k, (loss, y, out) in enumerate(zip(model.loss, ys, outs)):
-        if not model._fused[k]:
-            continue
+    ys = model._prepare_y(y, xs, "inspect_batch")
+    for k, (loss, target) in enumerate(zip(model.loss, ys)):
         trace = by_layer.get(id(model.outputs[k].node.layer))
-        if trace is not None and trace.grad_output is None:
+        if trace is not None and trace.grad_output is None:  # only a fused output's is None
+            out = trace.output
             scale = model.loss_weights[k] / len(out)
-            trace.grad_output = _copy(loss.value_and_grad(y, out, scale)[1])
+            trace.grad_output = _copy(loss.value_and_grad(target, out, scale)[1])
 
 
 # ------------------------------------------------------------------ public
@@ -255,48 +256,27 @@ def inspect_batch(model, x, y=None, training: bool = True,
         Traces for each layer, in forward order, and the batch loss.
     """
     xs = model._prepare_x(x, "inspect_batch")
-    if y is not None:
-        model._require_compiled("inspecting gradients (inspect_batch with y)")
-    layers = [layer for layer, *_ in model._plan]
+    layers = [layer for layer in model.layers if not isinstance(layer, InputLayer)]
     traces = [LayerTrace(layer.name, type(layer).__name__, layer) for layer in layers]
-    saved_frozen = [(v, v.numpy()) for v in model.non_trainable_weights]
-    saved_flags = [(layer, layer.need_input_grad, {k: layer.__dict__[k] for k in
-                                                   ("forward", "backward") if k in layer.__dict__})
-                   for layer in layers]
-    saved_skip = model._skip_backward
-    saved_counters = noise_steps(model)
-    loss = None
-    try:
-        for layer, trace in zip(layers, traces):
-            _wrap(layer, trace)
-            layer.need_input_grad = True  # show the gradient flowing into every layer
-        model._skip_backward = set()
-        outs = model.forward(xs, training=bool(training))
-        if y is not None:
-            ys = model._prepare_y(y, xs, "inspect_batch")
-            sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-            total, _, grads = model._loss_and_grads(ys, outs, sw)
-            loss = float(total + model._penalty())
-            model.backward(grads, model._fused)
-            _fill_fused_grad_outputs(model, traces, ys, outs)
-    finally:
-        for layer, flag, own in saved_flags:
-            _unwrap(layer, own)
-            layer.need_input_grad = flag
-        model._skip_backward = saved_skip
-        for var, value in saved_frozen:
-            var.assign(value)
-        restore_noise_steps(saved_counters)
+    hidden = [(layer, {k: layer.__dict__[k] for k in ("forward", "backward")
+                       if k in layer.__dict__}) for layer in layers]
+    loss, grads = None, {}
+    with model.all_input_gradients():  # show the gradient flowing into every layer
+        try:
+            for layer, trace in zip(layers, traces):
+                _wrap(layer, trace)
+            if y is None:
+                with deferred_updates(layers):  # what the pass stages is discarded
+                    model.forward(xs, training=bool(training))
+            else:
+                loss, grad_list = model.compute_gradients(x, y, sample_weight, training)
+                grads = {id(v): g for v, g in zip(model.trainable_variables, grad_list)}
+                _fill_fused_grad_outputs(model, traces, xs, y)
+        finally:
+            for layer, own in hidden:
+                _unwrap(layer, own)
     for layer, trace in zip(layers, traces):
         trace.weights = {_short(v.name): v.numpy() for v in layer.weights}
-        if loss is not None:
-            trace.weight_grads = {_short(v.name): _weight_grad(v) for v in layer.trainable_weights}
+        trace.weight_grads = {_short(v.name): grads[id(v)] for v in layer.trainable_weights
+                              if id(v) in grads}
     return Inspection(traces, loss)
-
-
-def _weight_grad(var) -> np.ndarray:
-    """∂L/∂θ including the regularization term, as the optimizer would receive it."""
-    grad = var.grad.copy()
-    if var.regularizer is not None:
-        grad += var.regularizer.gradient(var.value).astype(grad.dtype, copy=False)
-    return grad

@@ -3,9 +3,10 @@ r"""Loss functions (Keras names, defaults and reductions); equations in each cla
 Every loss computes one value per sample (averaging over the last axis where
 Keras does) and the reported loss is the mean over the batch
 (``sum_over_batch_size``).  ``value_and_grad`` returns the per-sample values
-and ``scale·∂ℓ/∂ŷ``; cross-entropies also offer ``fused_value_and_grad``,
-the gradient with respect to the output layer's pre-activation z, which is
-simply ``p − y`` (softmax + CE, sigmoid + BCE) — numerically stable and cheap.
+and ``scale·∂ℓ/∂ŷ``.  Cross-entropies are *fused* with a softmax/sigmoid
+output layer (``fused_activation``): ``fused_value_and_grad`` returns the
+gradient with respect to that layer's pre-activation z, which is simply
+``p − y`` — numerically stable and cheap (see :mod:`nnlite.models.compile`).
 
 =================================  ============================================
 name (aliases)                     class
@@ -52,8 +53,8 @@ class Loss:
 
     equations = Equations()  # value and gradient, from nnlite.equations
 
-    #: activation whose output this loss can back-propagate through in one step
-    fuse_activation: str | None = None
+    #: the output activation this loss is fused with (``fused_value_and_grad``), if any
+    fused_activation: str | None = None
 
     def __init__(self, name: str | None = None, reduction: str = "sum_over_batch_size"):
         self.name = name or self.default_name
@@ -268,13 +269,19 @@ class Poisson(Loss):
 
 
 class _CrossEntropy(Loss):
+    """A cross-entropy, fused with its ``fused_activation`` output layer unless ``from_logits``.
+
+    ``fused_value_and_grad(y_true, probs, scale)`` takes that layer's output p
+    and returns the per-sample values and ``scale·∂ℓ/∂z`` (z the layer's
+    pre-activation), i.e. ``scale·(p − y)``: the softmax/sigmoid Jacobian is
+    never formed.
+    """
+
     def __init__(self, from_logits: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.from_logits = bool(from_logits)
-
-    @property
-    def fuse_activation(self):
-        return None if self.from_logits else self._fused
+        if self.from_logits:  # the model outputs logits: there is no activation to fuse
+            self.fused_activation = None
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits}
@@ -299,7 +306,7 @@ class BinaryCrossentropy(_CrossEntropy):
     """
 
     default_name = "binary_crossentropy"
-    _fused = "sigmoid"
+    fused_activation = "sigmoid"
 
     def check_targets(self, y_true, pred_shape):
         y = super().check_targets(y_true, pred_shape)
@@ -350,7 +357,7 @@ class CategoricalCrossentropy(_CrossEntropy):
     """
 
     default_name = "categorical_crossentropy"
-    _fused = "softmax"
+    fused_activation = "softmax"
 
     def shape_hint(self, y_shape, pred_shape):
         looks_sparse = len(y_shape) == len(pred_shape) - 1 or (
@@ -400,7 +407,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     """
 
     default_name = "sparse_categorical_crossentropy"
-    _fused = "softmax"
+    fused_activation = "softmax"
 
     def check_targets(self, y_true, pred_shape):
         """Integer labels of shape ``pred_shape[:-1]`` (or with a trailing 1), in [0, k)."""

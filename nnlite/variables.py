@@ -11,6 +11,8 @@ layers) are never touched by an optimizer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -73,3 +75,21 @@ class Variable:
     def __repr__(self) -> str:
         return (f"<Variable '{self.name}' shape={self.value.shape} "
                 f"dtype={self.value.dtype} trainable={self.trainable}>")
+
+
+def assign_all(variables: Sequence[Variable], values, owner: str) -> None:
+    """Set ``variables`` to ``values`` (Keras' ``set_weights``), all or nothing.
+
+    The count and every shape are checked before the first assignment, so a
+    mismatch raises a ValueError naming ``owner`` (e.g. ``"Layer 'dense'"``)
+    and the weight, and leaves every value as it was.
+    """
+    values = list(values)
+    if len(values) != len(variables):
+        raise ValueError(f"{owner} has {len(variables)} weight arrays, got {len(values)}")
+    for var, value in zip(variables, values):
+        if np.shape(value) != var.shape:
+            raise ValueError(f"{owner}, weight {var.name!r}: expected shape {var.shape}, got "
+                             f"{np.shape(value)}")
+    for var, value in zip(variables, values):
+        var.assign(value)

@@ -31,6 +31,7 @@ import numpy as np
 
 import nnlite as keras
 from nnlite import backend
+from nnlite.utils.gradient_check import numerical_gradient
 
 
 def _as_list(shape):
@@ -45,20 +46,6 @@ def _inputs(input_shape, rng, input_data=None, dtype="float32"):
 
 def _call(layer, xs, multi, training):
     return layer.forward(xs if multi else xs[0], training=training)
-
-
-def _numeric_grad(f, array: np.ndarray, indices, h: float) -> np.ndarray:
-    out = np.empty(len(indices))
-    flat = array.reshape(-1)
-    for k, i in enumerate(indices):
-        old = flat[i]
-        flat[i] = old + h
-        plus = f()
-        flat[i] = old - h
-        minus = f()
-        flat[i] = old
-        out[k] = (plus - minus) / (2 * h)
-    return out
 
 
 def _pick(size: int, rng, max_entries: int) -> np.ndarray:
@@ -157,14 +144,14 @@ def check_gradients(cls, kwargs, input_shape, multi, rng, training, input_data=N
         grads = grads if multi else [grads]
         for k, (x, g) in enumerate(zip(xs, grads)):
             idx = _pick(x.size, rng, max_entries)
-            num = _numeric_grad(loss, x, idx, h)
+            num = numerical_gradient(loss, x, h, idx)
             np.testing.assert_allclose(np.asarray(g).reshape(-1)[idx], num, rtol=rtol,
                                        atol=atol, err_msg=f"{layer.name}: ∂L/∂x[{k}] "
                                        f"(training={training})")
         analytic = {id(w): w.grad.copy() for w in layer.trainable_weights}
         for w in layer.trainable_weights:
             idx = _pick(w.size, rng, max_entries)
-            num = _numeric_grad(loss, w.value, idx, h)
+            num = numerical_gradient(loss, w.value, h, idx)
             np.testing.assert_allclose(analytic[id(w)].reshape(-1)[idx], num, rtol=rtol,
                                        atol=atol, err_msg=f"{w.name}: ∂L/∂w "
                                        f"(training={training})")

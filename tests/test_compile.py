@@ -42,7 +42,7 @@ def compile_state(model) -> dict:
     return {"optimizer": model.optimizer, "loss": [type(loss) for loss in model.loss],
             "loss_weights": list(model.loss_weights), "metrics": model.metrics_names,
             "specs": (model._loss_spec, model._metric_spec, model._loss_weight_spec),
-            "fused": list(model._fused), "compiled": model._compiled}
+            "fused": list(model._fused_outputs), "compiled": model._compiled}
 
 
 # ------------------------------------------------------- messages, one output

@@ -16,7 +16,7 @@ from threadpoolctl import ThreadpoolController, threadpool_info
 
 import nnlite
 from nnlite import _kernels
-from nnlite.models import model as model_module
+from nnlite.models import training as training_module
 from nnlite.utils import fit_threads as fit_threads_module
 from nnlite.utils.fit_threads import (
     AdaptiveThreads,
@@ -67,7 +67,7 @@ def loaded_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoadedClock]:
     class FakeTime:
         perf_counter = staticmethod(clock.perf_counter)
 
-    monkeypatch.setattr(model_module, "time", FakeTime)
+    monkeypatch.setattr(training_module, "time", FakeTime)
     yield clock
 
 

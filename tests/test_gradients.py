@@ -1,8 +1,8 @@
 """Central-difference gradient checks (float64) of activations, losses and a model.
 
-The analytic gradients come from the same path ``Model._train_step`` uses —
-``forward(training=True)`` → (fused) loss gradient → ``backward`` — without
-the optimizer step; the numeric ones from (L(θ + h) − L(θ − h)) / 2h.
+The analytic gradients of a model are ``model.compute_gradients`` — what a
+training step computes before the optimizer update; the numeric ones are
+``numerical_gradient``'s (L(θ + h) − L(θ − h)) / 2h.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 
 import nnlite as keras
 from nnlite import activations, losses
+from nnlite.utils.gradient_check import numerical_gradient
 
 H = 1e-6
 ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "softmax", "softplus", "elu", "selu",
@@ -31,40 +32,14 @@ def float64():
 # --------------------------------------------------------------------- helpers
 def numeric_grad(f, x: np.ndarray) -> np.ndarray:
     """∂f/∂x by central differences, perturbing ``x`` in place."""
-    g = np.zeros_like(x, dtype=np.float64)
-    flat, gflat = x.reshape(-1), g.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + H
-        up = f()
-        flat[i] = old - H
-        down = f()
-        flat[i] = old
-        gflat[i] = (up - down) / (2 * H)
-    return g
-
-
-def model_loss(model, xs, ys) -> float:
-    outs = model.forward(xs, training=True)
-    return model._loss_and_grads(ys, outs)[0] + model._penalty()
-
-
-def analytic_grads(model, xs, ys) -> list[np.ndarray]:
-    """What one training step back-propagates (as Model._train_step, no update)."""
-    outs = model.forward(xs, training=True)
-    _, _, grads = model._loss_and_grads(ys, outs)
-    model.backward(grads, model._fused)
-    return [v.grad.copy() for v in model._train_vars]
+    return numerical_gradient(f, x, H)
 
 
 def check_model_gradients(model, x, y, rtol=1e-5, atol=1e-8) -> None:
-    xs = model._prepare_x(x, "gradcheck")
-    model._require_compiled("gradcheck")
-    ys = model._prepare_y(y, xs, "gradcheck")
-    analytic = analytic_grads(model, xs, ys)
+    _, analytic = model.compute_gradients(x, y)
     assert analytic, "model has no trainable weights"
-    for var, grad in zip(model._train_vars, analytic):
-        numeric = numeric_grad(lambda: model_loss(model, xs, ys), var.value)
+    for var, grad in zip(model.trainable_variables, analytic):
+        numeric = numeric_grad(lambda: model.compute_gradients(x, y)[0], var.value)
         np.testing.assert_allclose(grad, numeric, rtol=rtol, atol=atol,
                                    err_msg=f"gradient of {var.name}")
 
@@ -150,17 +125,23 @@ def _mean_loss(loss, y, pred) -> float:
     return float(np.mean(loss.per_sample(y, pred)))
 
 
+def _values_with_checked_grad(loss, y, pred) -> np.ndarray:
+    """``loss.value_and_grad``'s per-sample values, once its gradient matched the numeric one."""
+    values, grad = loss.value_and_grad(y, pred, 1.0 / len(pred))
+    numeric = numeric_grad(lambda: _mean_loss(loss, y, pred), pred)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+    return values
+
+
 @pytest.mark.parametrize("name", LOSS_NAMES)
 def test_loss_value_and_grad_wrt_predictions(name):
     rng = np.random.default_rng(3)
     loss = losses.get(name)
     pred = _predictions(name, rng, (6, 4))
     y = loss.check_targets(_targets(name, rng, (6, 4)), pred.shape)
-    values, grad = loss.value_and_grad(y, pred, 1.0 / len(pred))
+    values = _values_with_checked_grad(loss, y, pred)
     assert values.shape == (6,)
     np.testing.assert_allclose(np.mean(values), loss(y, pred), rtol=1e-12)
-    numeric = numeric_grad(lambda: _mean_loss(loss, y, pred), pred)
-    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy",
@@ -171,12 +152,10 @@ def test_loss_from_logits_value_and_grad(name):
     loss = type(loss)(from_logits=True)
     z = rng.normal(size=(6, 4)) * 3
     y = loss.check_targets(_targets(name, rng, (6, 4)), z.shape)
-    values, grad = loss.value_and_grad(y, z, 1.0 / len(z))
+    values = _values_with_checked_grad(loss, y, z)
     act = activations.sigmoid if name == "binary_crossentropy" else activations.softmax
     probs_loss = type(loss)()
     np.testing.assert_allclose(values, probs_loss.per_sample(y, act(z)), rtol=1e-6)
-    numeric = numeric_grad(lambda: _mean_loss(loss, y, z), z)
-    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy",
@@ -184,8 +163,8 @@ def test_loss_from_logits_value_and_grad(name):
 def test_fused_loss_grad_is_derivative_wrt_logits(name):
     rng = np.random.default_rng(5)
     loss = losses.get(name)
-    assert loss.fuse_activation == ("sigmoid" if name == "binary_crossentropy" else "softmax")
-    act = activations.get(loss.fuse_activation)
+    assert loss.fused_activation == ("sigmoid" if name == "binary_crossentropy" else "softmax")
+    act = activations.get(loss.fused_activation)
     z = rng.normal(size=(6, 4)) * 2
     y = loss.check_targets(_targets(name, rng, (6, 4)), z.shape)
     values, grad = loss.fused_value_and_grad(y, act(z), 1.0 / len(z))
@@ -207,7 +186,7 @@ def test_loss_gradient_through_output_layer(name):
     rng = np.random.default_rng(6)
     if name in ("categorical_crossentropy", "sparse_categorical_crossentropy",
                 "binary_crossentropy"):
-        assert model._fused == [True]
+        assert model._fused_outputs == [True]
     check_model_gradients(model, rng.normal(size=(6, 3)), _targets(name, rng, (6, 4)))
 
 
@@ -244,7 +223,7 @@ def test_softmax_activation_layer_output_fused_and_unfused(loss):
                                      keras.layers.Dense(4),
                                      keras.layers.Activation("softmax")])
     model.compile(loss=loss, optimizer="sgd")
-    assert model._fused == [loss != "mse"]
+    assert model._fused_outputs == [loss != "mse"]
     rng = np.random.default_rng(11)
     y = rng.integers(0, 4, size=6) if loss != "mse" else rng.random((6, 4))
     check_model_gradients(model, rng.normal(size=(6, 3)), y)
@@ -256,10 +235,8 @@ def test_gradients_do_not_depend_on_optimizer_step():
     model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.1))
     rng = np.random.default_rng(10)
     x, y = rng.normal(size=(8, 4)), rng.normal(size=(8, 3))
-    xs = model._prepare_x(x, "t")
-    ys = model._prepare_y(y, xs, "t")
     before = model.get_weights()
-    grads = analytic_grads(model, xs, ys)
+    _, grads = model.compute_gradients(x, y)
     model.train_on_batch(x, y)
     for w0, g, w1 in zip(before, grads, model.get_weights()):
         np.testing.assert_allclose(w1, w0 - 0.1 * g, rtol=1e-10, atol=1e-12)

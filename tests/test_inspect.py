@@ -253,8 +253,8 @@ def test_check_gradients_catches_a_wrong_backward(batch, monkeypatch):
     dense = model.layers[1]
     original = type(dense).backward
 
-    def wrong(self, grad_output, pre_activation=False):
-        dx = original(self, grad_output, pre_activation)
+    def wrong(self, grad_output, fused=False):
+        dx = original(self, grad_output, fused)
         if self is dense:
             self.kernel.grad *= 1.1
         return dx

@@ -107,7 +107,7 @@ def test_from_logits_equals_probabilities():
     t = rng.integers(0, 2, size=(5, 4)).astype(float)
     assert losses.BinaryCrossentropy(from_logits=True)(t, z) == \
         pytest.approx(losses.BinaryCrossentropy()(t, 1 / (1 + np.exp(-z))), rel=1e-5)
-    assert losses.BinaryCrossentropy(from_logits=True).fuse_activation is None
+    assert losses.BinaryCrossentropy(from_logits=True).fused_activation is None
     assert losses.BinaryCrossentropy().get_config()["from_logits"] is False
 
 

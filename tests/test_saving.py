@@ -349,8 +349,8 @@ class MyDense(keras.layers.Dense):
     def forward(self, x, training=False):
         return super().forward(x, training) * self.scale
 
-    def backward(self, grad_output, pre_activation=False):
-        return super().backward(grad_output * self.scale, pre_activation)
+    def backward(self, grad_output, fused=False):
+        return super().backward(grad_output * self.scale, fused)
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale}

@@ -20,19 +20,22 @@ class Activation(Layer):
     .. math:: a = \varphi(x), \qquad \frac{\partial L}{\partial x} = \delta \odot \varphi'(x)
     """
 
-    supports_fused_loss = True
-
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
+
+    @property
+    def fused_activation(self) -> str | None:
+        """This layer's φ, which a cross-entropy loss may fuse with (see ``Layer``)."""
+        return getattr(self.activation, "kernel", None)
 
     def forward(self, x, training=False):
         a = self.activation(x)
         self._cache = (x, a)
         return a
 
-    def backward(self, grad_output, pre_activation: bool = False):
-        if pre_activation:
+    def backward(self, grad_output, fused: bool = False):
+        if fused:  # grad_output is already ∂L/∂x = p − y (fused with the loss)
             return grad_output
         x, a = self._cache
         if self.activation.uses_kernel:  # φ' from a, or from x for gelu, swish, mish

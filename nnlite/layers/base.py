@@ -37,7 +37,7 @@ from .. import backend, initializers, regularizers
 from ..equations import Equations
 from ..graph import Node, SymbolicTensor, flatten
 from ..naming import snake_case
-from ..variables import Variable
+from ..variables import Variable, assign_all
 
 _BASE_KWARGS = {"name", "trainable", "input_shape", "batch_input_shape", "input_dim",
                 "dtype", "batch_size", "dynamic", "activity_regularizer"}
@@ -62,8 +62,10 @@ class Layer:
     #: forward/backward equations (markdown + LaTeX), from :mod:`nnlite.equations`
     equations = Equations()
 
-    #: True when ``backward(grad, pre_activation=True)`` accepts ∂L/∂z (fused losses).
-    supports_fused_loss = False
+    #: The activation (kernel name, e.g. ``"softmax"``) this layer applies last when
+    #: a cross-entropy loss may be *fused* with it: then ``backward(grad, fused=True)``
+    #: takes ∂L/∂z = p − y directly (see :mod:`nnlite.models.compile`).  None: never.
+    fused_activation: str | None = None
 
     def __init_subclass__(cls, **kwargs):
         """Every subclass's ``build`` marks the layer built, as Keras' ``build`` does.
@@ -160,17 +162,7 @@ class Layer:
 
     def set_weights(self, weights) -> None:
         """Set every weight; checks count and shapes first, so nothing is half-set."""
-        own = self.weights
-        weights = list(weights)
-        if len(weights) != len(own):
-            raise ValueError(f"Layer {self.name!r} expects {len(own)} weight arrays, "
-                             f"got {len(weights)}")
-        for var, value in zip(own, weights):
-            if np.shape(value) != var.shape:
-                raise ValueError(f"Layer {self.name!r} weight {var.name!r}: expected shape "
-                                 f"{var.shape}, got {np.shape(value)}")
-        for var, value in zip(own, weights):
-            var.assign(value)
+        assign_all(self.weights, weights, f"Layer {self.name!r}")
 
     def count_params(self) -> int:
         return int(sum(w.size for w in self._weights))

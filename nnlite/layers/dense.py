@@ -33,8 +33,6 @@ class Dense(Layer):
     two axes are transformed along the last axis, as in Keras.
     """
 
-    supports_fused_loss = True
-
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -53,6 +51,11 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.kernel = self.bias = None
+
+    @property
+    def fused_activation(self) -> str | None:
+        """This layer's φ, which a cross-entropy loss may fuse with (see ``Layer``)."""
+        return getattr(self.activation, "kernel", None)
 
     def build(self, input_shape) -> None:
         if len(input_shape) < 2 or input_shape[-1] is None:
@@ -98,16 +101,18 @@ class Dense(Layer):
             self._cache = (x2, a, z, lead)
         return a if len(lead) == 1 else a.reshape(lead + (self.units,))
 
-    def backward(self, grad_output, pre_activation: bool = False):
+    def backward(self, grad_output, fused: bool = False):
         """Gradients of kernel and bias; returns ∂L/∂x (None if not needed).
 
-        ``pre_activation=True`` means ``grad_output`` is already ∂L/∂z.
+        ``fused=True``: the loss is fused with φ (softmax/sigmoid +
+        cross-entropy), so ``grad_output`` is already ∂L/∂z = p − y and φ'
+        is skipped.
         """
         x2, a, z, lead = self._cache
         delta = grad_output if grad_output.ndim == 2 else grad_output.reshape(-1, self.units)
         act = self.activation
         kernel_act, alpha = "linear", 0.0  # δ is already ∂L/∂z unless the kernel applies φ'
-        if not pre_activation:
+        if not fused:
             if act.uses_kernel:
                 kernel_act, alpha = act.kernel, act.alpha
             else:

@@ -23,8 +23,6 @@ class Softmax(Layer):
     :math:`\frac{\partial L}{\partial x} = a - y`.
     """
 
-    supports_fused_loss = True
-
     def __init__(self, axis: int = -1, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(axis, (int, np.integer)):
@@ -42,6 +40,11 @@ class Softmax(Layer):
                              "own layer instead")
         return self.activation
 
+    @property
+    def fused_activation(self) -> str | None:
+        """This layer's φ, which a cross-entropy loss may fuse with (see ``Layer``)."""
+        return getattr(self.activation, "kernel", None)
+
     def _check_axis(self, ndim: int) -> int:
         if not -ndim <= self.axis < ndim:
             raise ValueError(f'Softmax layer "{self.name}": axis {self.axis} is out of range '
@@ -55,8 +58,8 @@ class Softmax(Layer):
         self._cache = (a, axis)
         return np.moveaxis(a, -1, axis)
 
-    def backward(self, grad_output, pre_activation: bool = False):
-        if pre_activation:
+    def backward(self, grad_output, fused: bool = False):
+        if fused:  # grad_output is already ∂L/∂x = a − y (fused with the loss)
             return grad_output
         if not self.need_input_grad:
             return None

@@ -143,11 +143,15 @@ RULES: dict[str, dict[str, Rule]] = {"fit": FIT, "evaluate": EVALUATE, "predict"
 
 
 # ----------------------------------------------------------------- checks
-def check(method: str, values: dict[str, Any]) -> None:
+def check(method: str, values: dict[str, Any], unexpected: dict | None = None) -> None:
     """Raise :class:`ArgumentError` for the first argument its rule refuses.
 
-    ``values`` holds every argument of ``RULES[method]`` by name.
+    ``values`` holds every argument of ``RULES[method]`` by name;
+    ``unexpected`` the keyword arguments the method does not know (its
+    ``**kwargs``), refused first with a TypeError, as Python would.
     """
+    if unexpected:
+        raise TypeError(f"{method}: unexpected argument(s) {sorted(unexpected)}")
     for name, rule in RULES[method].items():
         value = values[name]
         if not rule.accepts(value):

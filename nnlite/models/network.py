@@ -9,6 +9,9 @@ told so through ``layer.need_input_grad`` and skips computing ∂L/∂x.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 
 from ..graph import SymbolicTensor, flatten, topological_nodes
@@ -70,6 +73,25 @@ class Network:
         self._skip_backward = {id(layer) for layer, *_ in self._plan
                                if not layer.need_input_grad and not layer.trainable_weights}
 
+    @contextlib.contextmanager
+    def all_input_gradients(self) -> Iterator[None]:
+        """Within the block every layer computes ∂L/∂input, even where nothing below needs it.
+
+        ``nnlite.inspect`` shows the gradient reaching each layer this way;
+        the usual skipping (:meth:`mark_input_grads`) is back after the block.
+        """
+        saved = [(layer, layer.need_input_grad) for layer, *_ in self._plan]
+        skipped = self._skip_backward
+        for layer, _ in saved:
+            layer.need_input_grad = True
+        self._skip_backward = set()
+        try:
+            yield
+        finally:
+            for layer, flag in saved:
+                layer.need_input_grad = flag
+            self._skip_backward = skipped
+
     def tensor_producers(self) -> dict[int, str]:
         """The name of the layer (or Input) that produces each tensor of the graph, by id."""
         producer = {t.id: t.node.layer.name for t in self.inputs}
@@ -109,14 +131,18 @@ class Network:
         """Σ Ω(a)/n over layers with an activity regularizer (Keras divides by n)."""
         return sum(layer.activity_regularizer(y) / len(y) for layer, y in self._activity)
 
-    def backward(self, out_grads: list[np.ndarray], fused: list[bool]) -> None:
-        """Back-propagate ∂L/∂outputs; fills every trainable weight's ``grad``."""
+    def backward(self, out_grads: list[np.ndarray], fused_outputs: list[bool]) -> None:
+        """Back-propagate ∂L/∂outputs; fills every trainable weight's ``grad``.
+
+        For a fused output (see :mod:`nnlite.models.compile`) the gradient is
+        already ∂L/∂z, which its layer takes as ``backward(grad, fused=True)``.
+        """
         grads: dict[int, np.ndarray] = {}
-        pre: set[int] = set()
-        for t, g, is_fused in zip(self.outputs, out_grads, fused):
+        fused: set[int] = set()
+        for t, g, is_fused in zip(self.outputs, out_grads, fused_outputs):
             grads[t.id] = g
             if is_fused:
-                pre.add(t.id)
+                fused.add(t.id)
         activity = {id(layer): y for layer, y in self._activity} if self._activity else {}
         for layer, in_ids, out_id, multi in reversed(self._plan):
             g = grads.pop(out_id, None)
@@ -125,7 +151,7 @@ class Network:
             if id(layer) in activity:
                 y = activity[id(layer)]
                 g = g + layer.activity_regularizer.gradient(y) / len(y)
-            dx = layer.backward(g, pre_activation=True) if out_id in pre else layer.backward(g)
+            dx = layer.backward(g, fused=True) if out_id in fused else layer.backward(g)
             if dx is None:
                 continue
             for i, d in zip(in_ids, dx if multi else [dx]):

@@ -1,0 +1,75 @@
+"""``Model.predict``, ``predict_on_batch`` and ``model(x)``: outputs, batch by batch.
+
+Layers run in inference mode unless ``training=True`` is passed (dropout
+kept on: Monte-Carlo dropout, see :func:`nnlite.utils.mc_predict`).
+``predict`` follows the thread decision of the last ``fit``
+(:mod:`nnlite.utils.fit_threads`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..callbacks import CallbackList
+from ..graph import SymbolicTensor, flatten
+from ..utils.fit_threads import predict_threads
+from ..utils.progbar import Progbar
+from . import data as data_utils
+from . import fit_arguments
+
+
+class Prediction:
+    """Prediction on arrays for :class:`~nnlite.models.Model` (a mixin)."""
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
+                training: bool = False, **kwargs):
+        """Outputs for ``x`` in batches (``training=True`` keeps dropout on: MC dropout).
+
+        ``steps`` predicts only the first ``steps`` batches (as Keras does).
+        """
+        fit_arguments.check("predict", {"batch_size": batch_size, "verbose": verbose,
+                                        "steps": steps, "callbacks": callbacks,
+                                        "training": training}, unexpected=kwargs)
+        batch_size = fit_arguments.batch_size_or_default(batch_size)
+        xs = self._prepare_x(x, "predict")
+        if steps is not None:
+            xs = data_utils.first_batches(xs, steps, batch_size)
+        return self._predict_arrays(xs, batch_size, fit_arguments.verbosity(verbose),
+                                    callbacks, bool(training))
+
+    def predict_on_batch(self, x):
+        """Outputs for one batch."""
+        xs = self._prepare_x(x, "predict_on_batch")
+        return self._predict_arrays(xs, len(xs[0]), verbose=0, callbacks=None, training=False)
+
+    def __call__(self, x, training: bool = False, **kwargs):
+        """Eager call on arrays: ``model(X, training=True)`` is one stochastic pass."""
+        if any(isinstance(t, SymbolicTensor) for t in flatten(x)):
+            raise NotImplementedError("Calling a model on symbolic tensors (a model as a "
+                                      "layer) is not supported; reuse model.layers instead")
+        xs = self._prepare_x(x, f"model {self.name!r}")
+        outs = [o.copy() for o in self.forward(xs, training=bool(training))]
+        return outs if self._multi_output else outs[0]
+
+    def _predict_arrays(self, xs, batch_size: int, verbose: int, callbacks, training: bool):
+        n_steps = math.ceil(len(xs[0]) / batch_size)
+        cb = CallbackList(callbacks, model=self, params={"steps": n_steps})
+        bar = Progbar(n_steps, verbose=verbose) if verbose else None
+        cb.on_predict_begin({})
+        chunks: list[list[np.ndarray]] = [[] for _ in self.outputs]
+        with predict_threads():  # one thread if the last fit found one faster
+            for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
+                cb.on_predict_batch_begin(step, {})
+                outs = self.forward(data_utils.take(xs, index), training=training)
+                for k, out in enumerate(outs):
+                    chunks[k].append(out.copy() if len(chunks[k]) == 0 else out)
+                cb.on_predict_batch_end(step, {})
+                if bar is not None:
+                    bar.update(step + 1, {}, finalize=False)
+        if bar is not None:
+            bar.update(n_steps, {}, finalize=True)
+        cb.on_predict_end({})
+        results = [np.concatenate(c, axis=0) for c in chunks]
+        return results if self._multi_output else results[0]

@@ -1,0 +1,218 @@
+"""``Model.fit`` and ``train_on_batch``: the training loop and the optimizer step.
+
+One training step (:meth:`Training._train_step`):
+
+1. forward pass, loss and penalties, as :meth:`Model.compute_gradients`
+   computes them; layers with per-step state (BatchNormalization's moving
+   statistics, the noise layers' step counters) only *stage* their changes;
+2. if the loss and the staged statistics are finite: backward pass and
+   penalty gradients, then the global gradient norm;
+3. only if that norm is finite too: optimizer step (clipping, update,
+   constraints) and the layers' staged changes are committed.  Otherwise
+   nothing changes and ``fit`` stops with a message (``train_on_batch``
+   raises ``FloatingPointError``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+
+import numpy as np
+
+from ..callbacks import CallbackList, History, ProgbarLogger
+from ..layers.base import deferred_updates
+from ..utils.fit_threads import FixedThreads, fit_threads
+from . import data as data_utils
+from . import fit_arguments
+from .gradients import BatchLoss
+
+
+class Training:
+    """The training loop of :class:`~nnlite.models.Model` (a mixin)."""
+
+    def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto",
+            callbacks=None, validation_split: float = 0.0, validation_data=None,
+            shuffle: bool = True, class_weight=None, sample_weight=None,
+            initial_epoch: int = 0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq: int = 1, **kwargs) -> History:
+        """Train for ``epochs`` epochs; returns a :class:`History`.
+
+        Every argument is checked first (the table in
+        :mod:`nnlite.models.fit_arguments`), then the data, so a bad call
+        raises before any epoch runs or any weight changes.
+        ``validation_steps`` validates on the first batches only, as in Keras;
+        ``steps_per_epoch`` is checked but each epoch still runs over all of
+        ``x`` (where nnlite differs from Keras).
+        """
+        fit_arguments.check("fit", {
+            "batch_size": batch_size, "epochs": epochs, "verbose": verbose,
+            "callbacks": callbacks, "validation_split": validation_split,
+            "validation_data": validation_data, "shuffle": shuffle,
+            "class_weight": class_weight, "initial_epoch": initial_epoch,
+            "steps_per_epoch": steps_per_epoch, "validation_steps": validation_steps,
+            "validation_batch_size": validation_batch_size, "validation_freq": validation_freq},
+            unexpected=kwargs)
+        batch_size = fit_arguments.batch_size_or_default(batch_size)
+        val_batch_size = validation_batch_size or batch_size
+        xs, ys, sw, val = self._fit_data(x, y, sample_weight, class_weight, validation_split,
+                                         validation_data, validation_steps, val_batch_size)
+        self._min_batch = self._smallest_training_batch()
+        cb = self._fit_callbacks(callbacks, fit_arguments.verbosity(verbose), epochs,
+                                 len(xs[0]), batch_size)
+        self.stop_training = False
+        cb.on_train_begin({})
+        logs: dict = {}
+        with fit_threads() as self._fit_threads:  # 1 or N threads, by step time
+            try:
+                for epoch in range(initial_epoch, epochs):
+                    cb.on_epoch_begin(epoch, {})
+                    logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
+                    if val is not None and not self.stop_training_nan and \
+                            fit_arguments.validates_after(epoch, validation_freq):
+                        logs.update(self._validation_logs(val, val_batch_size))
+                    logs["lr"] = self.optimizer.current_learning_rate()
+                    cb.on_epoch_end(epoch, logs)
+                    if self.stop_training:
+                        break
+            finally:
+                self._fit_threads = FixedThreads()
+        cb.on_train_end(logs)
+        return self.history
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       reset_metrics: bool = True, return_dict: bool = False):
+        """One optimizer step on one batch; returns the loss (and metrics)."""
+        xs = self._compiled_inputs(x, "train_on_batch", "training")
+        self._check_trainable_changed()
+        ys = self._prepare_y(y, xs, "train_on_batch")
+        sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]), "train_on_batch")
+        batch, problem = self._train_step(xs, ys, sw)
+        if problem is not None:
+            raise FloatingPointError(f"train_on_batch: {problem}; the step was not applied: "
+                                     "weights were not updated (nor the optimizer's state or "
+                                     "the layers' moving statistics and counters)")
+        if reset_metrics or not hasattr(self, "_batch_trackers"):
+            self._batch_trackers = self._new_trackers()
+        logs = self._update_trackers(self._batch_trackers, batch.total, batch.per_output, ys,
+                                     batch.outputs, len(xs[0]))
+        return self._format_logs(logs, return_dict)
+
+    # --------------------------------------------------------- fit's helpers
+    def _fit_data(self, x, y, sample_weight, class_weight, validation_split, validation_data,
+                  validation_steps, validation_batch_size):
+        """The checked training arrays ``xs, ys, sample_weight`` and the validation set."""
+        xs = self._compiled_inputs(x, "fit", "training")
+        self._check_trainable_changed(stacklevel=4)
+        ys = self._prepare_y(y, xs, "fit")
+        sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
+        xs, ys, sw, val = self._split_validation(xs, ys, sw, validation_split, validation_data)
+        if val is not None and validation_steps is not None:  # only the first batches
+            size = validation_batch_size
+            val = (data_utils.first_batches(val[0], validation_steps, size),
+                   data_utils.first_batches(val[1], validation_steps, size),
+                   None if val[2] is None else val[2][:validation_steps * size])
+        return xs, ys, sw, val
+
+    def _fit_callbacks(self, callbacks, verbose: int, epochs: int, n: int,
+                       batch_size: int) -> CallbackList:
+        """A fresh ``self.history``, the user's callbacks and the progress bar, as Keras."""
+        steps = len(data_utils.batch_starts(n, batch_size, self._min_batch))
+        self.history = History()
+        cbs = [self.history] + list(callbacks or [])
+        if verbose:
+            cbs.append(ProgbarLogger(verbose))
+        params = {"verbose": verbose, "epochs": epochs, "steps": steps, "samples": n,
+                  "batch_size": batch_size}
+        self.history.params = params
+        return CallbackList(cbs, model=self, params=params)
+
+    def _smallest_training_batch(self) -> int:
+        """The fewest samples a training batch may have (BatchNormalization needs 2)."""
+        return max([getattr(layer, "min_train_batch", 1) for layer in self.layers] + [1])
+
+    def _validation_logs(self, val, batch_size: int) -> dict:
+        """The validation loss and metrics, named ``val_<name>``."""
+        logs = self._evaluate_arrays(val[0], val[1], val[2], batch_size)
+        return {f"val_{k}": v for k, v in logs.items()}
+
+    def _fit_epoch(self, xs, ys, sw, batch_size, shuffle, cb, epoch) -> dict:
+        self.stop_training_nan = False
+        trackers = self._new_trackers()
+        logs: dict = {}
+        batch_hooks = cb._batch_hooks or any(isinstance(c, ProgbarLogger) for c in cb)
+        threads = getattr(self, "_fit_threads", None) or FixedThreads()
+        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, shuffle,
+                                                        self._min_batch)):
+            if batch_hooks:
+                cb.on_train_batch_begin(step, logs)
+            started = time.perf_counter()
+            xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
+            wb = sw[index] if sw is not None else None
+            batch, problem = self._train_step(xb, yb, wb)
+            threads.step_done(time.perf_counter() - started, len(xb[0]))
+            # per-batch logs only for batch hooks; otherwise once, after the epoch
+            logs = self._update_trackers(trackers, batch.total, batch.per_output, yb,
+                                         batch.outputs, len(xb[0]), results=batch_hooks)
+            if batch_hooks:  # before the NaN check, so TerminateOnNaN sees the loss
+                cb.on_train_batch_end(step, logs)
+            if problem is not None:  # the step was not applied
+                self._stop_on_nan(epoch, step, problem)
+                break
+            if self.stop_training:
+                break
+        return dict(logs) if batch_hooks else {name: t.result() for name, t in trackers.items()}
+
+    # ------------------------------------------------------------ one step
+    def _train_step(self, xs, ys, sample_weight=None) -> tuple[BatchLoss, str | None]:
+        """One training step, committed only if it is finite.
+
+        Returns ``(batch loss, problem)``: ``problem`` is None when the step
+        was applied, else why it was not (the loss, a layer's new statistics
+        or the gradients are NaN/inf) — then no weight, optimizer slot or
+        counter, moving statistic or noise step has changed.
+        """
+        stateful = self._stateful_layers()
+        with deferred_updates(stateful):  # layers stage their statistics and counters
+            batch = self._forward_and_loss(xs, ys, sample_weight, training=True)
+            problem = self._forward_problem(batch.total, stateful)
+            if problem is None:
+                self._backward_and_penalties(batch.output_grads)
+                problem = self._apply_gradients(batch.total, stateful)
+        return batch, problem
+
+    @staticmethod
+    def _forward_problem(total: float, stateful: list) -> str | None:
+        """Why the forward pass cannot be committed (a NaN/inf loss or statistic), or None."""
+        if not math.isfinite(total):
+            return f"the loss is {total}"
+        for layer in stateful:
+            if not layer.updates_are_finite():
+                return (f"the loss is {total} but the new moving statistics of layer "
+                        f"{layer.name!r} are not finite")
+        return None
+
+    def _apply_gradients(self, total: float, stateful: list) -> str | None:
+        """If the gradients are finite, update the weights and commit the layers' state."""
+        norm = self.optimizer.gradient_norm(self._train_vars)  # NaN/inf if any gradient is
+        if not math.isfinite(norm):
+            return f"the loss is {total} but the gradients are not finite (global norm {norm})"
+        self.optimizer.apply(self._train_vars, global_norm=norm)
+        for layer in stateful:
+            layer.commit_updates()
+        return None
+
+    def _stop_on_nan(self, epoch: int, step: int, problem: str) -> None:
+        """Stop ``fit`` after a step that was not applied, saying why and what to try."""
+        self.stop_training = self.stop_training_nan = True
+        if all(np.isfinite(w.value).all() for w in self.weights):
+            kept = ("training stopped before updating the weights (they are those of the last "
+                    "finite step)")
+        else:  # e.g. finite gradients times a learning rate too large for float32
+            kept = ("training stopped, but some weights were already NaN or inf before this "
+                    "step (an earlier update overflowed)")
+        warnings.warn(
+            f"Epoch {epoch + 1}, batch {step}: {problem}; {kept}. Try a smaller "
+            "learning rate, gradient clipping (e.g. clipnorm=1.0), scaled inputs, or check the "
+            "data for extreme values.", RuntimeWarning, stacklevel=4)
