@@ -211,7 +211,7 @@ def test_predict_keeps_all_threads_after_a_fit_that_kept_one_only_for_small_batc
     class FakeTime:
         perf_counter = staticmethod(clock.perf_counter)
 
-    monkeypatch.setattr(model_module, "time", FakeTime)
+    monkeypatch.setattr(training_module, "time", FakeTime)
     small_fit()
     assert clock.counts[-10:] == [1] * 10  # one thread kept: all threads gained nothing
     counts = []
