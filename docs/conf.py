@@ -58,6 +58,7 @@ exclude_patterns = ["_build", "tutorials/download", "**.ipynb_checkpoints",
                     "tutorials/tutorial_utils.py"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
+html_css_files = ["nnlite.css"]
 
 # ---------------------------------------------------------------- docstrings
 autodoc_default_options = {"members": True, "show-inheritance": True,

@@ -106,7 +106,10 @@ def _english_before(text: str) -> str:
 
 
 def _split(inside: str) -> tuple[str, str]:
-    """``"배치 정규화, BN"`` → ("배치 정규화", "BN"); ``"**scale, 스케일**"`` → ("스케일", "scale")."""
+    """Korean and other parts of a parenthesis.
+
+    ``"배치 정규화, BN"`` → ("배치 정규화", "BN"); ``"**scale, 스케일**"`` → ("스케일", "scale").
+    """
     parts = [p.strip(" *") for p in inside.split(",")]
     korean = ", ".join(" ".join(p.split()) for p in parts if re.search(f"[{HANGUL}]", p))
     other = ", ".join(p for p in parts if p and not re.search(f"[{HANGUL}]", p))

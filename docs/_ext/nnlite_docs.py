@@ -26,14 +26,13 @@ import shutil
 from pathlib import Path
 
 import jupytext
+import korean_glossary
 import nbformat
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
-
-import korean_glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIALS = ROOT / "tutorials"
@@ -130,7 +129,9 @@ def check_mathjax(app: Sphinx, config) -> None:
 
 
 def copy_mathjax(app: Sphinx, exception) -> None:
-    if exception is not None or app.builder.format != "html" or app.config.nnlite_mathjax != "local":
+    if exception is not None or app.builder.format != "html":
+        return
+    if app.config.nnlite_mathjax != "local":
         return
     source, target = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
     for name in MATHJAX_FILES:
