@@ -119,7 +119,7 @@ class SigmoidActivation(KernelActivation):
     .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad
               \sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr) = a(1 - a) \le \tfrac14
 
-    It saturates (σ' → 0) for large |z|: a reason for vanishing gradients.
+    It saturates (σ' → 0) for large :math:`|z|`: a reason for vanishing gradients.
     """
 
 
@@ -131,7 +131,7 @@ class TanhActivation(KernelActivation):
     .. math:: \tanh z = \frac{e^z - e^{-z}}{e^z + e^{-z}}, \qquad
               \tanh'(z) = 1 - \tanh^2 z = 1 - a^2 \le 1
 
-    It saturates for large |z|.
+    It saturates for large :math:`|z|`.
     """
 
 

@@ -29,7 +29,6 @@ import jupytext
 import korean_glossary
 import nbformat
 from docutils import nodes
-from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
@@ -144,6 +143,16 @@ def copy_mathjax(app: Sphinx, exception) -> None:
 
 
 # ------------------------------------------------------------------ directives
+def parse_rest(directive: SphinxDirective, lines: list[str], source: str) -> list[nodes.Node]:
+    """reST text as nodes, also inside a MyST page (docstrings are reST)."""
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    document = new_document(source, directive.state.document.settings)
+    Parser().parse("\n".join(lines), document)
+    return document.children
+
+
 def _public_names() -> dict[str, str]:
     """Squeezed lower-case name → dotted path, for the glossary's links."""
     names: dict[str, str] = {}
@@ -173,10 +182,8 @@ class KoreanGlossary(SphinxDirective):
             rows += [f"   * - {term.korean}", f"     - {term.english or '—'}",
                      f"     - :py:obj:`~{target}`" if target else "     - —",
                      f"     - :doc:`{term.tutorial[:2]} </tutorials/{term.tutorial}>`"]
-        container = nodes.container(classes=["korean-glossary"])
-        self.state.nested_parse(StringList(rows, source="korean-glossary"), self.content_offset,
-                                container)
-        return [container]
+        return [nodes.container("", *parse_rest(self, rows, "korean-glossary"),
+                                classes=["korean-glossary"])]
 
 
 class ClassEquations(SphinxDirective):
@@ -193,10 +200,8 @@ class ClassEquations(SphinxDirective):
         if not section:
             raise self.error(f"{self.arguments[0]} has no Equations section in its docstring")
         lines = [f":py:obj:`{self.arguments[0]}` (API reference)", "", *section.splitlines()]
-        container = nodes.container(classes=["nnlite-equations"])
-        self.state.nested_parse(StringList(lines, source=self.arguments[0]), self.content_offset,
-                                container)
-        return [container]
+        return [nodes.container("", *parse_rest(self, lines, self.arguments[0]),
+                                classes=["nnlite-equations"])]
 
 
 def skip_generated_members(app, what, name, obj, skip, options):

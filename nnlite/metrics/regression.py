@@ -72,7 +72,10 @@ class MeanAbsoluteError(MeanMetricWrapper):
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
-    """Mean of ``100·|y − ŷ| / max(|y|, ε)`` over all samples (``mean_absolute_percentage_error``)."""
+    """Mean of ``100·|y − ŷ| / max(|y|, ε)`` over all samples.
+
+    Keras's default name: ``mean_absolute_percentage_error``.
+    """
 
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype=None):
         super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
