@@ -7,8 +7,9 @@ JavaScript, and the rendered DOM (``--dump-dom``) is checked:
 
 * equations: MathJax's output (``mjx-chtml`` elements) is there, there is no
   "Math Processing Error", and no raw LaTeX (``\\frac``, ``\\sigma`` …) is
-  left in the page's visible text — MathJax 2 keeps the source only inside
-  ``<script type="math/tex">`` elements, which are not shown;
+  left in the page's text — MathJax 2 keeps the source only inside
+  ``<script type="math/tex">`` elements, which are not shown (code blocks and
+  printed outputs, ``<pre>``, show LaTeX source on purpose and are not checked);
 * a tutorial page shows its figures: at least one ``<img>`` per figure the
   tutorial writes, each an existing, non-empty PNG of the site.
 
@@ -58,7 +59,9 @@ def rendered_dom(browser: str, page: Path) -> str:
 
 
 def visible_text(dom: str) -> str:
-    return re.sub(r"<script\b.*?</script>", "", dom, flags=re.S | re.I)
+    """The page's text outside scripts and ``<pre>`` blocks (code and printed outputs,
+    where LaTeX source is shown on purpose, e.g. ``print(layer.equations)``)."""
+    return re.sub(r"<(script|pre)\b.*?</\1>", "", dom, flags=re.S | re.I)
 
 
 def check_math(dom: str, page: str, commands: list[str]) -> list[str]:

@@ -76,8 +76,13 @@ intersphinx_mapping = {}
 nnlite_mathjax = os.environ.get("NNLITE_DOCS_MATHJAX", "local")
 if nnlite_mathjax == "local":
     mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML-full"
+    # MyST marks its sections tex2jax_ignore and its own math with the class "math";
+    # this tells MathJax 2 to render exactly that math (MyST configures only MathJax 3)
     mathjax2_config = {"CommonHTML": {"linebreaks": {"automatic": True}},
-                       "messageStyle": "none"}
+                       "messageStyle": "none",
+                       "tex2jax": {"ignoreClass": "tex2jax_ignore|mathjax_ignore",
+                                   "processClass": "tex2jax_process|mathjax_process|math"}}
+    myst_update_mathjax = False
 
 # ---------------------------------------------------------------- notebooks
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]

@@ -97,6 +97,8 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def write_notebooks(app: Sphinx) -> None:
+    # each build's notebooks write tutorial_utils.py afresh, as in an empty folder
+    (NOTEBOOKS / "tutorial_utils.py").unlink(missing_ok=True)
     for path in korean_glossary.tutorial_files(TUTORIALS):
         notebook = tutorial_notebook(path)
         _write_if_changed(DOWNLOADS / f"{path.stem}.ipynb", nbformat.writes(notebook) + "\n")
