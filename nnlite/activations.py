@@ -4,22 +4,22 @@ Each built-in activation is an instance of its own class, whose docstring
 holds its equations (φ(z) and φ'(z), with a = φ(z) the output);
 ``keras.activations.relu.equations`` prints them:
 
-=============  ===========================  ==========================================
-name           class                        note
-=============  ===========================  ==========================================
-linear         :class:`LinearActivation`    the default (``activation=None``)
-sigmoid        :class:`SigmoidActivation`   logistic; saturates, φ' ≤ ¼
-tanh           :class:`TanhActivation`      saturates, φ' ≤ 1
-relu           :class:`ReluActivation`      dead units get no gradient
-leaky_relu     :class:`LeakyReluActivation` α = 0.2 as a string
-elu            :class:`EluActivation`       α = 1
-selu           :class:`SeluActivation`      self-normalizing with lecun_normal
-softplus       :class:`SoftplusActivation`  smooth ReLU
-softmax        :class:`SoftmaxActivation`   along the last axis
-gelu           :class:`GeluActivation`      exact erf form; tanh form on request
-swish, silu    :class:`SwishActivation`     ``silu`` is the same object
+=============  ============================  ==========================================
+name           class                         note
+=============  ============================  ==========================================
+linear         :class:`LinearActivation`     the default (``activation=None``)
+sigmoid        :class:`SigmoidActivation`    logistic; saturates, φ' ≤ ¼
+tanh           :class:`TanhActivation`       saturates, φ' ≤ 1
+relu           :class:`ReluActivation`       dead units get no gradient
+leaky_relu     :class:`LeakyReluActivation`  α = 0.2 as a string
+elu            :class:`EluActivation`        α = 1
+selu           :class:`SeluActivation`       self-normalizing with lecun_normal
+softplus       :class:`SoftplusActivation`   smooth ReLU
+softmax        :class:`SoftmaxActivation`    along the last axis
+gelu           :class:`GeluActivation`       exact erf form; tanh form on request
+swish, silu    :class:`SwishActivation`      ``silu`` is the same object
 mish           :class:`MishActivation`
-=============  ===========================  ==========================================
+=============  ============================  ==========================================
 
 GELU, Swish and Mish (the third edition's newer activations) are smooth
 ReLU-like curves that dip slightly below zero for negative z and come back
@@ -119,7 +119,7 @@ class SigmoidActivation(KernelActivation):
     .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad
               \sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr) = a(1 - a) \le \tfrac14
 
-    It saturates (σ' → 0) for large |z|: a reason for vanishing gradients.
+    It saturates (σ' → 0) for large :math:`|z|`: a reason for vanishing gradients.
     """
 
 
@@ -131,7 +131,7 @@ class TanhActivation(KernelActivation):
     .. math:: \tanh z = \frac{e^z - e^{-z}}{e^z + e^{-z}}, \qquad
               \tanh'(z) = 1 - \tanh^2 z = 1 - a^2 \le 1
 
-    It saturates for large |z|.
+    It saturates for large :math:`|z|`.
     """
 
 

@@ -7,20 +7,20 @@ in scripts, tests and notebooks alike (a notebook displays the returned
 figure).  Labels carry the Korean term (e.g. "learning rate (학습률)") when a
 Korean font is installed, and plain English otherwise.
 
-=============================  ===========================================================
-learning_curves                loss/accuracy per epoch (the book's DataFrame plot) + lr
-activation_functions           φ and φ' of sigmoid, tanh, ReLU, leaky ReLU, ELU, SELU, …
-activation_histograms          per-layer histograms of activations or gradients
-initialization_histograms      the same for Glorot/He/LeCun × sigmoid/ReLU/SELU nets
-depth_profile                  activation std and ‖∂L/∂W‖ against depth (100-layer nets)
-gradient_norms                 ‖∇W‖ per layer over training (from GradientMonitor)
-layer_statistics               grad norm, update ratio, activation std, saturation
-optimizer_trajectories         nnlite's optimizers on a ravine or a saddle
-lr_schedules                   power, exponential, piecewise, plateau, cosine, 1cycle
-find_learning_rate / lr_finder loss vs learning rate (log axis); suggest_learning_rate
-mc_dropout                     MC-dropout predictive mean ± std per class
-decision_boundary              a classifier's regions in 2-D (perceptron, MLP)
-=============================  ===========================================================
+==============================  ===========================================================
+learning_curves                 loss/accuracy per epoch (the book's DataFrame plot) + lr
+activation_functions            φ and φ' of sigmoid, tanh, ReLU, leaky ReLU, ELU, SELU, …
+activation_histograms           per-layer histograms of activations or gradients
+initialization_histograms       the same for Glorot/He/LeCun × sigmoid/ReLU/SELU nets
+depth_profile                   activation std and ‖∂L/∂W‖ against depth (100-layer nets)
+gradient_norms                  ‖∇W‖ per layer over training (from GradientMonitor)
+layer_statistics                grad norm, update ratio, activation std, saturation
+optimizer_trajectories          nnlite's optimizers on a ravine or a saddle
+lr_schedules                    power, exponential, piecewise, plateau, cosine, 1cycle
+find_learning_rate / lr_finder  loss vs learning rate (log axis); suggest_learning_rate
+mc_dropout                      MC-dropout predictive mean ± std per class
+decision_boundary               a classifier's regions in 2-D (perceptron, MLP)
+==============================  ===========================================================
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ _LEARNING_RATE_KEYS = ("lr", "learning_rate")
 
 def learning_curves(history, path=None, title: str | None = None,
                     show_lr: bool = True) -> Figure:
-    """Loss/accuracy (and val_) per epoch, as the book's ``pd.DataFrame(history).plot()``.
+    """Loss/accuracy (and ``val_``) per epoch, as the book's ``pd.DataFrame(history).plot()``.
 
     ``history`` is a :class:`~nnlite.callbacks.History` or its ``.history`` dict
     (any ``{name: values per epoch}``; names containing ``val_`` are dashed and

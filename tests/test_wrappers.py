@@ -332,7 +332,7 @@ FIT_RETURNS_HISTORY = (
     "tf.keras API: fit returns the History (history = keras_reg.fit(...)), not self; the "
     "check calls fit(X, y) and asserts the result is the estimator")
 
-#: Checks each estimator is expected to fail, and why (the README lists them too).
+#: Checks each estimator is expected to fail, and why (docs/reliability.md lists them too).
 #: Every other check of ``sklearn.utils.estimator_checks`` passes, except
 #: ``check_array_api_input``, which scikit-learn skips unless SCIPY_ARRAY_API=1.
 NN_CHECKS_NOT_PASSED = {

@@ -87,6 +87,8 @@ print(f"perceptron accuracy on XOR: {xor_perceptron.score(X_xor, y_xor):.2f} (ch
 plot.decision_boundary(xor_perceptron, X_xor, y_xor, FIGURES / "01_xor_perceptron.png",
                        title="one perceptron cannot separate XOR")
 
+# %%
+
 keras.backend.clear_session()
 xor_mlp = keras.Sequential([
     keras.layers.Dense(8, activation="tanh", input_shape=[2]),
@@ -110,6 +112,8 @@ plot.decision_boundary(xor_mlp, X_xor, y_xor, FIGURES / "01_xor_mlp.png",
 
 # %%
 plot.activation_functions(["sigmoid", "tanh", "relu"], FIGURES / "01_activation_functions.png")
+
+# %%
 print(keras.activations.sigmoid.equations)
 
 # %% [markdown]
@@ -193,6 +197,8 @@ history = model.fit(X_train, y_train, epochs=pick(2, 30),
                     validation_data=(X_valid, y_valid), verbose=2)
 plot.learning_curves(history, FIGURES / "01_learning_curves.png",
                      title="Fashion-MNIST, 300-100-10 MLP, SGD(0.01)")
+
+# %%
 print("test [loss, accuracy]:", model.evaluate(X_test, y_test, verbose=0))
 
 # %%
@@ -208,6 +214,7 @@ for k, ax in enumerate(fig.subplots(1, len(X_new))):
     ax.axis("off")
 fig.tight_layout()
 fig.savefig(FIGURES / "01_predictions.png", dpi=100)
+fig
 
 # %% [markdown]
 # **What you saw.** A perceptron draws one straight line; an MLP bends it.

@@ -98,6 +98,7 @@ ax.set_ylabel(plot.label("prediction", "예측"))
 ax.set_title(f"test set, MSE = {mse_test:.3f}")
 fig.tight_layout()
 fig.savefig(FIGURES / "02_predictions.png", dpi=100)
+fig
 
 # %% [markdown]
 # ### Standardization as a layer (정규화 층): `Normalization`
@@ -168,6 +169,8 @@ model.summary()
 print(keras.layers.Concatenate.equations)
 keras.utils.plot_model(model, FIGURES / "02_wide_deep_model.png", show_shapes=True)
 
+# %%
+
 model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=1e-3))
 history = model.fit(X_train, y_train, epochs=EPOCHS, validation_data=(X_valid, y_valid),
                     verbose=0)
@@ -190,6 +193,8 @@ concat = keras.layers.concatenate([input_A, hidden2])
 output = keras.layers.Dense(1, name="output")(concat)
 model = keras.models.Model(inputs=[input_A, input_B], outputs=[output])
 keras.utils.plot_model(model, FIGURES / "02_two_inputs_model.png", show_shapes=True)
+
+# %%
 
 
 def split_inputs(X):
@@ -325,6 +330,7 @@ n_epochs = len(history.history["loss"])
 ax.annotate(plot.label("best epoch ", "최적 에포크"), (best + 1, ax.get_ylim()[1] * 0.9),
             ha="right" if best + 1 > n_epochs / 2 else "left")
 fig.savefig(FIGURES / "02_early_stopping.png", dpi=100)
+fig
 
 # %% [markdown]
 # ## 2.7 TensorBoard (텐서보드)

@@ -48,6 +48,8 @@ keras.utils.set_random_seed(42)
 
 # %%
 plot.activation_functions(["sigmoid", "tanh"], FIGURES / "03_saturation.png")
+
+# %%
 print(keras.activations.sigmoid.equations)
 
 # %% [markdown]
@@ -87,6 +89,8 @@ configs = [("sigmoid", "random_normal"), ("sigmoid", "glorot_uniform"),
 n_samples = pick(200, 1000)
 plot.initialization_histograms(configs, FIGURES / "03_init_activations.png", kind="output",
                                n_samples=n_samples)
+
+# %%
 plot.initialization_histograms(configs, FIGURES / "03_init_gradients.png", kind="grad_output",
                                n_samples=n_samples)
 
@@ -135,9 +139,15 @@ for name, act, init in [("sigmoid, Glorot", "sigmoid", "glorot_uniform"),
           " ".join(f"{rms[layer.name][-1]:.0e}" for layer in model.layers[1:]))
 
 plot.layer_statistics(runs["sigmoid, Glorot"], FIGURES / "03_monitor_sigmoid_glorot.png")
+
+# %%
 plot.layer_statistics(runs["ReLU, He"], FIGURES / "03_monitor_relu_he.png")
+
+# %%
 plot.gradient_norms(runs["sigmoid, Glorot"], FIGURES / "03_grad_rms_sigmoid.png",
                     stat="grad_rms")
+
+# %%
 plot.gradient_norms(runs["ReLU, He"], FIGURES / "03_grad_rms_relu.png", stat="grad_rms")
 
 # %% [markdown]
@@ -159,6 +169,8 @@ plot.gradient_norms(runs["ReLU, He"], FIGURES / "03_grad_rms_relu.png", stat="gr
 # %%
 plot.activation_functions(["relu", "leaky_relu", "elu", "selu", "gelu", "swish", "mish"],
                           FIGURES / "03_nonsaturating.png")
+
+# %%
 print(keras.activations.selu.equations)
 
 # %% [markdown]

@@ -102,6 +102,7 @@ for ax, stat, name in ((axes[0], np.mean, "mean"), (axes[1], np.std, "standard d
 fig.suptitle("batch_normalization_1, one training batch of 64 images")
 fig.tight_layout()
 fig.savefig(FIGURES / "04_bn_step_through.png", dpi=100)
+fig
 
 # %% [markdown]
 # Backward, β enters every output with coefficient 1, so
@@ -185,6 +186,8 @@ for name, with_bn, momentum in (("no BN", False, 0.99), ("BN, momentum 0.99", Tr
           " ".join(f"{v[-1]:.0e}" for v in rms.values()))
 
 plot.gradient_norms(runs["no BN"], FIGURES / "04_grad_rms_without_bn.png", stat="grad_rms")
+
+# %%
 plot.gradient_norms(runs["BN, momentum 0.99"], FIGURES / "04_grad_rms_with_bn.png",
                     stat="grad_rms")
 
@@ -254,6 +257,7 @@ ax.legend(loc="lower right", fontsize=8)
 ax.set_title(plot.label("direction of the step for the gradient [0.9, 100]", "클리핑"))
 fig.tight_layout()
 fig.savefig(FIGURES / "04_clipping_direction.png", dpi=100)
+fig
 
 # %% [markdown]
 # `clipnorm` keeps the direction (the first component almost vanishes next
@@ -294,7 +298,10 @@ for name, clip in (("no clipping", {}), ("clipnorm=1.0", {"clipnorm": 1.0}),
           f"loss per epoch: {np.round(history.history['loss'], 3)}  "
           f"val_accuracy: {np.round(history.history.get('val_accuracy', []), 3)}")
     if not clip:
-        plot.gradient_norms(monitor, FIGURES / "04_exploding_gradients.png", per_batch=True)
+        unclipped = monitor
+
+# %%
+plot.gradient_norms(unclipped, FIGURES / "04_exploding_gradients.png", per_batch=True)
 
 # %% [markdown]
 # (With clipping the monitor shows the gradient *after* clipping — the one

@@ -75,6 +75,7 @@ for ax in axes.flat:
     ax.axis("off")
 fig.tight_layout()
 fig.savefig(FIGURES / "05_tasks.png", dpi=100)
+fig
 
 # %% [markdown]
 # ## 5.2 Model A, trained on task A
@@ -155,6 +156,7 @@ fig = plot.learning_curves(curves, title="task B (200 images): from scratch vs r
 fig.axes[0].axvline(EPOCHS_FROZEN + 0.5, color="gray", linestyle=":")
 fig.axes[0].text(EPOCHS_FROZEN + 0.6, 0.05, plot.label("unfreeze", "동결 해제"), color="gray")
 fig.savefig(FIGURES / "05_transfer_curves.png", dpi=100)
+fig
 
 # %% [markdown]
 # On the test set of task B:
@@ -174,6 +176,7 @@ ax.set_ylabel(plot.label("test error rate, task B", "테스트 오차율"))
 ax.set_title("shirt or sandal? 200 training images")
 fig.tight_layout()
 fig.savefig(FIGURES / "05_test_error.png", dpi=100)
+fig
 
 # %% [markdown]
 # The book reports the error dropping from 2.8 % to 0.7 % — but also warns
@@ -229,6 +232,7 @@ ax.set_ylabel(plot.label("training time (s)", "훈련 시간"))
 ax.set_title(f"training the new head for {n_epochs} epochs")
 fig.tight_layout()
 fig.savefig(FIGURES / "05_caching_speed.png", dpi=100)
+fig
 
 # %% [markdown]
 # Same result (the head sees exactly the same inputs, batch by batch), a

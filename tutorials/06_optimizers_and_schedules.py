@@ -73,6 +73,8 @@ for opt in (keras.optimizers.SGD(momentum=0.9, nesterov=True), keras.optimizers.
 
 # %%
 plot.optimizer_trajectories("ravine", path=FIGURES / "06_ravine.png")
+
+# %%
 plot.optimizer_trajectories("saddle", path=FIGURES / "06_saddle.png")
 
 # %% [markdown]
@@ -206,6 +208,8 @@ model.compile(loss="sparse_categorical_crossentropy",
               metrics=["accuracy"])
 rates, losses = plot.find_learning_rate(model, X_train, y_train, epochs=1, batch_size=32)
 plot.lr_finder(rates, losses, FIGURES / "06_lr_finder.png")
+
+# %%
 best_rate = plot.suggest_learning_rate(rates, losses)
 print(f"{len(losses)} batches, from η = {rates[0]:.0e} to {rates[-1]:.2g}; the smoothed loss "
       f"is lowest at η ≈ {best_rate * 10:.3g}: we use η_max = {best_rate:.3g}")

@@ -113,6 +113,7 @@ for ax, (name, model) in zip(axes, (("no regularization", plain), ("ℓ2(0.01)",
     ax.set_xlabel(plot.label("first hidden layer's weights", "가중치"))
 fig.tight_layout()
 fig.savefig(FIGURES / "07_weight_histograms.png", dpi=100)
+fig
 
 # %% [markdown]
 # ## 7.2 Dropout (드롭아웃)
@@ -224,6 +225,9 @@ ax.set_ylabel(plot.label("units", "유닛 수"))
 ax.legend()
 fig.tight_layout()
 fig.savefig(FIGURES / "07_max_norm.png", dpi=100)
+fig
+
+# %%
 print(f"max-norm model, final val_accuracy {history_max_norm.history['val_accuracy'][-1]:.3f}")
 
 # %% [markdown]
@@ -243,6 +247,7 @@ print(f"stopped after {len(history.history['loss'])} epochs; best epoch {best + 
 fig = plot.learning_curves(history, title="early stopping: the validation loss turns up")
 fig.axes[0].axvline(best + 1, color="gray", linestyle=":")
 fig.savefig(FIGURES / "07_early_stopping.png", dpi=100)
+fig
 
 # %% [markdown]
 # **What you saw.** Every regularizer here is a small change to the

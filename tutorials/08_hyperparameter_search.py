@@ -137,6 +137,7 @@ ax.set_title(f"randomized search: {len(scores)} candidates × {rnd_search_cv.n_s
 ax.grid(True, alpha=0.4)
 fig.tight_layout()
 fig.savefig(FIGURES / "08_random_search.png", dpi=100)
+fig
 
 # %% [markdown]
 # ## 8.3 Grid search (그리드 탐색)
@@ -167,6 +168,9 @@ fig.colorbar(image, ax=ax, label="mean CV score (−MSE)")
 ax.set_title("grid search, SGD(learning_rate=0.01)")
 fig.tight_layout()
 fig.savefig(FIGURES / "08_grid_search.png", dpi=100)
+fig
+
+# %%
 print("best:", grid_search.best_params_)
 
 # %% [markdown]

@@ -185,6 +185,7 @@ ax.grid(True, which="both", alpha=0.4)
 ax.legend()
 fig.tight_layout()
 fig.savefig(FIGURES / "09_adam_scaling.png", dpi=100)
+fig
 
 # %% [markdown]
 # For small arrays every backend pays a fixed cost per call (Python, thread
@@ -239,6 +240,7 @@ ax.set_title("kernel speed by backend (higher is faster)")
 ax.legend()
 fig.tight_layout()
 fig.savefig(FIGURES / "09_speedups.png", dpi=100)
+fig
 
 # %% [markdown]
 # ## 9.4 The CUDA backend and its simulator (CUDA 시뮬레이터)
@@ -331,6 +333,9 @@ ax.set_ylabel(plot.label("time per epoch (s)", "에포크당 시간"))
 ax.set_title(f"300-100 MLP with BN and dropout, {len(X_train)} images, Adam")
 fig.tight_layout()
 fig.savefig(FIGURES / "09_training_time.png", dpi=100)
+fig
+
+# %%
 if QUICK:
     print("(quick mode: tiny sizes, so fixed per-call costs dominate these timings)")
 

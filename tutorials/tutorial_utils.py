@@ -12,6 +12,10 @@
 * ``load_housing`` — the book's California housing regression data, or
   scikit-learn's bundled diabetes data when it is not available offline.
 
+* In a Jupyter notebook, importing it turns on ``%matplotlib inline``, so a
+  cell that ends with a Figure (every ``nnlite.plot`` function returns one)
+  shows it under the cell.
+
 * ``show_source`` — prints a function's code (the book's models live once,
   in :mod:`nnlite.examples`; the tutorials show them before using them).
 
@@ -36,6 +40,20 @@ FIGURES = Path(os.environ.get("NNLITE_TUTORIAL_FIGURES", HERE / "figures"))
 WORK = FIGURES / "work"
 FIGURES.mkdir(parents=True, exist_ok=True)
 WORK.mkdir(parents=True, exist_ok=True)
+
+
+def _show_figures_in_notebooks() -> None:
+    """In Jupyter, show a cell's returned Figure under it (``%matplotlib inline``)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and "IPKernelApp" in shell.config:
+        shell.run_line_magic("matplotlib", "inline")
+
+
+_show_figures_in_notebooks()
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]

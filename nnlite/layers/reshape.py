@@ -8,7 +8,7 @@ from .base import Layer
 
 
 class Reshape(Layer):
-    r"""(n, …) → (n, *target_shape), no weights.
+    r"""(n, …) → (n, \*target_shape), no weights.
 
     Equations
     ---------

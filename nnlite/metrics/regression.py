@@ -43,12 +43,12 @@ def mean_squared_error(y_true, y_pred) -> np.ndarray:
 
 
 def mean_absolute_error(y_true, y_pred) -> np.ndarray:
-    """Per sample: the mean over the last axis of |ŷ − y|."""
+    """Per sample: the mean over the last axis of ``|ŷ − y|``."""
     return _per_sample(_MAE, y_true, y_pred)
 
 
 def mean_absolute_percentage_error(y_true, y_pred) -> np.ndarray:
-    """Per sample: 100 · the mean over the last axis of |y − ŷ| / max(|y|, ε)."""
+    """Per sample: 100 · the mean over the last axis of ``|y − ŷ| / max(|y|, ε)``."""
     return _per_sample(_MAPE, y_true, y_pred)
 
 
@@ -65,14 +65,17 @@ class MeanSquaredError(MeanMetricWrapper):
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
-    """Mean of |ŷ − y| over all samples seen (Keras default name ``mean_absolute_error``)."""
+    """Mean of ``|ŷ − y|`` over all samples seen (Keras default name ``mean_absolute_error``)."""
 
     def __init__(self, name: str = "mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
-    """Mean of 100·|y − ŷ| / max(|y|, ε) over all samples (``mean_absolute_percentage_error``)."""
+    """Mean of ``100·|y − ŷ| / max(|y|, ε)`` over all samples.
+
+    Keras's default name: ``mean_absolute_percentage_error``.
+    """
 
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype=None):
         super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)

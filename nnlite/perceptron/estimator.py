@@ -54,7 +54,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         \hat y = H(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}
 
     Training visits the samples one at a time (reshuffled every epoch) and
-    applies Rosenblatt's perceptron learning rule
+    applies Rosenblatt's [1]_ perceptron learning rule
 
     .. math::
 
@@ -146,7 +146,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    **Perceptron convergence theorem** (Rosenblatt 1962; Novikoff 1962).
+    **Perceptron convergence theorem** (Rosenblatt 1962; Novikoff 1962 [2]_).
     Fold the bias into the weights (:math:`\mathbf x \leftarrow (\mathbf x, 1)`,
     :math:`\mathbf w \leftarrow (\mathbf w, b)`) and write the targets as
     :math:`t_i = 2y_i - 1 \in \{-1, +1\}`.  Suppose the training set is
@@ -175,7 +175,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     If the data are **not** linearly separable the theorem says nothing and
     the weights never settle: the classic counter-example is XOR
     (``(0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0``), which no single line can
-    separate, so a perceptron can never classify all four points (Minsky &
+    separate, so a perceptron can never classify all four points ([3]_; Minsky &
     Papert, 1969).  Stacking perceptrons into a multilayer perceptron solves
     it.  Here training then stops by the ``tol``/``n_iter_no_change``
     criterion or after ``max_iter`` epochs (with a ``ConvergenceWarning``).
