@@ -1,10 +1,9 @@
-# Shared scalar activation functions φ(z) and φ'(a) for the Cython kernels
-# (gelu, swish, mish: φ'(z), with z passed in place of a).
+# The scalar activation functions φ(z) and φ'(a) of the Cython loops (gelu,
+# swish, mish: φ'(z), with z passed in place of a).  The activation codes
+# and constants are C copies of ``activation_codes.py`` and
+# ``reference/activations.py``; tests/test_kernels_registry.py checks that
+# they are equal.
 from libc.math cimport erfc, exp, expm1, log1p, tanh, fabs
-
-ctypedef fused real:
-    float
-    double
 
 cdef enum:
     LINEAR = 0

@@ -1,16 +1,24 @@
-"""CUDA activation kernels: φ(z + b) and δ ⊙ φ'(a) (grid-stride), softmax per row.
+"""CUDA activation kernels: φ with its bias, and δ ⊙ φ' with its bias sum (grid-stride).
 
-GELU, Swish and Mish read φ' from the pre-activation z, which the host layer
-passes in place of a (``_common.FROM_Z_CODES``).
+The public kernels ``activation_forward`` and ``activation_backward`` (the
+reference's names and signatures, host arrays; the equations:
+:mod:`nnlite.activations`) check their arguments and call the launchers
+``bias_act_2d`` and ``act_grad_2d`` (``dense.py`` uses them too), which take
+NumPy arrays (copied to the device and back) or device arrays (used in
+place).  Every φ is computed on the device, softmax one thread per row.
+GELU, Swish and Mish read φ' from the pre-activation z, passed in place of a
+(``activation_codes.derivative_input``).
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import cuda
 
-from .._common import (
+from .. import checks
+from ..activation_codes import (
     ELU,
     GELU,
     GELU_TANH,
@@ -23,7 +31,10 @@ from .._common import (
     SOFTPLUS,
     SWISH,
     TANH,
+    act_code,
+    derivative_input,
 )
+from ..host_arrays import as2d, output_2d
 from ..reference.activations import (
     GELU_TANH_CUBIC,
     GELU_TANH_SCALE,
@@ -196,3 +207,33 @@ def act_grad_2d(a, delta, g, db, code, alpha):
     _act_grad_ll(a, delta, g, code, alpha)
     if db.shape[0]:
         _col_sum_ll(g, db)
+
+
+def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
+                       out: np.ndarray | None = None) -> np.ndarray:
+    """The activation φ elementwise (softmax: along the last axis), on the device."""
+    checks.activation_forward(z, act, alpha, out)
+    code = act_code(act)
+    out, work = output_2d(z.shape, z.dtype, out)
+    if z.size:
+        z2 = as2d(z)
+        bias_act_2d(z2, z2[0, :0], work, code, float(alpha))
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(z.shape)
+    return out
+
+
+def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
+                        out: np.ndarray | None = None, z: np.ndarray | None = None
+                        ) -> np.ndarray:
+    """The gradient δ ⊙ φ' from the output a (from ``z`` for gelu, swish, mish), on the device."""
+    checks.activation_backward(a, delta, act, alpha, out, z)
+    code = act_code(act)
+    out, work = output_2d(delta.shape, a.dtype, out)
+    if delta.size:
+        a2 = as2d(derivative_input(a, z, code))
+        d2 = as2d(delta.astype(a.dtype, copy=False))
+        act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(delta.shape)
+    return out
