@@ -49,7 +49,7 @@ from ._launch import launcher
 
 @cuda.jit(device=True)
 def sigmoid(z):
-    """σ(z) = 1/(1 + e^{−z}) without overflow."""
+    """The sigmoid σ(z) without overflow (the reference's form)."""
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
@@ -58,13 +58,13 @@ def sigmoid(z):
 
 @cuda.jit(device=True)
 def gelu_tanh(z):
-    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    """The tanh term t of GELU's approximation (:class:`nnlite.activations.GeluActivation`)."""
     return math.tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
 
 
 @cuda.jit(device=True)
 def phi_smooth(z, code):
-    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    """φ(z) of gelu, gelu_approximate, swish and mish (:mod:`nnlite.activations`)."""
     if code == GELU:
         return z * (0.5 * math.erfc(-z * SQRT_HALF))
     if code == GELU_TANH:
@@ -139,7 +139,7 @@ def dphi(a, code, alpha):
 
 @cuda.jit
 def _bias_act(z, b, out, code, alpha):
-    """out = φ(z + b) elementwise (softmax rows: one thread per row)."""
+    """φ of z + b elementwise (softmax rows: one thread per row)."""
     n, k = z.shape
     has_b = b.shape[0] > 0
     start, stride = cuda.grid(1), cuda.gridsize(1)
@@ -165,7 +165,7 @@ def _bias_act(z, b, out, code, alpha):
 
 @cuda.jit
 def _act_grad(a, delta, g, code, alpha):
-    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row; gelu, swish, mish: a holds z)."""
+    """δ ⊙ φ' elementwise (softmax: per row; gelu, swish, mish: a holds z)."""
     n, k = a.shape
     start, stride = cuda.grid(1), cuda.gridsize(1)
     if code == SOFTMAX:
@@ -183,7 +183,7 @@ def _act_grad(a, delta, g, code, alpha):
 
 @cuda.jit
 def _col_sum(g, db):
-    """db[j] = Σ_i g[i, j] (one thread per column)."""
+    """The column sums of g into db (one thread per column)."""
     n, k = g.shape
     for j in range(cuda.grid(1), k, cuda.gridsize(1)):
         s = 0.0
@@ -198,12 +198,12 @@ _col_sum_ll = launcher(_col_sum, (1,), lambda g, db: db.size)
 
 
 def bias_act_2d(z, b, out, code, alpha):
-    """out[i, j] = φ(z[i, j] + b[j]) (b empty: no bias)."""
+    """φ of z + b (b empty: no bias); softmax one thread per row."""
     _bias_act_ll(z, b, out, code, alpha)
 
 
 def act_grad_2d(a, delta, g, db, code, alpha):
-    """g = δ ⊙ φ'(a); db = Σ_rows g when db is non-empty."""
+    """δ ⊙ φ' into g, and its column sums into db when db is non-empty."""
     _act_grad_ll(a, delta, g, code, alpha)
     if db.shape[0]:
         _col_sum_ll(g, db)

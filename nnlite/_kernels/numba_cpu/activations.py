@@ -54,7 +54,7 @@ from ._jit import jit
 
 @jit()
 def _sigmoid(z):
-    """σ(z) = 1/(1 + e^{−z}) without overflow (the reference's form)."""
+    """The sigmoid σ(z) without overflow (the reference's form)."""
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
@@ -63,13 +63,13 @@ def _sigmoid(z):
 
 @jit()
 def _gelu_tanh(z):
-    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    """The tanh term t of GELU's approximation (:class:`nnlite.activations.GeluActivation`)."""
     return math.tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
 
 
 @jit()
 def _phi_smooth(z, code):
-    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    """φ(z) of gelu, gelu_approximate, swish and mish (:mod:`nnlite.activations`)."""
     if code == GELU:
         return z * (0.5 * math.erfc(-z * SQRT_HALF))
     if code == GELU_TANH:
@@ -144,7 +144,7 @@ def _dphi(a, code, alpha):
 
 @jit()
 def _grad_row(a, d, g, code, alpha):
-    """g = δ ⊙ φ'(a) for one row: softmax (a Jacobian-vector product) and the rest."""
+    """δ ⊙ φ' for one row: softmax (a Jacobian-vector product) and the rest."""
     k = a.shape[0]
     if code == SOFTMAX:
         dot = 0.0
@@ -271,7 +271,7 @@ def _phi_rows(z, b, out, has_b, code, alpha):
 
 @jit()
 def bias_act_2d(z, b, out, code, alpha):
-    """out[i, j] = φ(z[i, j] + b[j]) (b may be empty: no bias); softmax per row."""
+    """φ of z + b row by row (b may be empty: no bias), each activation family in its own loop."""
     has_b = b.shape[0] > 0
     if code == RELU:
         _relu_rows(z, b, out, has_b, 0.0)
@@ -332,7 +332,7 @@ def _grad_rows_elu(a, d, g, acc, want_db, hi, shift):
 
 @jit(fastmath={"contract"})
 def _grad_rows_sigmoid_tanh(a, d, g, acc, want_db, sigmoid):
-    """g = δ·a·(1 − a) (sigmoid) or δ·(1 − a²) (tanh)."""
+    """δ ⊙ φ' of sigmoid or tanh, φ' from the output a."""
     one = g.dtype.type(1.0)
     n, k = a.shape
     row = np.empty(k, dtype=g.dtype)
@@ -365,7 +365,7 @@ def _grad_rows(a, d, g, acc, want_db, code, alpha):
 
 @jit()
 def act_grad_2d(a, delta, g, db, code, alpha):
-    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row); db[j] = Σ_i g[i, j] if db non-empty.
+    """δ ⊙ φ' into g (softmax: per row), its column sums into db if db is non-empty.
 
     For gelu, swish and mish ``a`` holds the pre-activation z (φ' is read from z).
     """
