@@ -129,12 +129,9 @@ def _homes():
 
 
 def _sources():
-    """Every Python file of nnlite and the tutorials, whitespace and comment marks removed.
-
-    nnlite/_kernels is left out while its docstrings are being rewritten to point
-    at the classes instead of restating their equations.
-    """
-    files = [p for p in (ROOT / "nnlite").rglob("*.py") if "_kernels" not in p.parts]
+    """Every source file of nnlite (kernels included: Python, .pyx and .pxd) and the
+    tutorials, whitespace and comment marks removed."""
+    files = [p for ext in ("py", "pyx", "pxd") for p in sorted((ROOT / "nnlite").rglob(f"*.{ext}"))]
     files += sorted((ROOT / "tutorials").glob("*.py"))
     return {p: re.sub(r"\s+|#", "", p.read_text(encoding="utf-8")) for p in files}
 

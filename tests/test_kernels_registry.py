@@ -80,3 +80,47 @@ def test_auto_warns_once_and_falls_back_to_the_next_backend(monkeypatch):
     finally:
         monkeypatch.undo()
         _kernels.set_backend(previous)
+
+
+# ------------------------------------------------- one name, one place to look
+def test_each_dispatcher_is_bound_by_name_in_the_registry():
+    """``kernels.dense_backward`` is a module-level binding (go-to-definition lands on it)."""
+    bound = {name: obj for name, obj in vars(_kernels).items() if isinstance(obj, _kernels.Kernel)}
+    assert list(bound) == list(ref.__all__) == list(_kernels.KERNEL_NAMES)
+    assert all(kernel.name == name for name, kernel in bound.items())
+
+
+FAMILIES = ("activations", "dense", "batchnorm", "dropout", "losses", "optimizers", "clipping",
+            "rectifiers")
+
+
+@pytest.mark.parametrize("backend", ["reference", "numba", "cython", "cuda"])
+def test_each_kernel_is_defined_in_the_module_of_its_family(backend):
+    """Every backend's kernel lives in the module named like the reference's (no name maps)."""
+    module = _kernels._load(backend)
+    if module is None:
+        pytest.skip(_kernels._errors[backend])
+    for name in ref.__all__:
+        family = getattr(ref, name).__module__.rsplit(".", 1)[1]
+        assert family in FAMILIES
+        assert getattr(module, name).__module__ == f"{module.__name__}.{family}", name
+
+
+def test_cython_activation_codes_and_constants_equal_the_python_table():
+    """``_cython/_act.pxd`` keeps C copies of the codes and constants: they must not drift."""
+    import re
+    from pathlib import Path
+
+    from nnlite._kernels import activation_codes
+    from nnlite._kernels.reference import activations as ref_act
+
+    pxd = (Path(activation_codes.__file__).parent / "_cython" / "_act.pxd").read_text()
+    enum = dict(re.findall(r"^\s+([A-Z_]+) = (\d+)$", pxd, re.M))
+    assert len(enum) == len(ref_act.ACTIVATIONS)
+    assert {name: int(code) for name, code in enum.items()} == {
+        name: getattr(activation_codes, name) for name in enum}
+    defines = dict(re.findall(r"#define NNLITE_([A-Z_0-9]+) ([0-9.e+-]+)", pxd))
+    assert set(defines) == {"SELU_ALPHA", "SELU_SCALE", "GELU_TANH_SCALE", "GELU_TANH_CUBIC",
+                            "SQRT_HALF", "INV_SQRT_2PI"}
+    for name, text in defines.items():
+        assert float(text) == getattr(ref_act, name), name

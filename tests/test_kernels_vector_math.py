@@ -15,8 +15,8 @@ import pytest
 
 from nnlite import _kernels
 from nnlite._kernels import reference as ref
-from nnlite._kernels._common import ACT_CODE
-from nnlite._kernels._host.activations import VECTOR_PHI, vector_phi_
+from nnlite._kernels.activation_codes import ACT_CODE
+from nnlite._kernels.vector_phi import VECTOR_PHI, vector_phi_
 
 #: ULPs allowed against NumPy's expm1 (float32), relative error (float64).
 ULPS32, REL64 = 3.0, 1e-15  # SELU: λ·α_s is one rounded constant here

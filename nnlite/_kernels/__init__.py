@@ -51,8 +51,6 @@ _MODULES = {
     "cuda": "nnlite._kernels.cuda",
 }
 
-KERNEL_NAMES: tuple[str, ...] = tuple(_reference.__all__)
-
 _loaded: dict[str, object] = {"reference": _reference}
 _errors: dict[str, str] = {}
 _warned: set[str] = set()
@@ -60,7 +58,12 @@ _active = "reference"
 
 
 class Kernel:
-    """A named kernel that calls the active backend's implementation."""
+    """A named kernel that calls the active backend's implementation.
+
+    ``set_backend`` points ``impl`` at the active backend's function of the
+    same name (the reference's when that backend lacks it); a call costs one
+    extra Python call on top of the implementation's.
+    """
 
     __slots__ = ("name", "impl", "backend")
 
@@ -76,8 +79,68 @@ class Kernel:
         return f"<kernel {self.name} [{self.backend}]>"
 
 
-_kernels: dict[str, Kernel] = {name: Kernel(name) for name in KERNEL_NAMES}
-globals().update(_kernels)
+# The dispatchers, one per kernel of the reference (``reference/<family>.py``
+# holds the specification; ``numba_cpu/``, ``_cython/`` and ``cuda/`` each
+# have a function of the same name in a module of the same name).
+
+# Activations and dense layers (``nnlite.activations``, ``nnlite.layers.Dense``)
+activation_forward = Kernel("activation_forward")
+activation_backward = Kernel("activation_backward")
+dense_forward = Kernel("dense_forward")
+dense_backward = Kernel("dense_backward")
+
+# Losses: fused, numerically stable value and gradient (``nnlite.losses``)
+softmax_xent_sparse = Kernel("softmax_xent_sparse")
+softmax_xent_dense = Kernel("softmax_xent_dense")
+sigmoid_bce = Kernel("sigmoid_bce")
+xent_sparse_from_probs = Kernel("xent_sparse_from_probs")
+xent_dense_from_probs = Kernel("xent_dense_from_probs")
+bce_from_probs = Kernel("bce_from_probs")
+
+# Optimizer updates, in place (``nnlite.optimizers``)
+sgd_update = Kernel("sgd_update")
+sgd_momentum_update = Kernel("sgd_momentum_update")
+adagrad_update = Kernel("adagrad_update")
+rmsprop_update = Kernel("rmsprop_update")
+adam_update = Kernel("adam_update")
+adamw_update = Kernel("adamw_update")
+adamax_update = Kernel("adamax_update")
+nadam_update = Kernel("nadam_update")
+
+# Gradient clipping and weight constraints
+clip_by_value_ = Kernel("clip_by_value_")
+clip_by_norm_ = Kernel("clip_by_norm_")
+global_norm = Kernel("global_norm")
+scale_ = Kernel("scale_")
+max_norm_ = Kernel("max_norm_")
+
+# Batch normalization (``nnlite.layers.BatchNormalization``)
+bn_stats = Kernel("bn_stats")
+bn_forward_train = Kernel("bn_forward_train")
+bn_forward_infer = Kernel("bn_forward_infer")
+bn_backward = Kernel("bn_backward")
+bn_moving_update = Kernel("bn_moving_update")
+
+# Dropout and alpha dropout: counter-based masks (``nnlite.layers.Dropout``)
+dropout_uniform = Kernel("dropout_uniform")
+dropout_mask = Kernel("dropout_mask")
+dropout_forward = Kernel("dropout_forward")
+dropout_backward = Kernel("dropout_backward")
+alpha_dropout_forward = Kernel("alpha_dropout_forward")
+alpha_dropout_backward = Kernel("alpha_dropout_backward")
+
+# Rectifiers: PReLU, the general ReLU, RReLU (``nnlite.layers``)
+prelu_forward = Kernel("prelu_forward")
+prelu_backward = Kernel("prelu_backward")
+relu_general_forward = Kernel("relu_general_forward")
+relu_general_backward = Kernel("relu_general_backward")
+rrelu_forward = Kernel("rrelu_forward")
+rrelu_backward = Kernel("rrelu_backward")
+
+#: Every dispatcher by name, in the reference's order.
+_kernels: dict[str, Kernel] = {
+    name: kernel for name, kernel in list(globals().items()) if isinstance(kernel, Kernel)}
+KERNEL_NAMES: tuple[str, ...] = tuple(_kernels)
 
 
 def _load(name: str):

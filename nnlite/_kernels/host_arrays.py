@@ -102,3 +102,41 @@ def trailing_row_length(x_shape: tuple[int, ...], row_shape: tuple[int, ...]) ->
 def tiny(dtype: np.dtype) -> float:
     """Smallest normal float of ``dtype``: state values below it are flushed to 0."""
     return float(np.finfo(dtype).tiny)
+
+
+def contiguous(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``a`` itself when C-contiguous of ``dtype`` (skips NumPy's slower check), else a copy."""
+    return a if a.dtype == dtype and a.flags.c_contiguous else np.ascontiguousarray(a, dtype)
+
+
+def output_2d(shape: tuple, dtype: np.dtype, out: np.ndarray | None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(result, C-contiguous (rows, last axis) array a loop writes; the same memory if possible)."""
+    if out is None:
+        out = np.empty(shape, dtype=dtype)
+    k = shape[-1] if len(shape) else 1
+    if out.flags.c_contiguous and out.dtype == dtype:
+        return out, out.reshape(-1, k)
+    return out, np.empty((out.size // max(k, 1), k), dtype=dtype)
+
+
+def matmul_with(gemm, A: np.ndarray, B: np.ndarray, out: np.ndarray | None,
+                ta: bool = False, tb: bool = False) -> np.ndarray:
+    """op(A)·op(B) into ``out`` (allocated when None) with a backend's ``gemm(A, B, C, ta, tb, β)``.
+
+    NumPy's matmul when A and B are not C-contiguous arrays of one float dtype;
+    a work array, copied into ``out``, when ``out`` cannot be written directly.
+    """
+    a, b = (A.T if ta else A), (B.T if tb else B)
+    if not (A.dtype == B.dtype and A.dtype.kind == "f"
+            and A.flags.c_contiguous and B.flags.c_contiguous):
+        return np.matmul(a, b, out=out)
+    if out is None or not (out.flags.c_contiguous and out.dtype == A.dtype):
+        res = np.empty((a.shape[0], b.shape[1]), dtype=A.dtype)
+        gemm(A, B, res, ta, tb, 0.0)
+        if out is None:
+            return res
+        out[...] = res
+        return out
+    gemm(A, B, out, ta, tb, 0.0)
+    return out

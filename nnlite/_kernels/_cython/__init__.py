@@ -1,20 +1,18 @@
 """The ``cython`` backend: kernels compiled at install (typed memoryviews,
 OpenMP ``prange``, ``scipy.linalg.cython_blas`` sgemm/dgemm), float32 and float64.
 
-Each extension module has the reference's name (``batchnorm.pyx``,
-``dropout.pyx``, ``losses.pyx``, ``optimizers.pyx``, ``clipping.pyx``,
-``rectifiers.pyx``, ...) and holds its typed loops and its public kernels,
-plain ``def`` functions with the reference's names and signatures, imported
-here by name.  Raises ImportError with the reason when the extension
-modules are missing.
+Each extension module has the reference's name (``activations.pyx``,
+``dense.pyx``, ``batchnorm.pyx``, ``dropout.pyx``, ``losses.pyx``,
+``optimizers.pyx``, ``clipping.pyx``, ``rectifiers.pyx``) and holds its
+typed loops and its public kernels, plain ``def`` functions with the
+reference's names and signatures, imported here by name.  Raises
+ImportError with the reason when the extension modules are missing.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 try:
-    from . import _act_kernels, _dense_kernels, batchnorm  # noqa: F401
+    from . import activations, batchnorm, dense  # noqa: F401
 except ImportError as exc:
     raise ImportError(
         f"nnlite Cython kernels are not compiled ({exc}): run "
@@ -22,7 +20,7 @@ except ImportError as exc:
     ) from exc
 
 from .. import reference as _reference  # noqa: E402
-from .._host import HostKernels  # noqa: E402
+from .activations import activation_backward, activation_forward  # noqa: E402, F401
 from .batchnorm import (  # noqa: E402, F401
     bn_backward,
     bn_forward_infer,
@@ -31,6 +29,7 @@ from .batchnorm import (  # noqa: E402, F401
     bn_stats,
 )
 from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
+from .dense import dense_backward, dense_forward  # noqa: E402, F401
 from .dropout import (  # noqa: E402, F401
     alpha_dropout_backward,
     alpha_dropout_forward,
@@ -65,15 +64,5 @@ from .rectifiers import (  # noqa: E402, F401
     rrelu_backward,
     rrelu_forward,
 )
-
-# The activation and dense families still come from ``_host.HostKernels``
-# wrapped around this backend's low-level loops; they move to plain defs in
-# ``activations`` and ``dense`` like the families above, next.
-LOW_LEVEL = SimpleNamespace(
-    bias_act_2d=_act_kernels.bias_act_2d, act_grad_2d=_act_kernels.act_grad_2d,
-    gemm=_dense_kernels.gemm_rm,
-)
-HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
-globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 
 __all__ = list(_reference.__all__)

@@ -1,10 +1,9 @@
-# Shared scalar activation functions φ(z) and φ'(a) for the Cython kernels
-# (gelu, swish, mish: φ'(z), with z passed in place of a).
+# The scalar activation functions φ(z) and φ'(a) of the Cython loops (gelu,
+# swish, mish: φ'(z), with z passed in place of a).  The activation codes
+# and constants are C copies of ``activation_codes.py`` and
+# ``reference/activations.py``; tests/test_kernels_registry.py checks that
+# they are equal.
 from libc.math cimport erfc, exp, expm1, log1p, tanh, fabs
-
-ctypedef fused real:
-    float
-    double
 
 cdef enum:
     LINEAR = 0
@@ -39,7 +38,7 @@ cdef extern from *:
 
 
 cdef inline double sigmoid(double z) noexcept nogil:
-    """σ(z) = 1/(1 + e^{−z}) without overflow."""
+    """The sigmoid σ(z) without overflow (the reference's form)."""
     cdef double e
     if z >= 0:
         return 1.0 / (1.0 + exp(-z))
@@ -48,17 +47,17 @@ cdef inline double sigmoid(double z) noexcept nogil:
 
 
 cdef inline double gelu_tanh(double z) noexcept nogil:
-    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    """The tanh term t of GELU's approximation (:class:`nnlite.activations.GeluActivation`)."""
     return tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
 
 
 cdef inline double softplus(double z) noexcept nogil:
-    """log(1 + e^z) = max(z, 0) + log1p(e^{−|z|})."""
+    """softplus(z) without overflow: max(z, 0) + log1p(e^{−|z|})."""
     return (z if z > 0 else 0.0) + log1p(exp(-fabs(z)))
 
 
 cdef inline double phi_smooth(double z, int code) noexcept nogil:
-    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    """φ(z) of gelu, gelu_approximate, swish and mish (:mod:`nnlite.activations`)."""
     if code == GELU:
         return z * (0.5 * erfc(-z * SQRT_HALF))
     if code == GELU_TANH:

@@ -27,15 +27,9 @@ from nnlite._kernels.reference.dropout import (alpha_dropout_coefs, dropout_key,
                                                keep_threshold)
 
 from ._floats cimport real
+from ._splitmix64 cimport splitmix64
 
 cdef Py_ssize_t PARALLEL_MIN = 1 << 14
-
-
-cdef inline uint64_t splitmix64(uint64_t x) noexcept nogil:
-    cdef uint64_t z = x + 0x9E3779B97F4A7C15ULL
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL
-    return z ^ (z >> 31)
 
 
 def _uniform(uint64_t key, double[::1] out):

@@ -20,6 +20,7 @@ from nnlite._kernels.host_arrays import deliver, output_for, same_float_dtype, t
 from nnlite._kernels.reference.dropout import dropout_key
 
 from ._floats cimport real
+from ._splitmix64 cimport splitmix64
 
 #: Rows per block of the PReLU ∂α partial sums (summed on the host in float64).
 ROWS = 64
@@ -37,13 +38,6 @@ cdef extern from *:
     }
     """
     double mul_rn "nnlite_mul_rn"(double a, double b) noexcept nogil
-
-
-cdef inline uint64_t splitmix64(uint64_t x) noexcept nogil:
-    cdef uint64_t z = x + 0x9E3779B97F4A7C15ULL
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL
-    return z ^ (z >> 31)
 
 
 cdef inline double slope(uint64_t key, Py_ssize_t i, double lower, double width) noexcept nogil:

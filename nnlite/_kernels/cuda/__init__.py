@@ -1,7 +1,8 @@
 """The ``cuda`` backend: numba.cuda kernels for every family.
 
-Each module has the reference's name (``batchnorm``, ``dropout``, ``losses``,
-``optimizers``, ``clipping``, ``rectifiers``, ...) and holds its ``@cuda.jit``
+Each module has the reference's name (``activations``, ``dense``,
+``batchnorm``, ``dropout``, ``losses``, ``optimizers``, ``clipping``,
+``rectifiers``) and holds its ``@cuda.jit``
 kernels, their launchers (grid-stride loops, a tiled shared-memory GEMM,
 per-column reductions, the counter-based dropout RNG; they accept NumPy
 arrays, copied to the GPU and back, or device arrays, used in place) and its
@@ -16,7 +17,6 @@ Importing raises ImportError when no GPU is usable.  Under the CUDA simulator
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 
 SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 
@@ -30,9 +30,7 @@ if not SIMULATED and not cuda.is_available():
                       "set NUMBA_ENABLE_CUDASIM=1 to run the kernels in the simulator")
 
 from .. import reference as _reference  # noqa: E402
-from .._common import ACT_CODE  # noqa: E402
-from .._host import HostKernels  # noqa: E402
-from . import activations, dense  # noqa: E402
+from .activations import activation_backward, activation_forward  # noqa: E402, F401
 from .batchnorm import (  # noqa: E402, F401
     bn_backward,
     bn_forward_infer,
@@ -41,6 +39,7 @@ from .batchnorm import (  # noqa: E402, F401
     bn_stats,
 )
 from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
+from .dense import dense_backward, dense_forward  # noqa: E402, F401
 from .dropout import (  # noqa: E402, F401
     alpha_dropout_backward,
     alpha_dropout_forward,
@@ -75,15 +74,5 @@ from .rectifiers import (  # noqa: E402, F401
     rrelu_backward,
     rrelu_forward,
 )
-
-# The activation and dense families still come from ``_host.HostKernels``
-# wrapped around this backend's low-level loops; they move to plain defs in
-# ``activations`` and ``dense`` like the families above, next.
-LOW_LEVEL = SimpleNamespace(
-    bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=dense.gemm,
-    simd_phi=frozenset(ACT_CODE.values()),  # every φ on the device, none by NumPy on the host
-)
-HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
-globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 
 __all__ = list(_reference.__all__)

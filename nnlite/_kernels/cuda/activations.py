@@ -1,16 +1,24 @@
-"""CUDA activation kernels: φ(z + b) and δ ⊙ φ'(a) (grid-stride), softmax per row.
+"""CUDA activation kernels: φ with its bias, and δ ⊙ φ' with its bias sum (grid-stride).
 
-GELU, Swish and Mish read φ' from the pre-activation z, which the host layer
-passes in place of a (``_common.FROM_Z_CODES``).
+The public kernels ``activation_forward`` and ``activation_backward`` (the
+reference's names and signatures, host arrays; the equations:
+:mod:`nnlite.activations`) check their arguments and call the launchers
+``bias_act_2d`` and ``act_grad_2d`` (``dense.py`` uses them too), which take
+NumPy arrays (copied to the device and back) or device arrays (used in
+place).  Every φ is computed on the device, softmax one thread per row.
+GELU, Swish and Mish read φ' from the pre-activation z, passed in place of a
+(``activation_codes.derivative_input``).
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import cuda
 
-from .._common import (
+from .. import checks
+from ..activation_codes import (
     ELU,
     GELU,
     GELU_TANH,
@@ -23,7 +31,10 @@ from .._common import (
     SOFTPLUS,
     SWISH,
     TANH,
+    act_code,
+    derivative_input,
 )
+from ..host_arrays import as2d, output_2d
 from ..reference.activations import (
     GELU_TANH_CUBIC,
     GELU_TANH_SCALE,
@@ -38,7 +49,7 @@ from ._launch import launcher
 
 @cuda.jit(device=True)
 def sigmoid(z):
-    """σ(z) = 1/(1 + e^{−z}) without overflow."""
+    """The sigmoid σ(z) without overflow (the reference's form)."""
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
@@ -47,13 +58,13 @@ def sigmoid(z):
 
 @cuda.jit(device=True)
 def gelu_tanh(z):
-    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    """The tanh term t of GELU's approximation (:class:`nnlite.activations.GeluActivation`)."""
     return math.tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
 
 
 @cuda.jit(device=True)
 def phi_smooth(z, code):
-    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    """φ(z) of gelu, gelu_approximate, swish and mish (:mod:`nnlite.activations`)."""
     if code == GELU:
         return z * (0.5 * math.erfc(-z * SQRT_HALF))
     if code == GELU_TANH:
@@ -128,7 +139,7 @@ def dphi(a, code, alpha):
 
 @cuda.jit
 def _bias_act(z, b, out, code, alpha):
-    """out = φ(z + b) elementwise (softmax rows: one thread per row)."""
+    """φ of z + b elementwise (softmax rows: one thread per row)."""
     n, k = z.shape
     has_b = b.shape[0] > 0
     start, stride = cuda.grid(1), cuda.gridsize(1)
@@ -154,7 +165,7 @@ def _bias_act(z, b, out, code, alpha):
 
 @cuda.jit
 def _act_grad(a, delta, g, code, alpha):
-    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row; gelu, swish, mish: a holds z)."""
+    """δ ⊙ φ' elementwise (softmax: per row; gelu, swish, mish: a holds z)."""
     n, k = a.shape
     start, stride = cuda.grid(1), cuda.gridsize(1)
     if code == SOFTMAX:
@@ -172,7 +183,7 @@ def _act_grad(a, delta, g, code, alpha):
 
 @cuda.jit
 def _col_sum(g, db):
-    """db[j] = Σ_i g[i, j] (one thread per column)."""
+    """The column sums of g into db (one thread per column)."""
     n, k = g.shape
     for j in range(cuda.grid(1), k, cuda.gridsize(1)):
         s = 0.0
@@ -187,12 +198,42 @@ _col_sum_ll = launcher(_col_sum, (1,), lambda g, db: db.size)
 
 
 def bias_act_2d(z, b, out, code, alpha):
-    """out[i, j] = φ(z[i, j] + b[j]) (b empty: no bias)."""
+    """φ of z + b (b empty: no bias); softmax one thread per row."""
     _bias_act_ll(z, b, out, code, alpha)
 
 
 def act_grad_2d(a, delta, g, db, code, alpha):
-    """g = δ ⊙ φ'(a); db = Σ_rows g when db is non-empty."""
+    """δ ⊙ φ' into g, and its column sums into db when db is non-empty."""
     _act_grad_ll(a, delta, g, code, alpha)
     if db.shape[0]:
         _col_sum_ll(g, db)
+
+
+def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
+                       out: np.ndarray | None = None) -> np.ndarray:
+    """The activation φ elementwise (softmax: along the last axis), on the device."""
+    checks.activation_forward(z, act, alpha, out)
+    code = act_code(act)
+    out, work = output_2d(z.shape, z.dtype, out)
+    if z.size:
+        z2 = as2d(z)
+        bias_act_2d(z2, z2[0, :0], work, code, float(alpha))
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(z.shape)
+    return out
+
+
+def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
+                        out: np.ndarray | None = None, z: np.ndarray | None = None
+                        ) -> np.ndarray:
+    """The gradient δ ⊙ φ' from the output a (from ``z`` for gelu, swish, mish), on the device."""
+    checks.activation_backward(a, delta, act, alpha, out, z)
+    code = act_code(act)
+    out, work = output_2d(delta.shape, a.dtype, out)
+    if delta.size:
+        a2 = as2d(derivative_input(a, z, code))
+        d2 = as2d(delta.astype(a.dtype, copy=False))
+        act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(delta.shape)
+    return out

@@ -1,9 +1,16 @@
-r"""CUDA GEMM: the classic tiled shared-memory kernel (TILE × TILE blocks).
+r"""CUDA dense kernels: a tiled GEMM for the products, one fused pass for the rest.
 
-C = op(A)·op(B) + β C for row-major matrices; each block loads one tile of
-op(A) and one of op(B) into shared memory per step along k, every thread
-accumulates one C element.  One compiled kernel per dtype (shared arrays need
-a compile-time type).
+``dense_forward`` and ``dense_backward`` have the reference's names and
+signatures (host arrays; the equations: :class:`nnlite.layers.Dense`).
+Forward: the product xW is written into ``out``, then bias and φ in place
+(``activations.bias_act_2d``).  Backward: δ ⊙ φ' and its column sum ∂b
+(``activations.act_grad_2d``), then ∂W and ∂x with :func:`gemm`.
+
+``gemm`` is the classic tiled shared-memory kernel (TILE × TILE blocks) for
+row-major matrices: each block loads one tile of op(A) and one of op(B) into
+shared memory per step along k, every thread accumulates one element of the
+product.  One compiled kernel per dtype (shared arrays need a compile-time
+type).
 """
 
 from __future__ import annotations
@@ -11,7 +18,11 @@ from __future__ import annotations
 import numpy as np
 from numba import cuda, float32, float64
 
+from .. import checks
+from ..activation_codes import act_code, derivative_input
+from ..host_arrays import contiguous, matmul_with
 from ._launch import SIMULATED, launcher
+from .activations import act_grad_2d, bias_act_2d
 
 TILE = 2 if SIMULATED else 16
 
@@ -59,6 +70,49 @@ _RUN = {dt: launcher(k, (2,), None, _grid) for dt, k in _GEMM.items()}
 
 
 def gemm(A, B, C, ta, tb, beta):
-    """C ← op(A)·op(B) + β C  (host or device arrays)."""
+    """C ← op(A)·op(B) + β C, row-major, host or device arrays (op: transpose if ta / tb)."""
     if C.shape[0] and C.shape[1]:
         _RUN[np.dtype(C.dtype)](A, B, C, bool(ta), bool(tb), float(beta))
+
+
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
+                  alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
+    """Dense layer output for x of shape (n, d_in) and W of shape (d_in, d_out), on the device."""
+    checks.dense_forward(x, W, b, act, alpha, out)
+    code = act_code(act)
+    z = matmul_with(gemm, x, W, out)
+    if z.size == 0:
+        return z
+    work = z if z.flags.c_contiguous else np.ascontiguousarray(z)
+    bias = work[0, :0] if b is None else contiguous(b, work.dtype)
+    bias_act_2d(work, bias, work, code, float(alpha))
+    if work is not z:
+        z[...] = work
+    return z
+
+
+def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
+                   act: str, alpha: float = 0.0, need_dx: bool = True,
+                   dW: np.ndarray | None = None, db: np.ndarray | None = None,
+                   z: np.ndarray | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
+    checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
+    code = act_code(act)
+    dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
+    a2, d2 = contiguous(derivative_input(a, z, code), dtype), contiguous(delta, dtype)
+    g = np.empty(d2.shape, dtype=dtype)
+    db_work = db if db is not None and db.flags.c_contiguous and db.dtype == dtype \
+        else np.empty(d2.shape[1], dtype=dtype)
+    if d2.shape[0] == 0:
+        g[...] = d2
+        db_work[...] = 0
+    else:
+        act_grad_2d(a2, d2, g, db_work, code, float(alpha))
+    if db is None:
+        db = db_work
+    elif db_work is not db:
+        db[...] = db_work
+    dW = matmul_with(gemm, x if x.dtype == dtype else contiguous(x, dtype), g, dW, ta=True)
+    dx = matmul_with(gemm, g, contiguous(W, W.dtype), None, tb=True) if need_dx else None
+    return dW, db, dx

@@ -1,7 +1,8 @@
 """The ``numba`` backend: ``@njit(cache=True)`` CPU kernels, one module per family.
 
-Each module has the reference's name (``batchnorm``, ``dropout``, ``losses``,
-``optimizers``, ``clipping``, ``rectifiers``, ...) and holds its jitted loops
+Each module has the reference's name (``activations``, ``dense``,
+``batchnorm``, ``dropout``, ``losses``, ``optimizers``, ``clipping``,
+``rectifiers``) and holds its jitted loops
 and its public kernels, plain functions with the reference's names and
 signatures, imported here by name.  Dense layers use NumPy's BLAS for the
 GEMM and a serial fused numba pass for bias and activation; batch norm,
@@ -16,8 +17,6 @@ compile here, so the registry can report why and fall back.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 try:
     import numba
 except Exception as exc:  # pragma: no cover - depends on the environment
@@ -30,10 +29,8 @@ try:  # a smoke test (cached after the first run): can numba compile here?
 except Exception as exc:  # pragma: no cover
     raise ImportError(f"numba {numba.__version__} cannot compile ({exc})") from exc
 
-from .. import _common  # noqa: E402
 from .. import reference as _reference  # noqa: E402
-from .._host import HostKernels  # noqa: E402
-from . import activations  # noqa: E402
+from .activations import activation_backward, activation_forward  # noqa: E402, F401
 from .batchnorm import (  # noqa: E402, F401
     bn_backward,
     bn_forward_infer,
@@ -42,6 +39,7 @@ from .batchnorm import (  # noqa: E402, F401
     bn_stats,
 )
 from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
+from .dense import dense_backward, dense_forward  # noqa: E402, F401
 from .dropout import (  # noqa: E402, F401
     alpha_dropout_backward,
     alpha_dropout_forward,
@@ -76,15 +74,5 @@ from .rectifiers import (  # noqa: E402, F401
     rrelu_backward,
     rrelu_forward,
 )
-
-# The activation and dense families still come from ``_host.HostKernels``
-# wrapped around this backend's low-level loops; they move to plain defs in
-# ``activations`` and ``dense`` like the families above, next.
-LOW_LEVEL = SimpleNamespace(
-    bias_act_2d=activations.bias_act_2d, act_grad_2d=activations.act_grad_2d, gemm=None,
-    simd_phi=frozenset((_common.ELU, _common.SELU)),  # vectorized in bias_act_2d itself
-)
-HOST_FAMILIES = ["activation_forward", "activation_backward", "dense_forward", "dense_backward"]
-globals().update(HostKernels(LOW_LEVEL).export(HOST_FAMILIES))
 
 __all__ = list(_reference.__all__)

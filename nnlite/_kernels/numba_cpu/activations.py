@@ -1,13 +1,19 @@
-r"""Numba activation kernels: a = φ(z + b) and g = δ ⊙ φ'(a), one fused pass.
+r"""Numba activation kernels: φ with its bias, and δ ⊙ φ' with its bias sum, one fused pass.
+
+The public kernels ``activation_forward`` and ``activation_backward`` (the
+reference's names and signatures; the equations: :mod:`nnlite.activations`)
+check their arguments and hand 2-D C-contiguous views to the loops
+``bias_act_2d`` and ``act_grad_2d``, which ``dense.py`` uses too.
 
 The loops are serial: around a GEMM they are a small fraction of the time,
 and a serial loop needs no thread wake-up (see DESIGN: no BLAS inside
 ``parallel=True``).  φ' is written in terms of the output a, as in the
 reference.  ELU and SELU use a branch-free e^x − 1 (:func:`_expm1_nonpos`)
-instead of libm's scalar ``expm1``, so their loops vectorize too.  GELU,
-Swish and Mish read φ' from the pre-activation z, which the host layer passes
-in place of a (``_common.FROM_Z_CODES``); their φ and φ' are scalar libm
-calls (erfc, exp, tanh, log1p).
+instead of libm's scalar ``expm1``, so their loops vectorize too; sigmoid
+and tanh are applied by NumPy's ufuncs after a linear pass
+(``vector_phi.py``).  GELU, Swish and Mish read φ' from the pre-activation
+z, passed in place of a (``activation_codes.derivative_input``); their φ
+and φ' are scalar libm calls (erfc, exp, tanh, log1p).
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ import math
 
 import numpy as np
 
-from .._common import (
+from .. import checks
+from ..activation_codes import (
     ELU,
     GELU,
     GELU_TANH,
@@ -29,7 +36,10 @@ from .._common import (
     SOFTPLUS,
     SWISH,
     TANH,
+    act_code,
+    derivative_input,
 )
+from ..host_arrays import as2d, output_2d
 from ..reference.activations import (
     GELU_TANH_CUBIC,
     GELU_TANH_SCALE,
@@ -38,12 +48,13 @@ from ..reference.activations import (
     SELU_SCALE,
     SQRT_HALF,
 )
+from ..vector_phi import vector_phi_
 from ._jit import jit
 
 
 @jit()
 def _sigmoid(z):
-    """σ(z) = 1/(1 + e^{−z}) without overflow (the reference's form)."""
+    """The sigmoid σ(z) without overflow (the reference's form)."""
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
@@ -52,13 +63,13 @@ def _sigmoid(z):
 
 @jit()
 def _gelu_tanh(z):
-    """t = tanh(√(2/π)(z + 0.044715 z³)) of GELU's approximation."""
+    """The tanh term t of GELU's approximation (:class:`nnlite.activations.GeluActivation`)."""
     return math.tanh(GELU_TANH_SCALE * (z + GELU_TANH_CUBIC * z * z * z))
 
 
 @jit()
 def _phi_smooth(z, code):
-    """φ(z) of gelu (zΦ(z)), gelu_approximate, swish (zσ(z)) and mish (z tanh softplus z)."""
+    """φ(z) of gelu, gelu_approximate, swish and mish (:mod:`nnlite.activations`)."""
     if code == GELU:
         return z * (0.5 * math.erfc(-z * SQRT_HALF))
     if code == GELU_TANH:
@@ -86,7 +97,7 @@ def _dphi_smooth(z, code):
 
 @jit()
 def _phi(z, code, alpha):
-    """φ(z) for one value (code from ``_common.ACT_CODE``)."""
+    """φ(z) for one value (code from ``activation_codes``)."""
     if code == RELU:
         return z if z > 0 else 0.0 * z
     if code == SIGMOID:
@@ -133,7 +144,7 @@ def _dphi(a, code, alpha):
 
 @jit()
 def _grad_row(a, d, g, code, alpha):
-    """g = δ ⊙ φ'(a) for one row: softmax (a Jacobian-vector product) and the rest."""
+    """δ ⊙ φ' for one row: softmax (a Jacobian-vector product) and the rest."""
     k = a.shape[0]
     if code == SOFTMAX:
         dot = 0.0
@@ -260,7 +271,7 @@ def _phi_rows(z, b, out, has_b, code, alpha):
 
 @jit()
 def bias_act_2d(z, b, out, code, alpha):
-    """out[i, j] = φ(z[i, j] + b[j]) (b may be empty: no bias); softmax per row."""
+    """φ of z + b row by row (b may be empty: no bias), each activation family in its own loop."""
     has_b = b.shape[0] > 0
     if code == RELU:
         _relu_rows(z, b, out, has_b, 0.0)
@@ -321,7 +332,7 @@ def _grad_rows_elu(a, d, g, acc, want_db, hi, shift):
 
 @jit(fastmath={"contract"})
 def _grad_rows_sigmoid_tanh(a, d, g, acc, want_db, sigmoid):
-    """g = δ·a·(1 − a) (sigmoid) or δ·(1 − a²) (tanh)."""
+    """δ ⊙ φ' of sigmoid or tanh, φ' from the output a."""
     one = g.dtype.type(1.0)
     n, k = a.shape
     row = np.empty(k, dtype=g.dtype)
@@ -354,7 +365,7 @@ def _grad_rows(a, d, g, acc, want_db, code, alpha):
 
 @jit()
 def act_grad_2d(a, delta, g, db, code, alpha):
-    """g = δ ⊙ φ'(a) (softmax: a(δ − Σδa) per row); db[j] = Σ_i g[i, j] if db non-empty.
+    """δ ⊙ φ' into g (softmax: per row), its column sums into db if db is non-empty.
 
     For gelu, swish and mish ``a`` holds the pre-activation z (φ' is read from z).
     """
@@ -377,3 +388,45 @@ def act_grad_2d(a, delta, g, db, code, alpha):
         _grad_rows(a, delta, g, acc, want_db, code, alpha)
     for j in range(acc.shape[0]):
         db[j] = acc[j]
+
+
+def bias_act(z2: np.ndarray, bias: np.ndarray, out2: np.ndarray, code: int, alpha: float) -> None:
+    """out2 = φ(z2 + bias) for 2-D C-contiguous arrays (bias empty: none).
+
+    Sigmoid and tanh: a linear pass here, then NumPy's ufuncs (``vector_phi_``).
+    """
+    if code == SIGMOID or code == TANH:
+        bias_act_2d(z2, bias, out2, LINEAR, 0.0)
+        vector_phi_(out2, code, alpha)
+    else:
+        bias_act_2d(z2, bias, out2, code, float(alpha))
+
+
+def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
+                       out: np.ndarray | None = None) -> np.ndarray:
+    """The activation φ elementwise (softmax: along the last axis), in one fused pass."""
+    checks.activation_forward(z, act, alpha, out)
+    code = act_code(act)
+    out, work = output_2d(z.shape, z.dtype, out)
+    if z.size:
+        z2 = as2d(z)
+        bias_act(z2, z2[0, :0], work, code, alpha)
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(z.shape)
+    return out
+
+
+def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
+                        out: np.ndarray | None = None, z: np.ndarray | None = None
+                        ) -> np.ndarray:
+    """The gradient δ ⊙ φ' from the output a (from ``z`` for gelu, swish, mish)."""
+    checks.activation_backward(a, delta, act, alpha, out, z)
+    code = act_code(act)
+    out, work = output_2d(delta.shape, a.dtype, out)
+    if delta.size:
+        a2 = as2d(derivative_input(a, z, code))
+        d2 = as2d(delta.astype(a.dtype, copy=False))
+        act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
+        if not np.shares_memory(work, out):
+            out[...] = work.reshape(delta.shape)
+    return out

@@ -1,6 +1,8 @@
-r"""Reference activation kernels: forward :math:`a = \varphi(z)` and the
-backward :math:`g = \delta \odot \varphi'(z)` computed **from the output a**
-(so the pre-activation z need not be kept), except for GELU, Swish and Mish.
+r"""Reference activation kernels: forward a = φ(z) and the backward
+δ ⊙ φ' computed **from the output a** (so the pre-activation z need not be
+kept), except for GELU, Swish and Mish.  The equations of each φ and φ':
+the activation classes of :mod:`nnlite.activations` (e.g.
+:class:`~nnlite.activations.GeluActivation`); the code below reads like them.
 
 Names: ``linear relu sigmoid tanh softmax softplus elu selu leaky_relu``
 and ``gelu gelu_approximate swish mish``.
@@ -9,22 +11,7 @@ other activations ignore it.
 
 GELU, Swish and Mish (:data:`FROM_Z`) dip below zero and come back up, so one
 output a comes from two inputs z: their φ' cannot be read from a, and the
-backward kernel takes the pre-activation z as well (``z=``).  With
-Φ the standard normal CDF, σ the sigmoid, softplus(z) = log(1 + e^z):
-
-.. math:: \mathrm{gelu}(z) = z\,\Phi(z), \qquad
-          \mathrm{gelu}'(z) = \Phi(z) + z\,\frac{e^{-z^2/2}}{\sqrt{2\pi}}
-
-.. math:: \mathrm{gelu\_approximate}(z) = \tfrac12 z\,(1 + t), \quad
-          t = \tanh\big(c\,(z + 0.044715\,z^3)\big),\ c = \sqrt{2/\pi}, \qquad
-          \varphi'(z) = \tfrac12(1 + t) + \tfrac12 z\,(1 - t^2)\,c\,(1 + 3 \cdot 0.044715\,z^2)
-
-.. math:: \mathrm{swish}(z) = z\,\sigma(z), \qquad
-          \mathrm{swish}'(z) = \sigma(z)\,\big(1 + z\,(1 - \sigma(z))\big)
-
-.. math:: \mathrm{mish}(z) = z \tanh(\mathrm{softplus}(z)), \qquad
-          \mathrm{mish}'(z) = t + z\,\sigma(z)\,(1 - t^2),\ t = \tanh(\mathrm{softplus}(z))
-
+backward kernel takes the pre-activation z as well (``z=``).
 Φ(z) = ½(1 + erf(z/√2)) is computed as ½ erfc(−z/√2), the same number
 without the cancellation of 1 + erf for negative z.
 """
@@ -80,13 +67,9 @@ def _gelu_tanh(z: np.ndarray) -> np.ndarray:
 
 def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
                        out: np.ndarray | None = None) -> np.ndarray:
-    r"""a = φ(z), elementwise (softmax: along the last axis).
+    r"""The activation ``act`` elementwise (softmax: along the last axis, max-shifted).
 
-    relu: max(z, 0); sigmoid: 1/(1+e^{-z}); tanh; softplus: log(1+e^z);
-    elu: z if z>0 else α(e^z−1); selu: λ·elu_{α_s}(z);
-    leaky_relu: z if z>0 else αz; softmax: e^{z_i}/Σ_j e^{z_j} (max-shifted);
-    gelu: zΦ(z); gelu_approximate: ½z(1 + tanh(√(2/π)(z + 0.044715z³)));
-    swish: zσ(z); mish: z·tanh(softplus(z)).
+    The equations: :mod:`nnlite.activations`, one class per activation.
     """
     checks.activation_forward(z, act, alpha, out)
     _check(act)
@@ -125,8 +108,8 @@ def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
 def derivative_from_z(z: np.ndarray, act: str) -> np.ndarray:
     r"""φ'(z) of the activations of :data:`FROM_Z`, from the pre-activation z.
 
-    gelu: Φ(z) + z e^{−z²/2}/√(2π); gelu_approximate: ½(1+t) + ½z(1−t²)c(1 + 3·0.044715z²);
-    swish: σ(z)(1 + z(1 − σ(z))); mish: t + zσ(z)(1 − t²) with t = tanh(softplus(z)).
+    The equations: :class:`~nnlite.activations.GeluActivation`,
+    :class:`~nnlite.activations.SwishActivation`, :class:`~nnlite.activations.MishActivation`.
     """
     if act == "gelu":
         return normal_cdf(z) + z * INV_SQRT_2PI * np.exp(-0.5 * z * z)
@@ -144,14 +127,12 @@ def derivative_from_z(z: np.ndarray, act: str) -> np.ndarray:
 def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
                         out: np.ndarray | None = None, z: np.ndarray | None = None
                         ) -> np.ndarray:
-    r"""g = δ ⊙ φ'(z), with φ' written in terms of the output a = φ(z).
+    r"""The gradient δ ⊙ φ', with φ' written in terms of the output a = φ(z).
 
-    relu: 1[a>0]; sigmoid: a(1−a); tanh: 1−a²; softplus: 1−e^{−a};
-    elu: 1 if a>0 else a+α; selu: λ if a>0 else a+λα_s;
-    leaky_relu: 1 if a>0 else α;
-    softmax (Jacobian-vector product): g_i = a_i(δ_i − Σ_j δ_j a_j);
-    gelu, gelu_approximate, swish, mish: φ'(z) from the pre-activation ``z``
-    (required for them, ignored by the others; see :func:`derivative_from_z`).
+    Softmax: the Jacobian-vector product.  gelu, gelu_approximate, swish,
+    mish: φ'(z) from the pre-activation ``z`` (required for them, ignored by
+    the others; see :func:`derivative_from_z`).  The equations:
+    :mod:`nnlite.activations`, one class per activation.
     """
     checks.activation_backward(a, delta, act, alpha, out, z)
     _check(act)

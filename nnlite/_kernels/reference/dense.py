@@ -1,8 +1,7 @@
 r"""Reference dense kernels: the fused affine map and activation.
 
-Forward:  z = xW + b,  a = φ(z)
-Backward: g = δ ⊙ φ'(z)  (from a; from z for gelu, swish and mish),
-          ∂W = xᵀg,  ∂b = Σ_rows g,  ∂x = gWᵀ
+The equations: :class:`nnlite.layers.Dense`; the code below reads like them.
+δ ⊙ φ' is computed from the output a (from z for gelu, swish and mish).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from .activations import activation_backward, activation_forward
 
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
                   alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
-    """a = φ(xW + b) for a 2-D batch x of shape (n, d_in); W is (d_in, d_out)."""
+    """Dense layer output for a 2-D batch x of shape (n, d_in); W is (d_in, d_out)."""
     checks.dense_forward(x, W, b, act, alpha, out)
     z = np.matmul(x, W, out=out)
     if b is not None:

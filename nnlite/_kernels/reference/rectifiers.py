@@ -5,35 +5,16 @@ Unlike the fused activation kernels (``activations.py``), which read φ' from
 the output a, these backward kernels take the *input* x: a capped ReLU maps
 many inputs to the same output, and the PReLU/RReLU slopes multiply x.
 
-PReLU (He et al. 2015), learned slopes α (broadcast against x):
+The equations: :class:`nnlite.layers.PReLU` (learned slopes α, broadcast
+against x), :class:`nnlite.layers.ReLU` (Keras' general ReLU with
+max_value, negative_slope and threshold; ``ThresholdedReLU(θ)`` is the case
+of no cap, slope 0, threshold θ) and :class:`nnlite.layers.RReLU`.  The code
+below reads like them.
 
-.. math:: y = \begin{cases} x & x > 0 \\ \alpha \odot x & x \le 0 \end{cases}, \qquad
-          \frac{\partial L}{\partial x} = \delta \odot
-          \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}, \qquad
-          \frac{\partial L}{\partial \alpha} = \sum_{\text{broadcast axes}}
-          \delta \odot \min(x, 0)
-
-General ReLU (Keras' ``relu(x, negative_slope, max_value, threshold)``), with
-t = threshold, M = max_value (None: no cap) and s = negative_slope:
-
-.. math:: y = \begin{cases} \min(x, M) & x > t \\ s\,(x - t) & x \le t \end{cases}, \qquad
-          \frac{\partial y}{\partial x} = \begin{cases} 0 & x > t,\ x \ge M \\
-          1 & x > t,\ x < M \\ s & x \le t \end{cases}
-
-``ThresholdedReLU(θ)`` is the special case M = None, s = 0, t = θ.
-
-RReLU (Xu et al. 2015) while training: a random slope per element, drawn
-from the counter-based SplitMix64 uniforms of the dropout kernels
-(``dropout.py``), so every backend draws the same slopes bit for bit:
-
-.. math:: a_i = l + (u - l)\,u_i \ \text{(in float64, then rounded to the dtype of x)},
-          \qquad u_i = \mathrm{uniform}(\text{seed}, \text{step}, i),
-
-.. math:: y_i = \begin{cases} x_i & x_i \ge 0 \\ a_i x_i & x_i < 0 \end{cases}, \qquad
-          \frac{\partial L}{\partial x_i} = \begin{cases} \delta_i & x_i \ge 0 \\
-          a_i \delta_i & x_i < 0 \end{cases}
-
-i is the flat C-order index of the element.  The backward kernel draws the
+RReLU while training draws a random slope per element from the
+counter-based SplitMix64 uniforms of the dropout kernels (``dropout.py``), in
+float64 and then rounded to the dtype of x, so every backend draws the same
+slopes bit for bit (element i: its flat C-order index).  The backward kernel draws the
 same slopes again from (seed, step), so nothing but x is kept between the
 passes.  (At inference RReLU is a leaky ReLU with the mean slope (l + u)/2:
 the ``leaky_relu`` activation kernel.)
