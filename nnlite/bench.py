@@ -10,8 +10,8 @@ BLAS, median bandwidth of a 256 MiB copy), and the time ratio to PyTorch
 (where ``torch`` is importable; < 1 means nnlite is faster).  PyTorch runs
 with as many threads as numba.  Numba's compile time of every kernel (cold:
 no cache; warm: a second process that loads the cache) is measured in fresh
-processes.  A full run ends with the speed targets of the kernel issue, each
-marked met or not.
+processes.  ``benchmarks/kernel_targets.py`` judges a run's JSON against the
+project's speed targets.
 
 Measuring on a shared machine: each (op, backend) is timed in ``--rounds``
 separate rounds and the median of the round medians is reported; between two
@@ -511,74 +511,6 @@ def numba_compile_times() -> dict[str, float] | None:
     return result
 
 
-# --------------------------------------------------------------------------- targets
-
-@dataclass
-class Target:
-    """One speed target of the kernel issue: ``value`` compared with ``limit``."""
-
-    name: str
-    value: float
-    limit: float
-    higher_is_better: bool
-    detail: str
-
-    @property
-    def met(self) -> bool:
-        return self.value >= self.limit if self.higher_is_better else self.value <= self.limit
-
-
-def _best(rows: list[Row], family: str, shape: str) -> Row | None:
-    """The fastest nnlite CPU backend's row for (family, shape)."""
-    mine = [r for r in rows if (r.family, r.shape) == (family, shape)
-            and r.backend not in BASELINES and r.backend != "cuda"]
-    return min(mine, key=lambda r: r.us) if mine else None
-
-
-def _row(rows: list[Row], family: str, shape: str, backend: str) -> Row | None:
-    return next((r for r in rows if (r.family, r.shape, r.backend) == (family, shape, backend)),
-                None)
-
-
-def targets(rows: list[Row], peaks: dict[str, float],
-            compile_times: dict[str, float] | None) -> list[Target]:
-    """The issue's targets that this run can judge (full shapes; torch where needed)."""
-    out: list[Target] = []
-    le = dict(higher_is_better=False)
-    for fam, shape in [(f, s) for f in ("dense fwd", "dense bwd")
-                       for s in ("32x784x300", "256x784x300", "1024x1024x1024")] + \
-                      [(f, s) for f in ("BN fwd", "BN bwd") for s in ("256x300", "4096x1024")] + \
-                      [("Adam", "266610 (MLP)"), ("Adam", "10000000")]:
-        best, torch = _best(rows, fam, shape), _row(rows, fam, shape, "torch")
-        if best and torch:
-            out.append(Target(f"{fam} {shape}: time / PyTorch", best.us / torch.us, 1.0,
-                              detail=f"{best.backend} {best.us:.0f} µs vs {torch.us:.0f} µs",
-                              **le))
-    best, numpy = _best(rows, "Adam", "10000000"), _row(rows, "Adam", "10000000", "numpy")
-    if best and numpy:
-        out.append(Target("Adam 10M: speed-up over NumPy with temporaries", numpy.us / best.us,
-                          10.0, True, f"{best.backend} {best.us:.0f} µs vs {numpy.us:.0f} µs"))
-    best, torch = _best(rows, "dropout fwd", "4096x4096"), _row(rows, "dropout fwd",
-                                                                "4096x4096", "torch")
-    if best and torch:
-        out.append(Target("dropout 4096x4096: speed-up over PyTorch", torch.us / best.us, 10.0,
-                          True, f"{best.backend} {best.us:.0f} µs vs {torch.us:.0f} µs"))
-    for fam, shape in (("BN fwd", "4096x1024"), ("BN bwd", "4096x1024"), ("Adam", "10000000"),
-                       ("dropout fwd", "4096x4096")):
-        best = _best(rows, fam, shape)
-        if best:
-            out.append(Target(f"{fam} {shape}: time / bandwidth bound", 1.0 / best.frac_peak,
-                              1.5, detail=f"{best.backend} {best.rate:.1f} GB/s of "
-                              f"{peaks['bandwidth_gbs']:.1f}", **le))
-    if compile_times:
-        for label, limit in (("cold", 10.0), ("warm", 1.0)):
-            out.append(Target(f"numba {label} start, every kernel (wall s)",
-                              compile_times[f"{label}_s"], limit, detail=(
-                                  f"load + first calls, {'no ' if label == 'cold' else ''}cache;"
-                                  f" CPU {compile_times[f'{label}_cpu_s']:.1f} s"), **le))
-    return out
-
-
 # --------------------------------------------------------------------------- output
 
 def format_table(rows: list[Row]) -> str:
@@ -597,15 +529,6 @@ def format_table(rows: list[Row]) -> str:
                      f"{r.rate:>8.1f} {r.unit:<7}{xr:>8}{100 * r.frac_peak:>6.0f}%{vt:>9}")
     lines.append("×ref: speed-up over the NumPy reference; %peak: rate ÷ measured peak; "
                  "t/torch: time ÷ PyTorch's (fused Adam), < 1 = faster than PyTorch")
-    return "\n".join(lines)
-
-
-def format_targets(found: list[Target]) -> str:
-    lines = ["targets (best nnlite CPU backend):"]
-    for t in found:
-        op = "≥" if t.higher_is_better else "≤"
-        mark = "met" if t.met else "NOT met"
-        lines.append(f"  {t.name:<48}{t.value:>8.2f} {op} {t.limit:<5g} {mark:<8} ({t.detail})")
     return "\n".join(lines)
 
 
@@ -706,16 +629,11 @@ def _main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                   "first calls {cold_first_calls_s:.2f} s (CPU {cold_cpu_s:.1f} s); warm (cache)"
                   " load {warm_load_s:.2f} s + first calls {warm_first_calls_s:.2f} s "
                   "(CPU {warm_cpu_s:.1f} s)".format(**compile_times))
-    found = [] if args.quick else targets(rows, peaks, compile_times)
-    if found:
-        print()
-        print(format_targets(found))
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"machine": _machine(), "peaks": peaks, "backends": status,
                        "rounds": rounds, "compile": compile_times,
-                       "rows": [asdict(r) for r in rows],
-                       "targets": [dict(asdict(t), met=t.met) for t in found]}, fh, indent=1)
+                       "rows": [asdict(r) for r in rows]}, fh, indent=1)
     if args.plot:
         plot(rows, args.plot)
     return 0
