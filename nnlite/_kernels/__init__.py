@@ -31,15 +31,8 @@ import os
 import warnings
 from collections.abc import Callable, Iterator
 
-# OpenMP worker threads (numba's "omp" layer, Cython's prange) spin after
-# each parallel region by default.  On a 2-core machine they then fight
-# OpenBLAS' threads, and a kernel that follows a GEMM waits a whole scheduler
-# slice (~8 ms measured, vs 0.3 ms).  Passive waiting costs a few µs per
-# parallel call instead.  Set before any OpenMP runtime loads; a value the
-# user already set wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-from . import reference as _reference  # noqa: E402
+from . import openmp_wait_policy  # noqa: F401  (before any OpenMP runtime loads)
+from . import reference as _reference
 
 BACKENDS = ("reference", "numba", "cython", "cuda")
 #: Preference order of ``"auto"``: the first backend that loads wins.

@@ -11,26 +11,19 @@ ImportError with the reason when the extension modules are missing.
 
 from __future__ import annotations
 
-try:
-    from . import activations, batchnorm, dense  # noqa: F401
-except ImportError as exc:
-    raise ImportError(
-        f"nnlite Cython kernels are not compiled ({exc}): run "
-        "`pip install --no-build-isolation -e .` or `python setup.py build_ext --inplace`"
-    ) from exc
-
-from .. import reference as _reference  # noqa: E402
-from .activations import activation_backward, activation_forward  # noqa: E402, F401
-from .batchnorm import (  # noqa: E402, F401
+from .. import reference as _reference
+from . import _compiled  # noqa: F401  (ImportError with the reason when not compiled)
+from .activations import activation_backward, activation_forward  # noqa: F401
+from .batchnorm import (  # noqa: F401
     bn_backward,
     bn_forward_infer,
     bn_forward_train,
     bn_moving_update,
     bn_stats,
 )
-from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
-from .dense import dense_backward, dense_forward  # noqa: E402, F401
-from .dropout import (  # noqa: E402, F401
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: F401
+from .dense import dense_backward, dense_forward  # noqa: F401
+from .dropout import (  # noqa: F401
     alpha_dropout_backward,
     alpha_dropout_forward,
     dropout_backward,
@@ -38,7 +31,7 @@ from .dropout import (  # noqa: E402, F401
     dropout_mask,
     dropout_uniform,
 )
-from .losses import (  # noqa: E402, F401
+from .losses import (  # noqa: F401
     bce_from_probs,
     sigmoid_bce,
     softmax_xent_dense,
@@ -46,7 +39,7 @@ from .losses import (  # noqa: E402, F401
     xent_dense_from_probs,
     xent_sparse_from_probs,
 )
-from .optimizers import (  # noqa: E402, F401
+from .optimizers import (  # noqa: F401
     adagrad_update,
     adam_update,
     adamax_update,
@@ -56,7 +49,7 @@ from .optimizers import (  # noqa: E402, F401
     sgd_momentum_update,
     sgd_update,
 )
-from .rectifiers import (  # noqa: E402, F401
+from .rectifiers import (  # noqa: F401
     prelu_backward,
     prelu_forward,
     relu_general_backward,

@@ -16,31 +16,19 @@ Importing raises ImportError when no GPU is usable.  Under the CUDA simulator
 
 from __future__ import annotations
 
-import os
-
-SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
-
-try:
-    from numba import cuda
-except Exception as exc:  # pragma: no cover
-    raise ImportError(f"numba.cuda is not importable ({exc})") from exc
-
-if not SIMULATED and not cuda.is_available():
-    raise ImportError("no usable CUDA GPU (numba.cuda.is_available() is False); "
-                      "set NUMBA_ENABLE_CUDASIM=1 to run the kernels in the simulator")
-
-from .. import reference as _reference  # noqa: E402
-from .activations import activation_backward, activation_forward  # noqa: E402, F401
-from .batchnorm import (  # noqa: E402, F401
+from .. import reference as _reference
+from ._gpu_available import SIMULATED  # noqa: F401  (ImportError when no GPU is usable)
+from .activations import activation_backward, activation_forward  # noqa: F401
+from .batchnorm import (  # noqa: F401
     bn_backward,
     bn_forward_infer,
     bn_forward_train,
     bn_moving_update,
     bn_stats,
 )
-from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
-from .dense import dense_backward, dense_forward  # noqa: E402, F401
-from .dropout import (  # noqa: E402, F401
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: F401
+from .dense import dense_backward, dense_forward  # noqa: F401
+from .dropout import (  # noqa: F401
     alpha_dropout_backward,
     alpha_dropout_forward,
     dropout_backward,
@@ -48,7 +36,7 @@ from .dropout import (  # noqa: E402, F401
     dropout_mask,
     dropout_uniform,
 )
-from .losses import (  # noqa: E402, F401
+from .losses import (  # noqa: F401
     bce_from_probs,
     sigmoid_bce,
     softmax_xent_dense,
@@ -56,7 +44,7 @@ from .losses import (  # noqa: E402, F401
     xent_dense_from_probs,
     xent_sparse_from_probs,
 )
-from .optimizers import (  # noqa: E402, F401
+from .optimizers import (  # noqa: F401
     adagrad_update,
     adam_update,
     adamax_update,
@@ -66,7 +54,7 @@ from .optimizers import (  # noqa: E402, F401
     sgd_momentum_update,
     sgd_update,
 )
-from .rectifiers import (  # noqa: E402, F401
+from .rectifiers import (  # noqa: F401
     prelu_backward,
     prelu_forward,
     relu_general_backward,

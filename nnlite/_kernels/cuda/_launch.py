@@ -16,15 +16,15 @@ makes its shared arrays thread-safe (``_simulator.install``).
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Callable, Iterator
 
 import numpy as np
 from numba import cuda
 
+from ._gpu_available import SIMULATED
+
 #: The simulator runs every GPU thread as a Python thread: keep grids tiny there.
-SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 THREADS = 4 if SIMULATED else 128  # threads per block (grid-stride kernels)
 MAX_BLOCKS = 2 if SIMULATED else 1024
 if SIMULATED:

@@ -17,30 +17,19 @@ compile here, so the registry can report why and fall back.
 
 from __future__ import annotations
 
-try:
-    import numba
-except Exception as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(f"numba is not importable ({type(exc).__name__}: {exc})") from exc
-
-try:  # a smoke test (cached after the first run): can numba compile here?
-    from ._jit import probe
-
-    probe(1)
-except Exception as exc:  # pragma: no cover
-    raise ImportError(f"numba {numba.__version__} cannot compile ({exc})") from exc
-
-from .. import reference as _reference  # noqa: E402
-from .activations import activation_backward, activation_forward  # noqa: E402, F401
-from .batchnorm import (  # noqa: E402, F401
+from .. import reference as _reference
+from . import _can_compile  # noqa: F401  (ImportError with the reason when numba cannot compile)
+from .activations import activation_backward, activation_forward  # noqa: F401
+from .batchnorm import (  # noqa: F401
     bn_backward,
     bn_forward_infer,
     bn_forward_train,
     bn_moving_update,
     bn_stats,
 )
-from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: E402, F401
-from .dense import dense_backward, dense_forward  # noqa: E402, F401
-from .dropout import (  # noqa: E402, F401
+from .clipping import clip_by_norm_, clip_by_value_, global_norm, max_norm_, scale_  # noqa: F401
+from .dense import dense_backward, dense_forward  # noqa: F401
+from .dropout import (  # noqa: F401
     alpha_dropout_backward,
     alpha_dropout_forward,
     dropout_backward,
@@ -48,7 +37,7 @@ from .dropout import (  # noqa: E402, F401
     dropout_mask,
     dropout_uniform,
 )
-from .losses import (  # noqa: E402, F401
+from .losses import (  # noqa: F401
     bce_from_probs,
     sigmoid_bce,
     softmax_xent_dense,
@@ -56,7 +45,7 @@ from .losses import (  # noqa: E402, F401
     xent_dense_from_probs,
     xent_sparse_from_probs,
 )
-from .optimizers import (  # noqa: E402, F401
+from .optimizers import (  # noqa: F401
     adagrad_update,
     adam_update,
     adamax_update,
@@ -66,7 +55,7 @@ from .optimizers import (  # noqa: E402, F401
     sgd_momentum_update,
     sgd_update,
 )
-from .rectifiers import (  # noqa: E402, F401
+from .rectifiers import (  # noqa: F401
     prelu_backward,
     prelu_forward,
     relu_general_backward,
