@@ -60,15 +60,32 @@ class LoadedClock:
         return self.now
 
 
-@pytest.fixture
-def loaded_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoadedClock]:
-    clock = LoadedClock()
+def use_clock(monkeypatch: pytest.MonkeyPatch, clock: LoadedClock) -> LoadedClock:
+    """The fit loop reads its step times from ``clock``."""
 
     class FakeTime:
         perf_counter = staticmethod(clock.perf_counter)
 
     monkeypatch.setattr(training_module, "time", FakeTime)
-    yield clock
+    return clock
+
+
+@pytest.fixture
+def loaded_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoadedClock]:
+    yield use_clock(monkeypatch, LoadedClock())
+
+
+def predict_thread_counts() -> list[int]:
+    """The BLAS thread count at each of the three batches of a small ``predict``."""
+    counts = []
+
+    class Note(nnlite.callbacks.Callback):
+        def on_predict_batch_begin(self, batch, logs=None):
+            counts.append(blas_threads())
+
+    model = nnlite.models.Sequential([nnlite.layers.Dense(3, input_shape=[4])])
+    model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
+    return counts
 
 
 def small_fit(steps: int = 60) -> None:
@@ -177,20 +194,10 @@ def test_the_controller_is_reused_until_modules_change(monkeypatch):
 @needs_two
 def test_predict_after_a_busy_fit_runs_on_one_thread(loaded_clock):
     small_fit()  # one thread won
-    counts = []
-
-    class Note(nnlite.callbacks.Callback):
-        def on_predict_batch_begin(self, batch, logs=None):
-            counts.append(blas_threads())
-
-    model = nnlite.models.Sequential([nnlite.layers.Dense(3, input_shape=[4])])
     before = blas_threads()
-    model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
-    assert counts == [1, 1, 1] and blas_threads() == before
-    counts.clear()
+    assert predict_thread_counts() == [1, 1, 1] and blas_threads() == before
     fit_threads_module._last_fit_end -= 3600  # an hour later: the decision is stale
-    model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
-    assert counts == [before] * 3
+    assert predict_thread_counts() == [before] * 3
 
 
 class IdleSmallBatchClock(LoadedClock):
@@ -206,35 +213,14 @@ class IdleSmallBatchClock(LoadedClock):
 @needs_two
 def test_predict_keeps_all_threads_after_a_fit_that_kept_one_only_for_small_batches(
         monkeypatch):
-    clock = IdleSmallBatchClock()
-
-    class FakeTime:
-        perf_counter = staticmethod(clock.perf_counter)
-
-    monkeypatch.setattr(training_module, "time", FakeTime)
+    clock = use_clock(monkeypatch, IdleSmallBatchClock())
     small_fit()
     assert clock.counts[-10:] == [1] * 10  # one thread kept: all threads gained nothing
-    counts = []
-
-    class Note(nnlite.callbacks.Callback):
-        def on_predict_batch_begin(self, batch, logs=None):
-            counts.append(blas_threads())
-
-    model = nnlite.models.Sequential([nnlite.layers.Dense(3, input_shape=[4])])
     before = blas_threads()
-    model.predict(np.zeros((10, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
-    assert counts == [before] * 3  # predict's large products may use every thread
+    assert predict_thread_counts() == [before] * 3  # predict's large products may use every thread
 
 
 @needs_two
 def test_nnlite_num_threads_also_fixes_predict(monkeypatch):
-    counts = []
-
-    class Note(nnlite.callbacks.Callback):
-        def on_predict_batch_begin(self, batch, logs=None):
-            counts.append(blas_threads())
-
     monkeypatch.setenv("NNLITE_NUM_THREADS", "1")
-    model = nnlite.models.Sequential([nnlite.layers.Dense(3, input_shape=[4])])
-    model.predict(np.zeros((8, 4), np.float32), batch_size=4, verbose=0, callbacks=[Note()])
-    assert counts == [1, 1] and blas_threads() == MAX_BLAS_THREADS
+    assert predict_thread_counts() == [1, 1, 1] and blas_threads() == MAX_BLAS_THREADS
