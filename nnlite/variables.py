@@ -7,6 +7,12 @@ At its first step an optimizer re-seats both as views of its flat buffer
 an array taken from it before training.
 ``trainable=False`` weights (BatchNormalization's moving statistics, frozen
 layers) are never touched by an optimizer.
+
+During a ``fit`` on the ``cuda`` backend the weights live on the GPU
+(``nnlite._kernels.cuda.device_weights``): inside a training step ``value``
+and ``grad`` are device arrays; outside it they are the NumPy arrays, copied
+back from the device when first read after a step.  ``assign`` marks the
+device copy out of date; a write into ``value[...]`` mid-``fit`` is not seen.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ class Variable:
 
     def __init__(self, value: np.ndarray, name: str = "variable", trainable: bool = True,
                  regularizer=None, constraint=None):
+        self._placement = None  # the device copy during a cuda fit (device_weights)
         self.value = np.asarray(value, order="C")  # (ascontiguousarray makes a scalar 1-d)
         self.grad = np.zeros_like(self.value)
         self.name = name
@@ -33,6 +40,32 @@ class Variable:
         self.regularizer = regularizer
         self.constraint = constraint
         self.layer = None  # set by Layer.add_weight
+
+    @property
+    def value(self) -> np.ndarray:
+        """The weight array (a device array inside a cuda training step)."""
+        if self._placement is None:
+            return self._value
+        return self._placement.value_of(self)
+
+    @value.setter
+    def value(self, array) -> None:
+        self._value = array
+        if self._placement is not None:
+            self._placement.host_replaced()
+
+    @property
+    def grad(self) -> np.ndarray:
+        """∂L/∂value of the last backward pass (a device array inside a cuda training step)."""
+        if self._placement is None:
+            return self._grad
+        return self._placement.grad_of(self)
+
+    @grad.setter
+    def grad(self, array) -> None:
+        self._grad = array
+        if self._placement is not None:
+            self._placement.host_replaced()
 
     @property
     def trainable(self) -> bool:
@@ -68,6 +101,8 @@ class Variable:
                 f"expected {self.value.shape}"
             )
         self.value[...] = new_value
+        if self._placement is not None:
+            self._placement.host_written()
 
     def __array__(self, dtype=None, copy=None):
         return self.value if dtype is None else self.value.astype(dtype)

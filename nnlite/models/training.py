@@ -26,6 +26,7 @@ from ..layers.base import deferred_updates
 from ..utils.fit_threads import FixedThreads, fit_threads
 from . import data as data_utils
 from . import fit_arguments
+from .device_training import device_fit
 from .gradients import BatchLoss
 
 
@@ -64,7 +65,8 @@ class Training:
         self.stop_training = False
         cb.on_train_begin({})
         logs: dict = {}
-        with fit_threads() as self._fit_threads:  # 1 or N threads, by step time
+        with fit_threads() as self._fit_threads, \
+                device_fit(self, sw) as self._device_step:  # cuda: weights on the GPU
             try:
                 for epoch in range(initial_epoch, epochs):
                     cb.on_epoch_begin(epoch, {})
@@ -77,7 +79,7 @@ class Training:
                     if self.stop_training:
                         break
             finally:
-                self._fit_threads = FixedThreads()
+                self._fit_threads, self._device_step = FixedThreads(), None
         cb.on_train_end(logs)
         return self.history
 
@@ -173,6 +175,8 @@ class Training:
         or the gradients are NaN/inf) — then no weight, optimizer slot or
         counter, moving statistic or noise step has changed.
         """
+        if getattr(self, "_device_step", None) is not None:
+            return self._device_step(xs, ys, sample_weight)
         stateful = self._stateful_layers()
         with deferred_updates(stateful):  # layers stage their statistics and counters
             batch = self._forward_and_loss(xs, ys, sample_weight, training=True)

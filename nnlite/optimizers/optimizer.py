@@ -291,17 +291,31 @@ class Optimizer:
             self.clip_gradients([v.grad for v in variables], global_norm)
         else:
             self.clip_gradients([flat.grad], global_norm)
-        lr = self.current_learning_rate()
-        self._cycle_momentum()
-        self._before_step()
-        if flat is not None:
-            self.update_step(flat, flat.grad, lr)
-        else:
-            for var in variables:
-                self.update_step(var, var.grad, lr)
+        self._update_all([flat] if flat is not None else variables)
         for var in variables:
             if var.constraint is not None:
                 var.value[...] = var.constraint(var.value)
+        self._step_done()
+
+    def apply_on_device(self, device_flat, slots: dict) -> None:
+        """One step on the device copy of the flat buffer (a ``cuda`` fit, see
+        ``nnlite._kernels.cuda.device_weights``): no clipping, no constraints.
+
+        ``slots``: the device copies of the flat slots, used in place.
+        """
+        self._slots[id(device_flat)] = slots
+        self._update_all([device_flat])
+        self._step_done()
+
+    def _update_all(self, targets: list) -> None:
+        """The learning rate of this step, then ``update_step`` on each target."""
+        lr = self.current_learning_rate()
+        self._cycle_momentum()
+        self._before_step()
+        for var in targets:
+            self.update_step(var, var.grad, lr)
+
+    def _step_done(self) -> None:
         self.iterations += 1
         self._sync_schedule_value()
 
@@ -372,6 +386,9 @@ class Optimizer:
         for the same variables in the same order (``model.save`` uses
         ``model.trainable_weights``).
         """
+        placement = getattr(variables[0], "_placement", None) if variables else None
+        if placement is not None and placement.host_stale:  # a cuda fit: slots on the device
+            placement.pull()
         state = {"iterations": np.asarray(self.iterations, dtype=np.int64),
                  "learning_rate": np.asarray(self._lr._value, dtype=np.float64)}
         for key, value in self._extra_state().items():

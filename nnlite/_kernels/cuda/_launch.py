@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from numba import cuda
 
+from . import transfers
 from ._gpu_available import SIMULATED
 
 #: The simulator runs every GPU thread as a Python thread: keep grids tiny there.
@@ -54,8 +55,30 @@ def simulated_launch() -> Iterator[None]:
 
 def _to_device(a):
     if isinstance(a, np.ndarray):
-        return cuda.to_device(np.ascontiguousarray(a))
+        return transfers.to_device(a)
     return a
+
+
+def device_empty(shape, dtype):
+    """An uninitialized device array (no transfer)."""
+    return cuda.device_array(shape, dtype=dtype)
+
+
+_NO_ARRAY: dict = {}
+
+
+def no_array(dtype, ndim: int = 1):
+    """A zero-size device array of ``dtype`` (an absent bias, no targets), made once."""
+    key = (np.dtype(dtype), ndim)
+    if key not in _NO_ARRAY:
+        _NO_ARRAY[key] = cuda.device_array((0,) * ndim, dtype=key[0])
+    return _NO_ARRAY[key]
+
+
+def on_device(a) -> bool:
+    """Is ``a`` a device array?  Public kernels then work in place on the device and
+    return device arrays, copying nothing."""
+    return transfers.is_device_array(a)
 
 
 def launcher(kernel, writes: tuple[int, ...], size: Callable[..., int],
@@ -64,6 +87,7 @@ def launcher(kernel, writes: tuple[int, ...], size: Callable[..., int],
 
     def run(*args):
         dev = [_to_device(a) for a in args]
+        transfers.launched()
         with simulated_launch():
             if grid is None:
                 kernel[blocks_for(size(*args)), THREADS](*dev)
@@ -71,7 +95,7 @@ def launcher(kernel, writes: tuple[int, ...], size: Callable[..., int],
                 kernel[grid(*args)](*dev)
         for i in writes:
             if isinstance(args[i], np.ndarray) and args[i].size:
-                args[i][...] = dev[i].copy_to_host().reshape(args[i].shape)
+                args[i][...] = transfers.to_host(dev[i]).reshape(args[i].shape)
 
     run.__doc__ = kernel.__doc__ if hasattr(kernel, "__doc__") else None
     return run

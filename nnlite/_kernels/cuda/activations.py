@@ -44,7 +44,7 @@ from ..reference.activations import (
     SQRT_HALF,
 )
 from ._device import dmax
-from ._launch import launcher
+from ._launch import device_empty, launcher, no_array, on_device
 
 
 @cuda.jit(device=True)
@@ -214,6 +214,11 @@ def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
     """The activation φ elementwise (softmax: along the last axis), on the device."""
     checks.activation_forward(z, act, alpha, out)
     code = act_code(act)
+    if on_device(z):  # device in, device out (2-D, as Dense passes it)
+        out = device_empty(z.shape, z.dtype) if out is None else out
+        if z.size:
+            bias_act_2d(z, no_array(z.dtype), out, code, float(alpha))
+        return out
     out, work = output_2d(z.shape, z.dtype, out)
     if z.size:
         z2 = as2d(z)

@@ -16,8 +16,9 @@ from numba import cuda
 from .. import checks
 from .. import reference as ref
 from ..host_arrays import inplace_ok
+from . import transfers
 from ._device import clamp, dmin
-from ._launch import THREADS, _to_device, blocks_for, launcher, simulated_launch
+from ._launch import THREADS, _to_device, blocks_for, launcher, on_device, simulated_launch
 
 
 @cuda.jit
@@ -64,10 +65,11 @@ max_norm_cols = launcher(_max_norm_cols, (0,), lambda W, c: W.shape[1])
 
 def sumsq(g) -> float:
     """Σ g² (float64 accumulator, one atomic add per thread)."""
-    out = cuda.to_device(np.zeros(1))
+    out = transfers.to_device(np.zeros(1))
+    transfers.launched()
     with simulated_launch():
         _sumsq[blocks_for(g.size), THREADS](_to_device(g), out)
-    return float(out.copy_to_host()[0])
+    return float(transfers.to_host(out)[0])
 
 
 # ----------------------------------------------------------------------------
@@ -91,6 +93,9 @@ def clip_by_value_(grad: np.ndarray, value: float) -> None:
 def scale_(arr: np.ndarray, factor: float) -> None:
     r"""arr ← factor·arr in place."""
     checks.scale_(arr, factor)
+    if on_device(arr):
+        scale(arr.reshape(arr.size), float(factor))
+        return None
     if not inplace_ok(arr):
         return ref.scale_(arr, factor)
     scale(arr.reshape(-1), float(factor))

@@ -1,10 +1,13 @@
 r"""CUDA dense kernels: a tiled GEMM for the products, one fused pass for the rest.
 
 ``dense_forward`` and ``dense_backward`` have the reference's names and
-signatures (host arrays; the equations: :class:`nnlite.layers.Dense`).
-Forward: the product xW is written into ``out``, then bias and φ in place
-(``activations.bias_act_2d``).  Backward: δ ⊙ φ' and its column sum ∂b
-(``activations.act_grad_2d``), then ∂W and ∂x with :func:`gemm`.
+signatures (the equations: :class:`nnlite.layers.Dense`).  Given NumPy
+arrays they copy them to the device and the results back; given device
+arrays (a ``fit`` on the ``cuda`` backend) they work on the device and return
+device arrays, copying nothing.
+Forward: the product xW is written into ``out``, then bias and φ in place in
+one more launch (``activations.bias_act_2d``).  Backward: δ ⊙ φ' and its
+column sum ∂b (``activations.act_grad_2d``), then ∂W and ∂x with :func:`gemm`.
 
 ``gemm`` is the classic tiled shared-memory kernel (TILE × TILE blocks) for
 row-major matrices: each block loads one tile of op(A) and one of op(B) into
@@ -21,7 +24,7 @@ from numba import cuda, float32, float64
 from .. import checks
 from ..activation_codes import act_code, derivative_input
 from ..host_arrays import contiguous, matmul_with
-from ._launch import SIMULATED, launcher
+from ._launch import SIMULATED, device_empty, launcher, no_array, on_device
 from .activations import act_grad_2d, bias_act_2d
 
 TILE = 2 if SIMULATED else 16
@@ -69,6 +72,15 @@ def _grid(A, B, C, *_):
 _RUN = {dt: launcher(k, (2,), None, _grid) for dt, k in _GEMM.items()}
 
 
+@cuda.jit
+def _zero_fill(a):
+    for i in range(cuda.grid(1), a.shape[0], cuda.gridsize(1)):
+        a[i] = 0
+
+
+zero_fill = launcher(_zero_fill, (0,), lambda a: a.size)
+
+
 def gemm(A, B, C, ta, tb, beta):
     """C ← op(A)·op(B) + β C, row-major, host or device arrays (op: transpose if ta / tb)."""
     if C.shape[0] and C.shape[1]:
@@ -80,6 +92,8 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
     """Dense layer output for x of shape (n, d_in) and W of shape (d_in, d_out), on the device."""
     checks.dense_forward(x, W, b, act, alpha, out)
     code = act_code(act)
+    if on_device(x):
+        return _dense_forward_device(x, W, b, code, float(alpha), out)
     z = matmul_with(gemm, x, W, out)
     if z.size == 0:
         return z
@@ -99,6 +113,9 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
     """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
     checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
     code = act_code(act)
+    if on_device(x):
+        return _dense_backward_device(x, W, derivative_input(a, z, code), delta, code,
+                                      float(alpha), need_dx, dW, db)
     dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
     a2, d2 = contiguous(derivative_input(a, z, code), dtype), contiguous(delta, dtype)
     g = np.empty(d2.shape, dtype=dtype)
@@ -115,4 +132,48 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
         db[...] = db_work
     dW = matmul_with(gemm, x if x.dtype == dtype else contiguous(x, dtype), g, dW, ta=True)
     dx = matmul_with(gemm, g, contiguous(W, W.dtype), None, tb=True) if need_dx else None
+    return dW, db, dx
+
+
+# ----------------------------------------------------------------------------
+# Device arrays in, device arrays out (nothing copied).
+# ----------------------------------------------------------------------------
+
+
+def _same_dtype_on_device(kernel: str, dtype, **arrays) -> None:
+    for name, a in arrays.items():
+        if a is not None and (not on_device(a) or a.dtype != dtype):
+            raise ValueError(f"{kernel}: with device arrays every array must be a device "
+                             f"array of dtype {dtype}; {name} is "
+                             f"{type(a).__name__} of dtype {a.dtype}")
+
+
+def _dense_forward_device(x, W, b, code: int, alpha: float, out):
+    """x·W into ``out`` (allocated on the device when None), then bias and φ in place."""
+    _same_dtype_on_device("dense_forward", W.dtype, x=x, W=W, b=b, out=out)
+    if out is None:
+        out = device_empty((x.shape[0], W.shape[1]), W.dtype)
+    if out.size:
+        gemm(x, W, out, False, False, 0.0)
+        bias_act_2d(out, no_array(W.dtype) if b is None else b, out, code, alpha)
+    return out
+
+
+def _dense_backward_device(x, W, a, delta, code: int, alpha: float, need_dx: bool, dW, db):
+    """(∂W, ∂b, ∂x) on the device; ``a`` is φ's output (its input z for gelu, swish, mish)."""
+    _same_dtype_on_device("dense_backward", W.dtype, x=x, W=W, a=a, delta=delta, dW=dW, db=db)
+    dtype = W.dtype
+    dW = device_empty(W.shape, dtype) if dW is None else dW
+    db = device_empty((W.shape[1],), dtype) if db is None else db
+    g = device_empty(delta.shape, dtype)
+    if delta.shape[0]:
+        act_grad_2d(a, delta, g, db, code, alpha)
+        gemm(x, g, dW, True, False, 0.0)
+    else:
+        zero_fill(dW.reshape(dW.size))
+        zero_fill(db)
+    dx = None
+    if need_dx:
+        dx = device_empty(x.shape, dtype)
+        gemm(g, W, dx, False, True, 0.0)
     return dW, db, dx

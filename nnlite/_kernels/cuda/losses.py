@@ -3,7 +3,10 @@
 The launchers (``softmax_xent_rows``, ``sigmoid_bce_rows``, ``xent_probs_rows``,
 ``bce_probs_rows``) take NumPy or device arrays; the public kernels
 (``softmax_xent_sparse`` … ``bce_from_probs``, the reference's names and
-signatures) check their arguments and call them.
+signatures) check their arguments and call them.  Given 2-D device scores
+and device targets, a public kernel returns device arrays (loss, grad) and
+copies nothing; the range of device labels is then the caller's to check
+(reading them would be a transfer).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from .. import checks
 from ..host_arrays import as2d
 from ..reference.losses import EPSILON
 from ._device import clamp, dmax
-from ._launch import launcher
+from ._launch import device_empty, launcher, no_array, on_device
 
 
 @cuda.jit
@@ -115,8 +118,38 @@ bce_probs_rows = launcher(_bce_probs, (4, 5), _rows)
 Pair = tuple[np.ndarray, np.ndarray]
 
 
+def _on_device_rows(kernel: str, p, t) -> bool:
+    """Are scores and targets device arrays (then 2-D scores, targets of a fitting dtype)?"""
+    if not on_device(p):
+        return False
+    if p.ndim != 2 or not on_device(t):
+        raise ValueError(f"{kernel}: with device scores, the scores must be 2-D (rows, k) and "
+                         f"the targets a device array too; got scores of shape {p.shape} and "
+                         f"targets of type {type(t).__name__}")
+    return True
+
+
+def _device_labels(kernel: str, p, y) -> None:
+    """One integer label per row of p (their range is not read: the caller checked it)."""
+    if y.shape != p.shape[:-1] or y.dtype.kind not in "iu":
+        raise ValueError(f"{kernel}: y must hold one integer label per row of the scores "
+                         f"(shape {p.shape[:-1]}), got shape {y.shape} of dtype {y.dtype}")
+
+
+def _device_rows(loop, p, y, t, scale, *extra) -> Pair:
+    """(loss, grad) on the device: labels y or targets t (the other one absent)."""
+    loss, grad = device_empty(p.shape[0], p.dtype), device_empty(p.shape, p.dtype)
+    sparse = y is not None
+    if p.shape[0]:
+        loop(p, no_array(p.dtype, 2) if sparse else t, y if sparse else no_array(np.int64),
+             sparse, float(scale), *extra, loss, grad)
+    return loss, grad
+
+
 def _sparse_rows(loop, p, y, scale, *extra) -> Pair:
     """(loss, grad) of a row loop with integer labels y."""
+    if on_device(p):
+        return _device_rows(loop, p, y, None, scale, *extra)
     z2 = as2d(p)
     labels = np.ascontiguousarray(y, dtype=np.int64).reshape(-1)
     loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
@@ -126,6 +159,8 @@ def _sparse_rows(loop, p, y, scale, *extra) -> Pair:
 
 def _dense_rows(loop, p, t, scale, *extra) -> Pair:
     """(loss, grad) of a row loop with one-hot or soft targets t."""
+    if _on_device_rows("the loss", p, t):
+        return _device_rows(loop, p, None, t, scale, *extra)
     z2 = as2d(p)
     t2 = as2d(np.asarray(t, dtype=z2.dtype))
     loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
@@ -135,7 +170,10 @@ def _dense_rows(loop, p, t, scale, *extra) -> Pair:
 
 def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> Pair:
     """Sparse softmax cross-entropy from logits z (n, k) and int labels y (n,)."""
-    checks.softmax_xent_sparse(z, y, scale)
+    if _on_device_rows("softmax_xent_sparse", z, y):
+        _device_labels("softmax_xent_sparse", z, y)
+    else:
+        checks.softmax_xent_sparse(z, y, scale)
     return _sparse_rows(softmax_xent_rows, z, y, scale)
 
 
@@ -148,7 +186,10 @@ def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
 def xent_sparse_from_probs(p: np.ndarray, y: np.ndarray, scale: float,
                            eps: float = EPSILON) -> Pair:
     """Sparse CE from softmax probabilities p; grad is w.r.t. the logits."""
-    checks.xent_sparse_from_probs(p, y, scale, eps)
+    if _on_device_rows("xent_sparse_from_probs", p, y):
+        _device_labels("xent_sparse_from_probs", p, y)
+    else:
+        checks.xent_sparse_from_probs(p, y, scale, eps)
     return _sparse_rows(xent_probs_rows, p, y, scale, float(eps))
 
 
@@ -172,6 +213,11 @@ def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
 def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> Pair:
     """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
     checks.bce_from_probs(p, t, scale, eps)
+    if _on_device_rows("bce_from_probs", p, t):
+        loss, grad = device_empty(p.shape[0], p.dtype), device_empty(p.shape, p.dtype)
+        if p.shape[0]:
+            bce_probs_rows(p, t, float(scale), float(eps), loss, grad)
+        return loss, grad
     z2 = as2d(p)
     t2 = as2d(np.asarray(t, dtype=z2.dtype))
     loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)

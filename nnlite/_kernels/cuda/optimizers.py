@@ -4,7 +4,9 @@ Equations as in reference/optimizers.py; subnormal state values are flushed
 to zero (|x| < tiny → 0).  The launchers ``sgd`` … ``nadam`` take NumPy
 arrays (copied to the device and back) or device arrays (updated in place,
 nothing copied); the public kernels ``sgd_update`` … ``nadam_update`` (the
-reference's signatures, host arrays) check their arguments and call them.
+reference's signatures) check their arguments and call them, with host
+arrays (copied) or device arrays (the flat buffers of a ``cuda`` fit, updated
+in place: the whole update is one launch).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from numba import cuda
 
 from .. import checks
 from .. import reference as ref
-from ..host_arrays import flat_in, flat_or_empty, inplace_ok, tiny
-from ._launch import launcher
+from ..host_arrays import flat_in as host_flat_in
+from ..host_arrays import flat_or_empty, tiny
+from ..host_arrays import inplace_ok as host_inplace_ok
+from ._launch import launcher, on_device
 
 
 @cuda.jit(device=True)
@@ -121,9 +125,33 @@ nadam = launcher(_nadam, (0, 2, 3), _n)
 
 
 # ----------------------------------------------------------------------------
-# Public kernels (the reference's signatures).  Arrays that are not
-# C-contiguous, writeable and of one float dtype go to the reference instead.
+# Public kernels (the reference's signatures).  Host arrays that are not
+# C-contiguous, writeable and of one float dtype go to the reference instead;
+# device arrays must be C-contiguous and of one float dtype.
 # ----------------------------------------------------------------------------
+
+
+def inplace_ok(*arrays) -> bool:
+    """Can the launcher update these arrays in place?  (Device arrays: they must.)"""
+    if not on_device(arrays[0]):
+        return host_inplace_ok(*arrays)
+    dtype = arrays[0].dtype
+    for a in arrays:
+        if not (on_device(a) and a.dtype == dtype and a.is_c_contiguous()) or dtype.kind != "f":
+            raise ValueError(f"optimizer update on the device: every state array must be a "
+                             f"C-contiguous device array of the parameter's float dtype "
+                             f"{dtype}, got {type(a).__name__} of dtype {a.dtype}")
+    return True
+
+
+def flat_in(a, dtype):
+    """A flat view of ``a`` (a device gradient must already have ``dtype``)."""
+    if on_device(a):
+        if a.dtype != dtype:
+            raise ValueError(f"optimizer update on the device: the gradient must have the "
+                             f"parameter's dtype {dtype}, got {a.dtype}")
+        return a.reshape(a.size)
+    return host_flat_in(a, dtype)
 
 
 def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
@@ -131,7 +159,7 @@ def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
     checks.sgd_update(param, grad, lr)
     if not inplace_ok(param):
         return ref.sgd_update(param, grad, lr)
-    sgd(param.reshape(-1), flat_in(grad, param.dtype), float(lr))
+    sgd(param.reshape(param.size), flat_in(grad, param.dtype), float(lr))
 
 
 def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
@@ -140,7 +168,7 @@ def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarra
     checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     if not inplace_ok(param, velocity):
         return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    sgd_momentum(param.reshape(-1), flat_in(grad, param.dtype), velocity.reshape(-1),
+    sgd_momentum(param.reshape(param.size), flat_in(grad, param.dtype), velocity.reshape(velocity.size),
                   float(lr), float(momentum), bool(nesterov), tiny(param.dtype))
 
 
@@ -150,7 +178,7 @@ def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
     checks.adagrad_update(param, grad, accum, lr, eps)
     if not inplace_ok(param, accum):
         return ref.adagrad_update(param, grad, accum, lr, eps)
-    adagrad(param.reshape(-1), flat_in(grad, param.dtype), accum.reshape(-1), float(lr),
+    adagrad(param.reshape(param.size), flat_in(grad, param.dtype), accum.reshape(accum.size), float(lr),
              float(eps))
 
 
@@ -162,7 +190,7 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
     extra = [a for a in (mom, mg) if a is not None]
     if not inplace_ok(param, s, *extra):
         return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    rmsprop(param.reshape(-1), flat_in(grad, param.dtype), s.reshape(-1),
+    rmsprop(param.reshape(param.size), flat_in(grad, param.dtype), s.reshape(s.size),
              flat_or_empty(mom, param), flat_or_empty(mg, param), mom is not None,
              mg is not None, float(lr), float(rho), float(eps), float(momentum),
              tiny(param.dtype))
@@ -186,7 +214,7 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
     # Folded: both corrections go into one step size α, θ ← θ − α m/(√v + ε), the
     # same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
     alpha = lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
-    adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
+    adam(param.reshape(param.size), flat_in(grad, param.dtype), m.reshape(m.size), v.reshape(v.size),
           flat_or_empty(vhat, param), vhat is not None, float(alpha), 1.0 - beta1,
           1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
 
@@ -205,7 +233,7 @@ def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndar
     checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
+    adamax(param.reshape(param.size), flat_in(grad, param.dtype), m.reshape(m.size), u.reshape(u.size),
             float(lr / (1.0 - beta1**t)), 1.0 - beta1, float(beta2), float(eps),
             tiny(param.dtype))
 
@@ -223,7 +251,7 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
     if not inplace_ok(param, m, v):
         return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
                                 m_sched_new, m_sched_next, t)
-    nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
+    nadam(param.reshape(param.size), flat_in(grad, param.dtype), m.reshape(m.size), v.reshape(v.size),
            float(lr), 1.0 - beta1, 1.0 - beta2, float(u_t1 / (1.0 - m_sched_next)),
            float((1.0 - u_t) / (1.0 - m_sched_new)), float(1.0 / (1.0 - beta2**t)),
            float(eps), tiny(param.dtype))
