@@ -150,7 +150,7 @@ def flat_in(a, dtype):
         if a.dtype != dtype:
             raise ValueError(f"optimizer update on the device: the gradient must have the "
                              f"parameter's dtype {dtype}, got {a.dtype}")
-        return a.reshape(a.size)
+        return a.reshape(-1)
     return host_flat_in(a, dtype)
 
 
@@ -159,7 +159,7 @@ def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
     checks.sgd_update(param, grad, lr)
     if not inplace_ok(param):
         return ref.sgd_update(param, grad, lr)
-    sgd(param.reshape(param.size), flat_in(grad, param.dtype), float(lr))
+    sgd(param.reshape(-1), flat_in(grad, param.dtype), float(lr))
 
 
 def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
@@ -168,7 +168,7 @@ def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarra
     checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     if not inplace_ok(param, velocity):
         return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    sgd_momentum(param.reshape(param.size), flat_in(grad, param.dtype), velocity.reshape(velocity.size),
+    sgd_momentum(param.reshape(-1), flat_in(grad, param.dtype), velocity.reshape(-1),
                   float(lr), float(momentum), bool(nesterov), tiny(param.dtype))
 
 
@@ -178,7 +178,7 @@ def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
     checks.adagrad_update(param, grad, accum, lr, eps)
     if not inplace_ok(param, accum):
         return ref.adagrad_update(param, grad, accum, lr, eps)
-    adagrad(param.reshape(param.size), flat_in(grad, param.dtype), accum.reshape(accum.size), float(lr),
+    adagrad(param.reshape(-1), flat_in(grad, param.dtype), accum.reshape(-1), float(lr),
              float(eps))
 
 
@@ -190,7 +190,7 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
     extra = [a for a in (mom, mg) if a is not None]
     if not inplace_ok(param, s, *extra):
         return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    rmsprop(param.reshape(param.size), flat_in(grad, param.dtype), s.reshape(s.size),
+    rmsprop(param.reshape(-1), flat_in(grad, param.dtype), s.reshape(-1),
              flat_or_empty(mom, param), flat_or_empty(mg, param), mom is not None,
              mg is not None, float(lr), float(rho), float(eps), float(momentum),
              tiny(param.dtype))
@@ -214,7 +214,7 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
     # Folded: both corrections go into one step size α, θ ← θ − α m/(√v + ε), the
     # same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
     alpha = lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
-    adam(param.reshape(param.size), flat_in(grad, param.dtype), m.reshape(m.size), v.reshape(v.size),
+    adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
           flat_or_empty(vhat, param), vhat is not None, float(alpha), 1.0 - beta1,
           1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
 
@@ -233,7 +233,7 @@ def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndar
     checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    adamax(param.reshape(param.size), flat_in(grad, param.dtype), m.reshape(m.size), u.reshape(u.size),
+    adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
             float(lr / (1.0 - beta1**t)), 1.0 - beta1, float(beta2), float(eps),
             tiny(param.dtype))
 
@@ -251,7 +251,7 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
     if not inplace_ok(param, m, v):
         return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
                                 m_sched_new, m_sched_next, t)
-    nadam(param.reshape(param.size), flat_in(grad, param.dtype), m.reshape(m.size), v.reshape(v.size),
+    nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
            float(lr), 1.0 - beta1, 1.0 - beta2, float(u_t1 / (1.0 - m_sched_next)),
            float((1.0 - u_t) / (1.0 - m_sched_new)), float(1.0 / (1.0 - beta2**t)),
            float(eps), tiny(param.dtype))

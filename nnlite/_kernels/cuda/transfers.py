@@ -48,7 +48,7 @@ def counting() -> Iterator[dict[str, int]]:
 
 
 def to_device(a: np.ndarray, into=None):
-    """``cuda.to_device`` of ``a`` (C-contiguous), or a copy into the device array ``into``; counted."""
+    """``cuda.to_device`` of ``a`` (C-contiguous), or a copy into device array ``into``; counted."""
     a = np.ascontiguousarray(a)
     _counts["to_device"] += 1
     _counts["to_device_bytes"] += a.nbytes
