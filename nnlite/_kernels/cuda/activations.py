@@ -145,7 +145,7 @@ def _bias_act(z, b, out, code, alpha):
     start, stride = cuda.grid(1), cuda.gridsize(1)
     if code == SOFTMAX:
         for i in range(start, n, stride):
-            zmax = -1e308
+            zmax = -math.inf
             for j in range(k):
                 v = z[i, j] + (b[j] if has_b else 0.0)
                 out[i, j] = v
@@ -192,9 +192,23 @@ def _col_sum(g, db):
         db[j] = s
 
 
+@cuda.jit
+def _act_grad_col_sum(a, delta, g, db, code, alpha):
+    """δ ⊙ φ' into g and its column sums into db, one thread per column (not softmax)."""
+    n, k = a.shape
+    for j in range(cuda.grid(1), k, cuda.gridsize(1)):
+        s = 0.0
+        for i in range(n):
+            v = delta[i, j] if code == LINEAR else delta[i, j] * dphi(a[i, j], code, alpha)
+            g[i, j] = v
+            s += g[i, j]  # the stored (rounded) value, as _col_sum sums it
+        db[j] = s
+
+
 _bias_act_ll = launcher(_bias_act, (2,), lambda z, *_: z.size)
 _act_grad_ll = launcher(_act_grad, (2,), lambda a, *_: a.size)
 _col_sum_ll = launcher(_col_sum, (1,), lambda g, db: db.size)
+_act_grad_col_sum_ll = launcher(_act_grad_col_sum, (2, 3), lambda a, d, g, db, *_: db.size)
 
 
 def bias_act_2d(z, b, out, code, alpha):
@@ -203,7 +217,11 @@ def bias_act_2d(z, b, out, code, alpha):
 
 
 def act_grad_2d(a, delta, g, db, code, alpha):
-    """δ ⊙ φ' into g, and its column sums into db when db is non-empty."""
+    """δ ⊙ φ' into g, and its column sums into db when db is non-empty (one launch
+    for both, except softmax, whose rows need a launch of their own)."""
+    if db.shape[0] and code != SOFTMAX:
+        _act_grad_col_sum_ll(a, delta, g, db, code, alpha)
+        return
     _act_grad_ll(a, delta, g, code, alpha)
     if db.shape[0]:
         _col_sum_ll(g, db)

@@ -1,0 +1,284 @@
+"""``fit`` on the ``cuda`` backend, weights on the device, under the CUDA simulator.
+
+As in ``test_kernels_cuda.py``, the main process runs one test that starts
+a *subprocess* with ``NUMBA_ENABLE_CUDASIM=1`` and ``NNLITE_TEST_CUDASIM=1``;
+that subprocess runs the ``test_sim_*`` tests of this file:
+
+* a few Adam steps of a small MLP give the reference backend's losses,
+  metrics and weights (float32 tolerance);
+* per step: two copies to the device (the batch's inputs and labels), one
+  back (predictions, per-sample losses, the non-finite count), and the
+  launches of the book's step, counted by ``nnlite._kernels.cuda.transfers``;
+* public kernels given device arrays return device arrays and copy nothing;
+* ``get_weights`` / ``save`` during and after the fit read the device values;
+  ``set_weights`` in a callback reaches the device; a backend switch after
+  ``fit`` works;
+* a model with BatchNormalization and Dropout falls back to the host path
+  with a warning naming the layer, and still matches the reference;
+* a step with a non-finite loss is not applied (as on the host).
+
+Shapes are tiny: the simulator runs every GPU thread as a Python thread.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+HERE = Path(__file__).parent
+CUDASIM = os.environ.get("NNLITE_TEST_CUDASIM") == "1"
+sim_only = pytest.mark.skipif(not CUDASIM, reason="runs in the simulator subprocess")
+
+
+def _cuda_importable() -> bool:
+    try:
+        import numba.cuda  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+@pytest.mark.skipif(CUDASIM or not _cuda_importable(),
+                    reason="numba.cuda is not importable (or already in the simulator)")
+def test_cuda_training_in_simulator_subprocess():
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", NNLITE_TEST_CUDASIM="1")
+    env.pop("NNLITE_BACKEND", None)
+    cmd = [sys.executable, "-m", "pytest", str(Path(__file__)), "-o", "addopts=", "-q",
+           "-p", "no:cacheprovider", "-p", "no:randomly", "-k", "test_sim_", "-s"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
+                          cwd=HERE.parent)
+    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert " passed" in summary and "skipped" not in summary, summary
+    assert int(summary.split()[0]) >= 8, summary
+
+
+# ---------------------------------------------------------------- in the simulator only
+
+UNITS = (7, 5, 3)  # the book's 300-100-10, shrunk for the simulator
+
+
+def _data(n: int = 24, d: int = 12):
+    rng = np.random.default_rng(0)
+    return (rng.normal(size=(n, d)).astype(np.float32),
+            rng.integers(0, UNITS[-1], n))
+
+
+def _mlp(backend: str, *, bn_dropout: bool = False):
+    import nnlite
+
+    nnlite.set_backend(backend)
+    nnlite.utils.set_random_seed(1)
+    layers = [nnlite.layers.Input(shape=[12]), nnlite.layers.Dense(UNITS[0], activation="relu")]
+    if bn_dropout:
+        layers += [nnlite.layers.BatchNormalization(), nnlite.layers.Dropout(0.25)]
+    layers += [nnlite.layers.Dense(UNITS[1], activation="relu"),
+               nnlite.layers.Dense(UNITS[2], activation="softmax")]
+    model = nnlite.models.Sequential(layers)
+    model.compile(optimizer=nnlite.optimizers.Adam(learning_rate=0.01),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _fit(model, callbacks=(), epochs: int = 2):
+    x, y = _data()
+    return model.fit(x, y, batch_size=8, epochs=epochs, verbose=0, shuffle=True,
+                     callbacks=list(callbacks))
+
+
+def _assert_same_training(h_ref, h_cuda, w_ref, w_cuda):
+    for key in ("loss", "accuracy"):
+        np.testing.assert_allclose(h_cuda.history[key], h_ref.history[key], rtol=2e-5)
+    for a, b in zip(w_ref, w_cuda):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
+
+
+@pytest.fixture
+def reference_run():
+    import nnlite
+
+    model = _mlp("reference")
+    history = _fit(model)
+    yield history, model.get_weights()
+    nnlite.set_backend("reference")
+
+
+@sim_only
+def test_sim_mlp_adam_matches_reference(reference_run):
+    from nnlite._kernels.cuda import transfers
+
+    model = _mlp("cuda")
+    with transfers.counting() as counted:
+        history = _fit(model)
+    _assert_same_training(*reference_run[:1], history, reference_run[1], model.get_weights())
+    assert counted["to_host"] >= 6 and counted["launches"] > 0
+    assert all(v._placement is None for v in model.weights)  # released after fit
+
+
+class _StepCounter:
+    """A callback that records each step's transfers and launches (it reads no weight)."""
+
+    def __init__(self):
+        from nnlite.callbacks import Callback
+
+        counter = self
+
+        class Hook(Callback):
+            def on_train_batch_begin(self, batch, logs=None):
+                counter.before = counter.transfers.counts()
+
+            def on_train_batch_end(self, batch, logs=None):
+                after = counter.transfers.counts()
+                counter.steps.append({k: after[k] - counter.before[k] for k in after})
+
+        from nnlite._kernels.cuda import transfers
+
+        self.transfers, self.steps, self.callback = transfers, [], Hook()
+
+
+@sim_only
+def test_sim_each_step_copies_the_batch_in_and_one_report_out():
+    model = _mlp("cuda")
+    counter = _StepCounter()
+    _fit(model, [counter.callback])
+    layers = len(UNITS)
+    # forward: GEMM + bias/φ per layer; the fused loss; backward: δ⊙φ' with ∂b, ∂W, ∂x
+    # (no ∂x for the first layer); the non-finite count; one Adam update over all weights
+    launches = 2 * layers + 1 + (3 * layers - 1) + 1 + 1
+    print(f"\nper step (MLP {UNITS}, Adam): {counter.steps[0]}")
+    assert len(counter.steps) == 6
+    for step in counter.steps:
+        assert step["to_device"] == 2  # the batch: inputs and labels
+        assert step["to_host"] == 1  # predictions, losses and the non-finite count together
+        assert step["launches"] == launches
+
+
+@sim_only
+def test_sim_public_kernels_keep_device_arrays_on_the_device():
+    from numba import cuda
+
+    from nnlite._kernels import cuda as k
+    from nnlite._kernels import reference as ref
+    from nnlite._kernels.cuda import transfers
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(5, 4)).astype(np.float32)
+    W = rng.normal(size=(4, 3)).astype(np.float32)
+    b = rng.normal(size=3).astype(np.float32)
+    y = np.array([0, 2, 1, 1, 0])
+    dx, dW, db, dy = (cuda.to_device(a) for a in (x, W, b, y))
+    p, m, v = (cuda.to_device(np.zeros(12, np.float32)) for _ in range(3))
+    with transfers.counting() as counted:
+        a = k.dense_forward(dx, dW, db, "relu")
+        loss, grad = k.xent_sparse_from_probs(k.activation_forward(a, "softmax"), dy, 0.2)
+        gW, gb, gx = k.dense_backward(dx, dW, a, grad, "relu")
+    assert counted["to_device"] == counted["to_host"] == 0
+    assert counted["launches"] == 2 + 1 + 1 + 3  # forward, softmax, loss, backward
+    with transfers.counting() as counted:
+        k.adam_update(p, gW.reshape(12), m, v, 0.01, 0.9, 0.999, 1e-7, 1)
+    assert counted["to_device"] == counted["to_host"] == 0 and counted["launches"] == 1
+    for arr in (a, loss, grad, gW, gb, gx, p):
+        assert transfers.is_device_array(arr)
+    a_ref = ref.dense_forward(x, W, b, "relu")
+    loss_ref, grad_ref = ref.xent_sparse_from_probs(ref.activation_forward(a_ref, "softmax"),
+                                                    y, 0.2)
+    gW_ref, gb_ref, gx_ref = ref.dense_backward(x, W, a_ref, grad_ref, "relu")
+    for got, want in ((a, a_ref), (loss, loss_ref), (grad, grad_ref), (gW, gW_ref),
+                      (gb, gb_ref), (gx, gx_ref)):
+        np.testing.assert_allclose(got.copy_to_host(), want, rtol=1e-5, atol=1e-6)
+
+
+@sim_only
+def test_sim_weights_read_during_and_after_fit_are_the_device_values(tmp_path):
+    import nnlite
+    from nnlite.callbacks import Callback
+
+    seen = []
+
+    class ReadWeights(Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            placement = self.model.weights[0]._placement
+            device = placement.device.value.copy_to_host()
+            host = np.concatenate([w.reshape(-1) for w in self.model.get_weights()])
+            seen.append((device, host))
+            self.model.save(tmp_path / f"epoch{epoch}.keras")
+
+    model = _mlp("cuda")
+    _fit(model, [ReadWeights()])
+    for device, host in seen:
+        np.testing.assert_array_equal(host, device)
+    np.testing.assert_array_equal(seen[-1][1], np.concatenate(
+        [w.reshape(-1) for w in model.get_weights()]))
+    loaded = nnlite.models.load_model(tmp_path / "epoch1.keras")
+    for a, b in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    for key, value in model.optimizer.get_state(model.trainable_weights).items():
+        np.testing.assert_array_equal(loaded.optimizer.get_state(
+            loaded.trainable_weights)[key], value)
+
+
+@sim_only
+def test_sim_set_weights_in_a_callback_reaches_the_device():
+    from nnlite.callbacks import Callback
+
+    def run(backend):
+        model = _mlp(backend)
+        start = model.get_weights()
+
+        class Restart(Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                if epoch == 0:
+                    self.model.set_weights(start)
+
+        return _fit(model, [Restart()]), model.get_weights()
+
+    h_ref, w_ref = run("reference")
+    h_cuda, w_cuda = run("cuda")
+    _assert_same_training(h_ref, h_cuda, w_ref, w_cuda)
+
+
+@sim_only
+def test_sim_switching_backend_after_fit(reference_run):
+    import nnlite
+
+    model = _mlp("cuda")
+    _fit(model)
+    x, _ = _data()
+    on_cuda = model.predict(x[:5], verbose=0)
+    nnlite.set_backend("reference")
+    np.testing.assert_allclose(model.predict(x[:5], verbose=0), on_cuda, rtol=1e-5, atol=1e-6)
+    _fit(model, epochs=1)  # training goes on, on the host
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+
+
+@sim_only
+def test_sim_bn_dropout_falls_back_with_a_warning_and_matches():
+    model = _mlp("reference", bn_dropout=True)
+    h_ref = _fit(model)
+    w_ref = model.get_weights()
+    model = _mlp("cuda", bn_dropout=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        h_cuda = _fit(model)
+    messages = [str(w.message) for w in caught if "cuda backend" in str(w.message)]
+    assert len(messages) == 1 and "'batch_normalization" in messages[0], messages
+    assert "BatchNormalization" in messages[0]
+    _assert_same_training(h_ref, h_cuda, w_ref, model.get_weights())
+
+
+@sim_only
+def test_sim_nonfinite_step_is_not_applied():
+    model = _mlp("cuda")
+    start = model.get_weights()
+    x, y = _data()
+    x[:8] = 3e38  # the first batch overflows: a NaN loss
+    with pytest.warns(RuntimeWarning, match="not finite|the loss is nan"):
+        model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    for a, b in zip(start, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
