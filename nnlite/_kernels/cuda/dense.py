@@ -9,10 +9,11 @@ Forward: the product xW is written into ``out``, then bias and φ in place in
 one more launch (``activations.bias_act_2d``).  Backward: δ ⊙ φ' and its
 column sum ∂b (``activations.act_grad_2d``), then ∂W and ∂x with :func:`gemm`.
 
-``gemm`` is the classic tiled shared-memory kernel (TILE × TILE blocks) for
-row-major matrices: each block loads one tile of op(A) and one of op(B) into
-shared memory per step along k, every thread accumulates one element of the
-product.  One compiled kernel per dtype (shared arrays need a compile-time
+``gemm`` runs device arrays on cuBLAS when CuPy is installed (``cublas.py``).
+Otherwise, and always under the simulator, it is the classic tiled
+shared-memory kernel (TILE × TILE blocks) for row-major matrices: each block
+loads one tile of op(A) and one of op(B) into shared memory per step along k,
+every thread accumulates one element of the product.  One compiled kernel per dtype (shared arrays need a compile-time
 type).
 """
 
@@ -24,6 +25,7 @@ from numba import cuda, float32, float64
 from .. import checks
 from ..activation_codes import act_code, derivative_input
 from ..host_arrays import contiguous, matmul_with
+from . import cublas
 from ._launch import SIMULATED, device_empty, launcher, no_array, on_device
 from .activations import act_grad_2d, bias_act_2d
 
@@ -82,8 +84,15 @@ zero_fill = launcher(_zero_fill, (0,), lambda a: a.size)
 
 
 def gemm(A, B, C, ta, tb, beta):
-    """C ← op(A)·op(B) + β C, row-major, host or device arrays (op: transpose if ta / tb)."""
+    """C ← op(A)·op(B) + β C, row-major, host or device arrays (op: transpose if ta / tb).
+
+    Device arrays go to cuBLAS when CuPy is usable (``cublas.use_cublas``), else to the
+    tiled kernel above.
+    """
     if C.shape[0] and C.shape[1]:
+        if cublas.use_cublas(A, B, C):
+            cublas.gemm(A, B, C, ta, tb, beta)
+            return
         _RUN[np.dtype(C.dtype)](A, B, C, bool(ta), bool(tb), float(beta))
 
 
