@@ -13,8 +13,8 @@ column sum ∂b (``activations.act_grad_2d``), then ∂W and ∂x with :func:`ge
 Otherwise, and always under the simulator, it is the classic tiled
 shared-memory kernel (TILE × TILE blocks) for row-major matrices: each block
 loads one tile of op(A) and one of op(B) into shared memory per step along k,
-every thread accumulates one element of the product.  One compiled kernel per dtype (shared arrays need a compile-time
-type).
+every thread accumulates one element of the product.  One compiled kernel
+per dtype (shared arrays need a compile-time type).
 """
 
 from __future__ import annotations
