@@ -282,3 +282,45 @@ def test_sim_nonfinite_step_is_not_applied():
         model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
     for a, b in zip(start, model.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+@sim_only
+def test_sim_gemm_runs_on_cublas_only_with_cupy_and_device_arrays(monkeypatch):
+    from numba import cuda
+
+    from nnlite._kernels.cuda import cublas, dense
+    from nnlite._kernels.cuda._gpu_available import SIMULATED
+
+    rng = np.random.default_rng(3)
+    A, B = rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(4, 5)).astype(np.float32)
+    want = A.T @ B
+    if SIMULATED:  # CuPy cannot read the simulator's arrays: always the tiled kernel
+        assert cublas.probe_cupy() is None
+        dC = cuda.device_array((3, 5), np.float32)
+        assert not cublas.use_cublas(cuda.to_device(A), cuda.to_device(B), dC)
+        dense.gemm(cuda.to_device(A), cuda.to_device(B), dC, True, False, 0.0)
+        np.testing.assert_allclose(dC.copy_to_host(), want, rtol=1e-5, atol=1e-6)
+
+    calls = []
+
+    class NumpyAsCupy:
+        """Stands in for CuPy: the simulator's device arrays read as NumPy arrays."""
+
+        asarray = staticmethod(np.asarray)
+
+        @staticmethod
+        def matmul(a, b, out=None):
+            calls.append((a.shape, b.shape))
+            return np.matmul(a, b, out=out)
+
+    monkeypatch.setattr(cublas, "_cupy", NumpyAsCupy)
+    dC = cuda.device_array((3, 5), np.float32)
+    assert cublas.use_cublas(cuda.to_device(A), cuda.to_device(B), dC)
+    dense.gemm(cuda.to_device(A), cuda.to_device(B), dC, True, False, 0.0)
+    np.testing.assert_allclose(dC.copy_to_host(), want, rtol=1e-5, atol=1e-6)
+    assert calls == [((3, 4), (4, 5))]
+    C = np.zeros((3, 5), np.float32)
+    assert not cublas.use_cublas(A, B, C)  # host arrays: the tiled kernel, copied in and out
+    dense.gemm(A, B, C, True, False, 0.0)
+    np.testing.assert_allclose(C, want, rtol=1e-5, atol=1e-6)
+    assert len(calls) == 1
