@@ -324,3 +324,29 @@ def test_sim_gemm_runs_on_cublas_only_with_cupy_and_device_arrays(monkeypatch):
     dense.gemm(A, B, C, True, False, 0.0)
     np.testing.assert_allclose(C, want, rtol=1e-5, atol=1e-6)
     assert len(calls) == 1
+
+
+@sim_only
+def test_sim_flatten_gelu_and_logits_match_reference():
+    """Flatten of 3-D inputs, a GELU layer (φ' read from z), a loss from logits (not fused)."""
+    import nnlite
+
+    def run(backend):
+        nnlite.set_backend(backend)
+        nnlite.utils.set_random_seed(4)
+        model = nnlite.models.Sequential([
+            nnlite.layers.Input(shape=[3, 4]), nnlite.layers.Flatten(),
+            nnlite.layers.Dense(6, activation="gelu"), nnlite.layers.Dense(3)])
+        model.compile(optimizer=nnlite.optimizers.RMSprop(learning_rate=0.01),
+                      loss=nnlite.losses.SparseCategoricalCrossentropy(from_logits=True))
+        x, y = _data()
+        history = model.fit(x.reshape(-1, 3, 4), y, batch_size=8, epochs=2, verbose=0)
+        return history, model.get_weights()
+
+    h_ref, w_ref = run("reference")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no fallback to the host path
+        h_cuda, w_cuda = run("cuda")
+    np.testing.assert_allclose(h_cuda.history["loss"], h_ref.history["loss"], rtol=2e-5)
+    for a, b in zip(w_ref, w_cuda):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)

@@ -41,6 +41,7 @@ import numpy as np
 from .. import _kernels as kernels
 from ..layers.dense import Dense
 from ..layers.flatten import Flatten
+from ..losses import BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy
 from .gradients import BatchLoss
 
 #: Layer types whose forward and backward run on device arrays as they are.
@@ -48,11 +49,6 @@ DEVICE_LAYERS = (Dense, Flatten)
 
 
 def _loss_problem(model) -> str | None:
-    from ..losses import (
-        BinaryCrossentropy,
-        CategoricalCrossentropy,
-        SparseCategoricalCrossentropy,
-    )
     loss = model.loss[0]
     if model._fused_outputs[0]:
         if isinstance(loss, (BinaryCrossentropy, CategoricalCrossentropy,
@@ -85,6 +81,8 @@ def device_problem(model, sample_weight) -> str | None:
         return "the model has several inputs or outputs"
     if sample_weight is not None:
         return "sample or class weights are given"
+    if len(model.outputs[0].shape) != 2:
+        return f"the output has shape {model.outputs[0].shape} (the device losses take 2-D ones)"
     for layer, *_ in model._plan:
         problem = _layer_problem(layer)
         if problem:
@@ -137,6 +135,7 @@ class DeviceStep:
         others = [w for w in model.weights if id(w) not in in_flat]
         self.weights = DeviceWeights(flat, slots, others)
         self.dtype = flat.value.dtype
+        self.sparse_labels = isinstance(model.loss[0], SparseCategoricalCrossentropy)
 
     def release(self) -> None:
         """Weights back on the host (the optimizer forgets the device slots)."""
@@ -144,12 +143,16 @@ class DeviceStep:
         self.weights.release()
 
     def _batch_to_device(self, xs, ys):
+        """The batch's inputs (in the weights' dtype) and targets on the device: two copies."""
         x = self._to_device(np.ascontiguousarray(xs[0], dtype=self.dtype))
-        y = ys[0]
-        y = y.astype(np.int64) if y.dtype.kind in "iu" else y.astype(self.dtype, copy=False)
+        y = ys[0].astype(np.int64 if self.sparse_labels else self.dtype, copy=False)
         return x, self._to_device(y)
 
     def __call__(self, xs, ys, sample_weight=None) -> tuple[BatchLoss, str | None]:
+        if sample_weight is not None:
+            raise NotImplementedError("train_on_batch with sample weights during a fit on the "
+                                      "cuda backend: the step would not reach the device "
+                                      "weights; pass the weights to fit instead")
         model, weights = self.model, self.weights
         if weights.replaced:
             raise RuntimeError("a weight array was replaced during a cuda fit; nnlite cannot "

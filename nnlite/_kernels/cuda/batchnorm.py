@@ -137,7 +137,8 @@ def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
                      out: np.ndarray | None = None, *, xhat_out: np.ndarray | None = None,
                      keep_xhat: bool = True,
                      ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
-    """Training forward: (y, x̂ or None, μ, σ², 1/√(σ²+ε)); x̂ = (x − μ)/√(σ²+ε), y = γx̂ + β."""
+    """Training forward of batch normalization (:class:`nnlite.layers.BatchNormalization`):
+    returns (y, x̂ or None, batch mean, batch variance, inverse standard deviation)."""
     checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
     x = np.ascontiguousarray(x)
     dt = x.dtype
@@ -158,7 +159,7 @@ def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
 
 def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np.ndarray,
                      beta: np.ndarray, eps: float, out: np.ndarray | None = None) -> np.ndarray:
-    """Inference forward y = γ(x − μ)/√(σ² + ε) + β with given statistics."""
+    """Inference forward of batch normalization with the given statistics."""
     checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
     x = np.ascontiguousarray(x)
     dt = x.dtype
@@ -173,11 +174,8 @@ def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np
 def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np.ndarray,
                 *, dx_out: np.ndarray | None = None, mean: np.ndarray | None = None,
                 need_dx: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-    """(∂x, ∂γ, ∂β): ∂β = Σδ, ∂γ = Σδx̂, ∂x = (γ·inv_std/N)(Nδ − ∂β − x̂∂γ).
-
-    With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std;
-    ``need_dx=False``: ∂x is not computed (None).
-    """
+    """The gradients (∂x, ∂γ, ∂β) of batch normalization in training mode
+    (:class:`nnlite.layers.BatchNormalization`; the rearranged form: ``reference/batchnorm.py``)."""
     checks.bn_backward(dy, xhat, gamma, inv_std, dx_out=dx_out, mean=mean, need_dx=need_dx)
     dy = np.ascontiguousarray(dy)
     dt = dy.dtype
@@ -203,7 +201,7 @@ def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np
 
 
 def bn_moving_update(moving: np.ndarray, batch_value: np.ndarray, momentum: float) -> None:
-    """In place: moving ← moving·m + batch·(1 − m) (a few hundred values: NumPy)."""
+    """Moving statistics updated in place with momentum m (a few hundred values: NumPy)."""
     checks.bn_moving_update(moving, batch_value, momentum)
     moving *= momentum
     moving += batch_value * (1.0 - momentum)

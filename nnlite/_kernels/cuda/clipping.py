@@ -64,7 +64,7 @@ max_norm_cols = launcher(_max_norm_cols, (0,), lambda W, c: W.shape[1])
 
 
 def sumsq(g) -> float:
-    """Σ g² (float64 accumulator, one atomic add per thread)."""
+    """The sum of squares of g, accumulated in float64 (one atomic add per thread)."""
     out = transfers.to_device(np.zeros(1))
     transfers.launched()
     with simulated_launch():
@@ -83,7 +83,7 @@ def _squared_norm(g: np.ndarray) -> float:
 
 
 def clip_by_value_(grad: np.ndarray, value: float) -> None:
-    r"""g ← clip(g, −c, c) in place."""
+    """Clip every entry of ``grad`` to [−value, value] in place (``clipvalue``)."""
     checks.clip_by_value_(grad, value)
     if not inplace_ok(grad):
         return ref.clip_by_value_(grad, value)
@@ -91,7 +91,7 @@ def clip_by_value_(grad: np.ndarray, value: float) -> None:
 
 
 def scale_(arr: np.ndarray, factor: float) -> None:
-    r"""arr ← factor·arr in place."""
+    """Multiply ``arr`` by ``factor`` in place (host or device array)."""
     checks.scale_(arr, factor)
     if on_device(arr):
         scale(arr.reshape(arr.size), float(factor))
@@ -102,7 +102,7 @@ def scale_(arr: np.ndarray, factor: float) -> None:
 
 
 def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
-    r"""g ← g·c/‖g‖₂ when ‖g‖₂ > c (per tensor)."""
+    """Rescale ``grad`` in place when its L2 norm exceeds ``clipnorm`` (per tensor)."""
     checks.clip_by_norm_(grad, clipnorm)
     norm = math.sqrt(_squared_norm(grad))
     if norm > clipnorm:
@@ -110,13 +110,13 @@ def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
 
 
 def global_norm(grads: list[np.ndarray]) -> float:
-    r"""√(Σ_j ‖g_j‖²) over all tensors."""
+    """The L2 norm of all tensors of ``grads`` taken together (``global_clipnorm``)."""
     checks.global_norm(grads)
     return math.sqrt(sum(_squared_norm(g) for g in grads))
 
 
 def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
-    r"""Keras MaxNorm: w ← w·clip(n, 0, c)/(ε + n), n = ‖w‖₂ along ``axis``."""
+    """Keras' MaxNorm constraint in place (:class:`nnlite.constraints.MaxNorm`)."""
     checks.max_norm_(W, max_value, axis)
     if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:
         return ref.max_norm_(W, max_value, axis)

@@ -23,7 +23,7 @@ import numpy as np
 from numba import cuda, float32, float64
 
 from .. import checks
-from ..activation_codes import act_code, derivative_input
+from ..activation_codes import FROM_Z_CODES, act_code, derivative_input
 from ..host_arrays import contiguous, matmul_with
 from . import cublas
 from ._launch import SIMULATED, device_empty, launcher, no_array, on_device
@@ -123,7 +123,7 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
     checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
     code = act_code(act)
     if on_device(x):
-        return _dense_backward_device(x, W, derivative_input(a, z, code), delta, code,
+        return _dense_backward_device(x, W, z if code in FROM_Z_CODES else a, delta, code,
                                       float(alpha), need_dx, dW, db)
     dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
     a2, d2 = contiguous(derivative_input(a, z, code), dtype), contiguous(delta, dtype)

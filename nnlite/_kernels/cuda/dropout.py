@@ -81,7 +81,8 @@ def _key(seed: int, step: int) -> np.uint64:
 
 
 def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
-    """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (float64)."""
+    """The counter-based uniforms of (seed, step), one per index (float64; see
+    ``reference/dropout.py``)."""
     checks.dropout_uniform(size, seed, step)
     out = np.empty(int(size), dtype=np.float64)
     if out.size:
@@ -90,7 +91,7 @@ def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
 
 
 def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float) -> np.ndarray:
-    """Boolean keep mask of ``shape``: keep = u ≥ rate."""
+    """Boolean keep mask of ``shape`` drawn from (seed, step) (as ``reference/dropout.py``)."""
     checks.dropout_mask(shape, seed, step, rate)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     keep = np.empty(math.prod(shape), dtype=np.bool_)
@@ -100,7 +101,7 @@ def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float
 
 
 def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
-    """One pass: keep from the hash, y = a·(x·keep + fill·(1 − keep)) + b; returns (y, keep)."""
+    """One pass: the keep mask from the hash and the masked affine output; returns (y, keep)."""
     x = np.ascontiguousarray(x)
     y = output_for(x, out)
     mask = mask_out
@@ -114,7 +115,8 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
 
 
 def _masked_scale(dy, mask, a, out) -> np.ndarray:
-    """∂x = a·keep·δ (a mask of another shape broadcasts, with NumPy)."""
+    """∂x of a masked layer: δ scaled where kept (a mask of another shape broadcasts, with
+    NumPy)."""
     if mask.shape != dy.shape:
         dx = np.multiply(dy, mask, out=out)
         dx *= dy.dtype.type(a)
@@ -130,7 +132,7 @@ def _masked_scale(dy, mask, a, out) -> np.ndarray:
 def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                     out: np.ndarray | None = None, *, mask_shape: tuple[int, ...] | None = None,
                     mask_out: np.ndarray | None = None) -> Pair:
-    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    """Inverted dropout (:class:`nnlite.layers.Dropout`); returns (y, keep)."""
     checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
     if mask_shape is not None and tuple(mask_shape) != x.shape:
         mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
@@ -142,7 +144,7 @@ def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
 
 def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                      out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = δ·keep/(1 − rate)."""
+    """The gradient of inverted dropout from its keep mask (:class:`nnlite.layers.Dropout`)."""
     checks.dropout_backward(dy, mask, rate, out)
     return _masked_scale(dy, mask, dropout_scale(rate), out)
 
@@ -151,7 +153,7 @@ def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                           out: np.ndarray | None = None, *,
                           mask_shape: tuple[int, ...] | None = None,
                           mask_out: np.ndarray | None = None) -> Pair:
-    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    """Alpha dropout (:class:`nnlite.layers.AlphaDropout`); returns (y, keep)."""
     checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
                                  mask_out=mask_out)
     a, b, ap = alpha_dropout_coefs(rate)
@@ -165,6 +167,6 @@ def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
 
 def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                            out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = a·keep·δ."""
+    """The gradient of alpha dropout from its keep mask (:class:`nnlite.layers.AlphaDropout`)."""
     checks.alpha_dropout_backward(dy, mask, rate, out)
     return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)

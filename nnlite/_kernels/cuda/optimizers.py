@@ -155,7 +155,7 @@ def flat_in(a, dtype):
 
 
 def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
-    r"""θ ← θ − η g."""
+    """Plain SGD step in place (the equations: :class:`nnlite.optimizers.SGD`)."""
     checks.sgd_update(param, grad, lr)
     if not inplace_ok(param):
         return ref.sgd_update(param, grad, lr)
@@ -164,7 +164,8 @@ def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
 
 def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
                         lr: float, momentum: float, nesterov: bool) -> None:
-    r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
+    """SGD with momentum or Nesterov momentum, in place (:class:`nnlite.optimizers.SGD`); the
+    velocity is flushed to zero when subnormal."""
     checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     if not inplace_ok(param, velocity):
         return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
@@ -174,7 +175,7 @@ def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarra
 
 def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
                    lr: float, eps: float) -> None:
-    r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
+    """AdaGrad step in place (:class:`nnlite.optimizers.Adagrad`; Keras puts ε inside the root)."""
     checks.adagrad_update(param, grad, accum, lr, eps)
     if not inplace_ok(param, accum):
         return ref.adagrad_update(param, grad, accum, lr, eps)
@@ -185,7 +186,8 @@ def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
 def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float,
                    rho: float, eps: float, mom: np.ndarray | None = None,
                    momentum: float = 0.0, mg: np.ndarray | None = None) -> None:
-    r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
+    """RMSProp step in place, plain, centered or with momentum
+    (:class:`nnlite.optimizers.RMSprop`); state flushed to zero when subnormal."""
     checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
     extra = [a for a in (mom, mg) if a is not None]
     if not inplace_ok(param, s, *extra):
@@ -199,10 +201,10 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
 def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                 lr: float, beta1: float, beta2: float, eps: float, t: int,
                 vhat: np.ndarray | None = None, *, weight_decay: float = 0.0) -> None:
-    r"""Adam (Keras), optional AMSGrad ``vhat``; m, v flushed to zero when subnormal.
+    """Adam step in place (:class:`nnlite.optimizers.Adam`), optional AMSGrad ``vhat``; m, v
+    flushed to zero when subnormal.
 
-    ``weight_decay`` λ > 0 gives AdamW (θ ← θ − ηλθ first), fused in the same pass.
-    """
+    ``weight_decay`` λ > 0 gives AdamW (decoupled decay first), fused in the same pass."""
     checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
                        weight_decay=weight_decay)
     extra = [] if vhat is None else [vhat]
@@ -222,14 +224,14 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
 def adamw_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                  lr: float, beta1: float, beta2: float, eps: float, t: int,
                  weight_decay: float) -> None:
-    r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
+    """AdamW step in place (:class:`nnlite.optimizers.AdamW`): decay and Adam in one pass."""
     checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
     adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
 
 
 def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndarray,
                   lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
-    r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
+    """Adamax step in place (:class:`nnlite.optimizers.Adamax`)."""
     checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
@@ -241,11 +243,8 @@ def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndar
 def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                  lr: float, beta1: float, beta2: float, eps: float, u_t: float,
                  u_t1: float, m_sched_new: float, m_sched_next: float, t: int) -> None:
-    r"""Nadam (Keras 3); the optimizer supplies the momentum-schedule scalars.
-
-    m̂ = c_m·m + c_g·g with c_m = u_{t+1}/(1 − m_sched_next),
-    c_g = (1 − u_t)/(1 − m_sched_new);  θ ← θ − η m̂/(√(v/(1−β₂ᵗ)) + ε).
-    """
+    """Nadam step in place (:class:`nnlite.optimizers.Nadam`, Keras 3); the optimizer supplies
+    the momentum-schedule scalars (see ``reference/optimizers.py``)."""
     checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
                         m_sched_next, t)
     if not inplace_ok(param, m, v):
