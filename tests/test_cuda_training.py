@@ -47,7 +47,10 @@ def _cuda_importable() -> bool:
 @pytest.mark.skipif(CUDASIM or not _cuda_importable(),
                     reason="numba.cuda is not importable (or already in the simulator)")
 def test_cuda_training_in_simulator_subprocess():
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", NNLITE_TEST_CUDASIM="1")
+    # one thread: the reference run must not round differently from one run to the next
+    # (fit may switch BLAS between 1 and N threads, see nnlite.utils.fit_threads)
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", NNLITE_TEST_CUDASIM="1",
+               NNLITE_NUM_THREADS="1")
     env.pop("NNLITE_BACKEND", None)
     cmd = [sys.executable, "-m", "pytest", str(Path(__file__)), "-o", "addopts=", "-q",
            "-p", "no:cacheprovider", "-p", "no:randomly", "-k", "test_sim_", "-s"]
