@@ -44,6 +44,8 @@ SMOKE_CASES = "dense_forward and relu and not large and not odd"
 SIMULATOR_ONLY = "not shared_array and not unpatched_simulator"
 #: ... and the PTX compile check, which a run on the GPU makes anyway
 ON_GPU = f"{SIMULATOR_ONLY} and not compiles_for_a_real_gpu"
+#: the agreement suite's limit: most of its time is compiling each kernel once for the GPU
+AGREEMENT_TIMEOUT_S = 300
 
 
 def gpu_status() -> tuple[bool, str]:
@@ -70,7 +72,11 @@ def run_agreement(smoke: bool) -> tuple[bool, str, float]:
     cmd = [sys.executable, "-m", "pytest", *tests, "-o", "addopts=", "-q", "-p",
            "no:cacheprovider", "-p", "no:randomly", "-W", "ignore::RuntimeWarning", "-k", select]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+    try:
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT,
+                              timeout=AGREEMENT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return False, f"timed out after {AGREEMENT_TIMEOUT_S} s", time.perf_counter() - started
     seconds = time.perf_counter() - started
     lines = proc.stdout.strip().splitlines()
     summary = lines[-1] if lines else proc.stderr.strip()[-300:]
