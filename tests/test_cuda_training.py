@@ -355,3 +355,30 @@ def test_sim_flatten_gelu_and_logits_match_reference():
     np.testing.assert_allclose(h_cuda.history["loss"], h_ref.history["loss"], rtol=2e-5)
     for a, b in zip(w_ref, w_cuda):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("change, named", [
+    ("regularizer", "layer 'dense_b' (Dense) has a regularizer or constraint on 'dense_b/kernel'"),
+    ("batchnorm", "layer 'bn' (BatchNormalization) has no device path"),
+    ("clipnorm", "optimizer 'Adam' clips gradients"),
+    ("mse", "loss 'mean_squared_error'"),
+    (None, None),
+])
+def test_what_keeps_a_fit_off_the_device_is_named(change, named):
+    """The reason a cuda fit falls back to the host path names the layer or option (no GPU)."""
+    import nnlite
+    from nnlite.models.device_training import device_problem
+
+    layers = [nnlite.layers.Input(shape=[4]), nnlite.layers.Dense(3, activation="relu")]
+    if change == "batchnorm":
+        layers.append(nnlite.layers.BatchNormalization(name="bn"))
+    layers.append(nnlite.layers.Dense(
+        2, activation="softmax", name="dense_b",
+        kernel_regularizer="l2" if change == "regularizer" else None))
+    model = nnlite.models.Sequential(layers)
+    model.compile(optimizer=nnlite.optimizers.Adam(clipnorm=1.0 if change == "clipnorm" else None),
+                  loss="mse" if change == "mse" else "sparse_categorical_crossentropy")
+    model._finish_compile()
+    problem = device_problem(model, None)
+    assert (problem is None) if named is None else named in problem, problem
+    assert "sample or class weights" in device_problem(model, np.ones(3))

@@ -5,6 +5,13 @@ same arguments as the CPU low-level kernel.  Array arguments may be NumPy
 arrays (copied to the device, and back for the positions in ``writes``) or
 device arrays (used in place, nothing copied).
 
+Every launch and copy runs on the default stream, in the order nnlite makes
+them, so a launch that reads what an earlier launch wrote always sees it
+(CuPy's cuBLAS calls, ``cublas.py``, use the same legacy default stream).
+The device ``fit`` allocates new activation buffers every step and updates
+the weights only after the step's report has come back (a synchronous copy),
+so no buffer is written while a pending launch still reads it.
+
 Under the CUDA simulator every GPU thread is a Python thread, and a thread
 that waits at ``cuda.syncthreads()`` hands the GIL on only after Python's
 switch interval (5 ms).  ``simulated_launch()`` shortens that interval for
