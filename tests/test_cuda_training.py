@@ -362,6 +362,7 @@ def test_sim_flatten_gelu_and_logits_match_reference():
     ("batchnorm", "layer 'bn' (BatchNormalization) has no device path"),
     ("clipnorm", "optimizer 'Adam' clips gradients"),
     ("mse", "loss 'mean_squared_error'"),
+    ("wrapped", "layer 'dense_b' (Dense) has its forward or backward wrapped"),
     (None, None),
 ])
 def test_what_keeps_a_fit_off_the_device_is_named(change, named):
@@ -379,6 +380,8 @@ def test_what_keeps_a_fit_off_the_device_is_named(change, named):
     model.compile(optimizer=nnlite.optimizers.Adam(clipnorm=1.0 if change == "clipnorm" else None),
                   loss="mse" if change == "mse" else "sparse_categorical_crossentropy")
     model._finish_compile()
+    if change == "wrapped":  # as GradientMonitor does at on_train_begin
+        model.get_layer("dense_b").forward = lambda x, training=False: x
     problem = device_problem(model, None)
     assert (problem is None) if named is None else named in problem, problem
     assert "sample or class weights" in device_problem(model, np.ones(3))

@@ -24,8 +24,9 @@ What runs on the device: ``Dense`` (any activation the kernels know),
 output (and softmax cross-entropy ``from_logits``), and every built-in
 optimizer over its flat buffer.  Anything else (another layer, a
 regularizer, a constraint, gradient clipping, sample or class weights,
-several inputs or outputs) makes this ``fit`` use the host path, with a
-warning naming it: each kernel call then copies its arrays to the GPU and
+several inputs or outputs, a callback that wraps a layer's forward pass such
+as ``GradientMonitor``) makes this ``fit`` use the host path, with a warning
+naming it: each kernel call then copies its arrays to the GPU and
 back, which is correct but slow.  Validation, ``evaluate`` and ``predict``
 always use the host path.
 """
@@ -65,6 +66,9 @@ def _layer_problem(layer) -> str | None:
     where = f"layer {layer.name!r} ({type(layer).__name__})"
     if not isinstance(layer, DEVICE_LAYERS):
         return f"{where} has no device path"
+    if "forward" in vars(layer) or "backward" in vars(layer):
+        return (f"{where} has its forward or backward wrapped (e.g. by GradientMonitor), "
+                "which reads the layer's arrays on the host")
     if isinstance(layer, Dense) and not layer.activation.uses_kernel:
         return f"{where} has an activation without a kernel"
     if layer.activity_regularizer is not None:
