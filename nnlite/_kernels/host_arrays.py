@@ -67,6 +67,20 @@ def flat_in(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return flat(np.asarray(a, dtype=dtype))
 
 
+def loss_rows(loop, scores: np.ndarray, targets: np.ndarray | None, *args
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(loss per row, gradient shaped like ``scores``) of ``loop(rows, t, *args, loss, grad)``.
+
+    ``rows`` is the C-contiguous (n, k) view of ``scores`` (any shape (..., k));
+    ``t`` the targets as rows of the scores' dtype, an empty (0, 0) array for None.
+    """
+    rows = as2d(scores)
+    t = rows[:0, :0] if targets is None else as2d(np.asarray(targets, dtype=rows.dtype))
+    loss, grad = np.empty(rows.shape[0], rows.dtype), np.empty_like(rows)
+    loop(rows, t, *args, loss, grad)
+    return loss.reshape(scores.shape[:-1]), grad.reshape(scores.shape)
+
+
 def flat_or_empty(a: np.ndarray | None, like: np.ndarray) -> np.ndarray:
     """A flat view of an optional array; an empty one of ``like``'s dtype when None."""
     return like.reshape(-1)[:0] if a is None else a.reshape(-1)
@@ -77,6 +91,13 @@ def inplace_ok(*arrays: np.ndarray) -> bool:
     dtype = arrays[0].dtype
     return all(a.flags.c_contiguous and a.dtype == dtype and a.flags.writeable
                for a in arrays) and dtype.kind == "f"
+
+
+def flat_in_place(loop, reference, arr: np.ndarray, value: float) -> None:
+    """``loop(flat view of arr, value)`` if ``arr`` can be written in place, else the reference."""
+    if not inplace_ok(arr):
+        return reference(arr, value)
+    loop(arr.reshape(-1), float(value))
 
 
 def same_float_dtype(*arrays: np.ndarray) -> bool:

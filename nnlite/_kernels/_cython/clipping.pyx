@@ -15,7 +15,7 @@ from libc.math cimport sqrt
 
 from nnlite._kernels import checks
 from nnlite._kernels import reference as ref
-from nnlite._kernels.host_arrays import inplace_ok
+from nnlite._kernels.host_arrays import flat_in_place, inplace_ok
 
 from ._floats cimport cptr, ptr, real
 
@@ -77,17 +77,13 @@ def _squared_norm(g):
 def clip_by_value_(grad, value):
     r"""g ← clip(g, −c, c) in place."""
     checks.clip_by_value_(grad, value)
-    if not inplace_ok(grad):
-        return ref.clip_by_value_(grad, value)
-    _clip(grad.reshape(-1), float(value))
+    flat_in_place(_clip, ref.clip_by_value_, grad, value)
 
 
 def scale_(arr, factor):
     r"""arr ← factor·arr in place."""
     checks.scale_(arr, factor)
-    if not inplace_ok(arr):
-        return ref.scale_(arr, factor)
-    _scale(arr.reshape(-1), float(factor))
+    flat_in_place(_scale, ref.scale_, arr, factor)
 
 
 def clip_by_norm_(grad, clipnorm):

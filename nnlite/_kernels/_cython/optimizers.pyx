@@ -43,7 +43,7 @@ cdef inline real sqrt_r(real x) noexcept nogil:
 
 def _sgd(real[::1] p_, const real[::1] g_, double lr):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_)
     cdef const real* g = cptr(g_)
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         p[i] = <real>(p[i] - lr * g[i])
@@ -52,9 +52,8 @@ def _sgd(real[::1] p_, const real[::1] g_, double lr):
 def _sgd_momentum(real[::1] p_, const real[::1] g_, real[::1] vel_, double lr, double momentum,
                   bint nesterov, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *vel = ptr(vel_)
     cdef const real* g = cptr(g_)
-    cdef real* vel = ptr(vel_)
     cdef double m
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         m = ftz(momentum * vel[i] - lr * g[i], tiny)
@@ -67,9 +66,8 @@ def _sgd_momentum(real[::1] p_, const real[::1] g_, real[::1] vel_, double lr, d
 
 def _adagrad(real[::1] p_, const real[::1] g_, real[::1] acc_, double lr, double eps):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *acc = ptr(acc_)
     cdef const real* g = cptr(g_)
-    cdef real* acc = ptr(acc_)
     cdef double s
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         s = acc[i] + <double>g[i] * g[i]
@@ -81,11 +79,8 @@ def _rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, rea
              bint use_mom, bint centered, double lr, double rho, double eps, double momentum,
              double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *s = ptr(s_), *mom = ptr(mom_), *mg = ptr(mg_)
     cdef const real* g = cptr(g_)
-    cdef real* s = ptr(s_)
-    cdef real* mom = ptr(mom_)
-    cdef real* mg = ptr(mg_)
     cdef double si, denom, mgi, inc, mi
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         si = ftz(rho * s[i] + (1.0 - rho) * g[i] * g[i], tiny)
@@ -113,42 +108,28 @@ def _adam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, real[::1
     lanes are twice as many per vector as float64 ones, and √ and ÷ dominate.
     """
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *m = ptr(m_), *v = ptr(v_), *vhat = ptr(vhat_)
     cdef const real* g = cptr(g_)
-    cdef real* m = ptr(m_)
-    cdef real* v = ptr(v_)
-    cdef real* vhat = ptr(vhat_)
     cdef real gi, mi, vi
     cdef real a = <real>alpha, c1 = <real>b1c, c2 = <real>b2c, e = <real>eps
     cdef real wd = <real>lr_wd, t = <real>tiny
-    if amsgrad:
-        for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
-            gi = g[i]
-            mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
-            vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
-            m[i] = mi
-            v[i] = vi
-            if vhat[i] >= vi or vhat[i] != vhat[i]:  # np.maximum: NaN wins
-                vi = vhat[i]
-            vhat[i] = vi
-            p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
-        return
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         gi = g[i]
         mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
         vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
         m[i] = mi
         v[i] = vi
+        if amsgrad:
+            if vhat[i] >= vi or vhat[i] != vhat[i]:  # np.maximum: NaN wins
+                vi = vhat[i]
+            vhat[i] = vi
         p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
-
 
 def _adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double lr_t,
             double b1c, double beta2, double eps, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *m = ptr(m_), *u = ptr(u_)
     cdef const real* g = cptr(g_)
-    cdef real* m = ptr(m_)
-    cdef real* u = ptr(u_)
     cdef double mi, ui
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         mi = ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
@@ -164,10 +145,8 @@ def _adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double
 def _nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double lr, double b1c,
            double b2c, double c_m, double c_g, double inv_b2, double eps, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *m = ptr(m_), *v = ptr(v_)
     cdef const real* g = cptr(g_)
-    cdef real* m = ptr(m_)
-    cdef real* v = ptr(v_)
     cdef double gi, mi, vi
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         gi = g[i]

@@ -14,7 +14,7 @@ from numba import prange
 
 from .. import checks
 from .. import reference as ref
-from ..host_arrays import inplace_ok
+from ..host_arrays import flat_in_place, inplace_ok
 from ._jit import jit, jit_parallel
 
 
@@ -68,17 +68,13 @@ def _squared_norm(g: np.ndarray) -> float:
 def clip_by_value_(grad: np.ndarray, value: float) -> None:
     r"""g ← clip(g, −c, c) in place."""
     checks.clip_by_value_(grad, value)
-    if not inplace_ok(grad):
-        return ref.clip_by_value_(grad, value)
-    _clip(grad.reshape(-1), float(value))
+    flat_in_place(_clip, ref.clip_by_value_, grad, value)
 
 
 def scale_(arr: np.ndarray, factor: float) -> None:
     r"""arr ← factor·arr in place."""
     checks.scale_(arr, factor)
-    if not inplace_ok(arr):
-        return ref.scale_(arr, factor)
-    _scale(arr.reshape(-1), float(factor))
+    flat_in_place(_scale, ref.scale_, arr, factor)
 
 
 def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:

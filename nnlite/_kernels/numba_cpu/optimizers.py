@@ -42,6 +42,20 @@ def _nanmax(a, b):
     return a if (a >= b or a != a) else b
 
 
+@jit()
+def _moments(m, v, gi, i, b1c, b2c, tiny):
+    """Adam's and Nadam's moving averages of g and g² at element i, updated and returned.
+
+    Written m + (g − m)(1 − β₁), the same average as β₁m + (1 − β₁)g
+    (test_kernels_rearranged.py); values below ``tiny`` flushed to zero.
+    """
+    mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
+    vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
+    m[i] = mi
+    v[i] = vi
+    return mi, vi
+
+
 @jit_parallel()
 def _sgd(p, g, lr):
     lr = p.dtype.type(lr)
@@ -98,11 +112,7 @@ def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
     alpha, b1c, b2c, eps, lr_wd, tiny = dt(alpha), dt(b1c), dt(b2c), dt(eps), dt(lr_wd), \
         dt(tiny)
     for i in prange(p.shape[0]):
-        gi = g[i]
-        mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
-        vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
-        m[i] = mi
-        v[i] = vi
+        mi, vi = _moments(m, v, g[i], i, b1c, b2c, tiny)
         if amsgrad:
             vi = _nanmax(vhat[i], vi)
             vhat[i] = vi
@@ -129,10 +139,7 @@ def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
         dt(inv_b2), dt(eps), dt(tiny)
     for i in prange(p.shape[0]):
         gi = g[i]
-        mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
-        vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
-        m[i] = mi
-        v[i] = vi
+        mi, vi = _moments(m, v, gi, i, b1c, b2c, tiny)
         p[i] -= lr * (c_m * mi + c_g * gi) / (math.sqrt(vi * inv_b2) + eps)
 
 
