@@ -435,10 +435,8 @@ def main(argv=None) -> dict:
           f"load average {m['loadavg_start'][0]:.2f} → {m['loadavg_end'][0]:.2f}; "
           f"{report['total_s']:.0f} s; samples/s, median of {args.repeats}\n")
     print(report["markdown"])
-    if args.json:
-        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-        with open(args.json, "w") as f:
-            json.dump(report, f, indent=1, default=str)
+    from report_json import write_report  # benchmarks/ is on sys.path when run as a script
+    write_report(report, args.json)
     return report
 
 
