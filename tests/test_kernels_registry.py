@@ -107,14 +107,14 @@ def test_each_kernel_is_defined_in_the_module_of_its_family(backend):
 
 
 def test_cython_activation_codes_and_constants_equal_the_python_table():
-    """``_cython/_act.pxd`` keeps C copies of the codes and constants: they must not drift."""
+    """``_cython/activations.pyx`` keeps C copies of the codes and constants: they must not drift."""
     import re
     from pathlib import Path
 
     from nnlite._kernels import activation_codes
     from nnlite._kernels.reference import activations as ref_act
 
-    pxd = (Path(activation_codes.__file__).parent / "_cython" / "_act.pxd").read_text()
+    pxd = (Path(activation_codes.__file__).parent / "_cython" / "activations.pyx").read_text()
     enum = dict(re.findall(r"^\s+([A-Z_]+) = (\d+)$", pxd, re.M))
     assert len(enum) == len(ref_act.ACTIVATIONS)
     assert {name: int(code) for name, code in enum.items()} == {
