@@ -303,6 +303,15 @@ def torch_train(family: int, opt: str, bs: int, x, y, epochs: int, seed: int):
     return model, times, rss, acc
 
 
+def torch_sgemm_gflops(n: int) -> float:
+    """PyTorch's SGEMM rate, timed in its worker (which must not import nnlite.bench)."""
+    import torch
+    from bench_utils import median_seconds  # benchmarks/ is on sys.path in a worker
+    a = torch.randn(n, n)
+    torch.mm(a, a)
+    return 2 * n**3 / median_seconds(lambda: torch.mm(a, a), 5) / 1e9
+
+
 def run_pytorch(family: int, args, data) -> dict:
     import numpy as np
     import torch
@@ -310,15 +319,7 @@ def run_pytorch(family: int, args, data) -> dict:
     x, y, xt, _ = (torch.from_numpy(np.ascontiguousarray(a)) for a in data)
     y = y.long()
     out: dict = {"version": torch.__version__, "configs": {}}
-    a = torch.randn(2048, 2048)
-    torch.mm(a, a)
-    t = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        torch.mm(a, a)
-        t.append(time.perf_counter() - t0)
-    out["sgemm_gflops"] = 2 * 2048**3 / statistics.median(t) / 1e9
-    del a
+    out["sgemm_gflops"] = torch_sgemm_gflops(2048)
     for k, (opt, bs) in enumerate(CONFIGS[family]):
         key = f"{opt} b{bs}"
         try:
@@ -786,7 +787,7 @@ def main(argv=None) -> dict:
                      if r.get(f"{fw}_error")})
     for e in errors:
         print("  n/a —", e)
-    from report_json import write_report  # benchmarks/ is on sys.path when run as a script
+    from bench_utils import write_report  # benchmarks/ is on sys.path when run as a script
     write_report(report, args.json)
     return report
 
