@@ -107,7 +107,7 @@ def test_each_kernel_is_defined_in_the_module_of_its_family(backend):
 
 
 def test_cython_activation_codes_and_constants_equal_the_python_table():
-    """``_cython/activations.pyx`` keeps C copies of the codes and constants: they must not drift."""
+    """``_cython/activations.pyx`` keeps C copies of the codes and constants: they must agree."""
     import re
     from pathlib import Path
 
