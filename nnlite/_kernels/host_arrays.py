@@ -20,9 +20,27 @@ import numpy as np
 
 def output_for(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     """``out`` when a loop can write it directly (C-contiguous, x's dtype), else a new array."""
-    if out is not None and out.flags.c_contiguous and out.dtype == x.dtype:
+    return buffer_for(x.shape, x.dtype, out)
+
+
+def buffer_for(shape: tuple, dtype: np.dtype, out: np.ndarray | None) -> np.ndarray:
+    """``out`` when a loop can write it directly (C-contiguous, ``dtype``), else a new array."""
+    if out is not None and out.flags.c_contiguous and out.dtype == dtype:
         return out
-    return np.empty(x.shape, dtype=x.dtype)
+    return np.empty(shape, dtype=dtype)
+
+
+def elementwise(loop, out: np.ndarray | None, inputs: tuple, *scalars,
+                row_length: int | None = None) -> np.ndarray:
+    """``loop(*inputs, *scalars, result)`` on C-contiguous views, flat or of rows of
+    ``row_length``; the result is shaped like ``inputs[0]`` (``out`` itself when the
+    loop can write it); no call when it is empty."""
+    result = output_for(inputs[0], out)
+    if result.size:
+        view = (-1,) if row_length is None else (-1, row_length)
+        loop(*[np.ascontiguousarray(a).reshape(view) for a in inputs], *scalars,
+             result.reshape(view))
+    return deliver(result, out)
 
 
 def deliver(work: np.ndarray, out: np.ndarray | None) -> np.ndarray:
@@ -128,6 +146,13 @@ def tiny(dtype: np.dtype) -> float:
 def contiguous(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """``a`` itself when C-contiguous of ``dtype`` (skips NumPy's slower check), else a copy."""
     return a if a.dtype == dtype and a.flags.c_contiguous else np.ascontiguousarray(a, dtype)
+
+
+def deliver_rows(work: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out`` of :func:`output_2d`, the rows ``work`` copied in unless they are its memory."""
+    if not np.shares_memory(work, out):
+        out[...] = work.reshape(out.shape)
+    return out
 
 
 def output_2d(shape: tuple, dtype: np.dtype, out: np.ndarray | None

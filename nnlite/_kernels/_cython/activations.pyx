@@ -18,7 +18,7 @@ import numpy as np
 
 from nnlite._kernels import checks
 from nnlite._kernels.activation_codes import act_code, derivative_input
-from nnlite._kernels.host_arrays import as2d, output_2d
+from nnlite._kernels.host_arrays import as2d, deliver_rows, output_2d
 from nnlite._kernels.vector_phi import VECTOR_PHI, vector_phi_
 
 from ._floats cimport real
@@ -234,9 +234,7 @@ def activation_forward(z, act, alpha=0.0, out=None):
     if z.size:
         z2 = as2d(z)
         bias_act(z2, z2[0, :0], work, code, alpha)
-        if not np.shares_memory(work, out):
-            out[...] = work.reshape(z.shape)
-    return out
+    return deliver_rows(work, out)
 
 
 def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
@@ -248,6 +246,4 @@ def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
         a2 = as2d(derivative_input(a, z, code))
         d2 = as2d(delta.astype(a.dtype, copy=False))
         act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
-        if not np.shares_memory(work, out):
-            out[...] = work.reshape(delta.shape)
-    return out
+    return deliver_rows(work, out)

@@ -16,7 +16,8 @@ from libc.stdint cimport uint64_t
 
 from nnlite._kernels import checks
 from nnlite._kernels import reference as ref
-from nnlite._kernels.host_arrays import deliver, output_for, same_float_dtype, trailing_row_length
+from nnlite._kernels.host_arrays import (deliver, elementwise, output_for, same_float_dtype,
+                                         trailing_row_length)
 from nnlite._kernels.reference.dropout import dropout_key
 
 from ._floats cimport real
@@ -131,12 +132,8 @@ def prelu_forward(x, alpha, out=None):
     k = trailing_row_length(x.shape, np.shape(alpha))
     if k is None or not same_float_dtype(x):
         return ref.prelu_forward(x, alpha, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        _prelu_fwd(x.reshape(-1, k), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
-                   y.reshape(-1, k))
-    return deliver(y, out)
+    return elementwise(_prelu_fwd, out, (x,), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
+                       row_length=k)
 
 
 def prelu_backward(x, alpha, dy, *, need_dx=True, dx_out=None):
@@ -162,12 +159,8 @@ def relu_general_forward(x, max_value, negative_slope, threshold, out=None):
     checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x):
         return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        _relu_general_fwd(x.reshape(-1), *_relu_args(x.dtype, max_value, negative_slope,
-                                                     threshold), y.reshape(-1))
-    return deliver(y, out)
+    return elementwise(_relu_general_fwd, out, (x,),
+                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
 
 
 def relu_general_backward(x, dy, max_value, negative_slope, threshold, out=None):
@@ -175,13 +168,8 @@ def relu_general_backward(x, dy, max_value, negative_slope, threshold, out=None)
     checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if x.size:
-        _relu_general_bwd(x.reshape(-1), dy.reshape(-1),
-                          *_relu_args(x.dtype, max_value, negative_slope, threshold),
-                          dx.reshape(-1))
-    return deliver(dx, out)
+    return elementwise(_relu_general_bwd, out, (x, dy),
+                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
 
 
 def rrelu_forward(x, seed, step, lower, upper, out=None):
@@ -189,11 +177,7 @@ def rrelu_forward(x, seed, step, lower, upper, out=None):
     checks.rrelu_forward(x, seed, step, lower, upper, out)
     if not same_float_dtype(x):
         return ref.rrelu_forward(x, seed, step, lower, upper, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        _rrelu_fwd(x.reshape(-1), *_rrelu_args(seed, step, lower, upper), y.reshape(-1))
-    return deliver(y, out)
+    return elementwise(_rrelu_fwd, out, (x,), *_rrelu_args(seed, step, lower, upper))
 
 
 def rrelu_backward(x, dy, seed, step, lower, upper, out=None):
@@ -201,12 +185,7 @@ def rrelu_backward(x, dy, seed, step, lower, upper, out=None):
     checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if x.size:
-        _rrelu_bwd(x.reshape(-1), dy.reshape(-1), *_rrelu_args(seed, step, lower, upper),
-                   dx.reshape(-1))
-    return deliver(dx, out)
+    return elementwise(_rrelu_bwd, out, (x, dy), *_rrelu_args(seed, step, lower, upper))
 
 
 def _relu_args(dtype, max_value, negative_slope, threshold):
