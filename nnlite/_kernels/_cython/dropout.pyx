@@ -70,7 +70,7 @@ def _forward(const real[::1] x, uint64_t key, uint64_t thresh, real a, real b, r
 
 
 def _backward(const real[::1] dy, const unsigned char[::1] m, real a, real[::1] dx):
-    """dx_i = a·δ_i·keep_i."""
+    """The gradient of either dropout: δ where kept, 0 elsewhere, times its factor a."""
     cdef Py_ssize_t i, n = dy.shape[0]
     if n == 0:
         return
@@ -130,7 +130,7 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out):
 
 
 def dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
-    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    """Inverted dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.Dropout)."""
     checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
     if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
         return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
@@ -139,7 +139,7 @@ def dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=
 
 
 def dropout_backward(dy, mask, rate, out=None):
-    """∂x = δ·keep/(1 − rate)."""
+    """The gradient of inverted dropout (equations: nnlite.layers.Dropout)."""
     checks.dropout_backward(dy, mask, rate, out)
     if mask.shape != dy.shape:  # a broadcast mask: NumPy
         return ref.dropout_backward(dy, mask, rate, out)
@@ -147,7 +147,7 @@ def dropout_backward(dy, mask, rate, out=None):
 
 
 def alpha_dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
-    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    """Alpha dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
                                  mask_out=mask_out)
     if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
@@ -158,7 +158,7 @@ def alpha_dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mas
 
 
 def alpha_dropout_backward(dy, mask, rate, out=None):
-    """∂x = a·keep·δ."""
+    """The gradient of alpha dropout (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_backward(dy, mask, rate, out)
     if mask.shape != dy.shape:  # a broadcast mask: NumPy
         return ref.alpha_dropout_backward(dy, mask, rate, out)

@@ -43,7 +43,7 @@ cdef inline void _soft_targets(const real[:, ::1] q, const real[:, ::1] t, Py_ss
 
 def _softmax_xent(const real[:, ::1] z, const real[:, ::1] t, const long long[::1] y, bint sparse, double scale,
                   real[::1] loss, real[:, ::1] grad):
-    """ℓ = logsumexp(z) − Σ t z (or − z_y);  grad = scale(softmax(z)·Σt − t)."""
+    """Per row: softmax cross-entropy from logits (labels or targets), its gradient × ``scale``."""
     cdef Py_ssize_t i, j, n = z.shape[0], k = z.shape[1]
     cdef double zmax, s, lse
     with nogil:
@@ -67,7 +67,7 @@ def _softmax_xent(const real[:, ::1] z, const real[:, ::1] t, const long long[::
 
 def _sigmoid_bce(const real[:, ::1] z, const real[:, ::1] t, double scale, real[::1] loss,
                  real[:, ::1] grad):
-    """ℓ = mean_j [max(z,0) − zt + log1p(e^{−|z|})],  grad = scale(σ(z) − t)/k."""
+    """Per row: binary cross-entropy from logits (stable form) and its gradient times ``scale``."""
     cdef Py_ssize_t i, j, n = z.shape[0], k = z.shape[1]
     cdef double c = scale / k, v, e, acc, sig
     with nogil:
@@ -86,7 +86,7 @@ def _sigmoid_bce(const real[:, ::1] z, const real[:, ::1] t, double scale, real[
 
 def _xent_probs(const real[:, ::1] p, const real[:, ::1] t, const long long[::1] y, bint sparse, double scale,
                 double eps, real[::1] loss, real[:, ::1] grad):
-    """ℓ = −Σ t log clip(p, ε, 1−ε);  grad = scale(p·Σt − t)."""
+    """Per row: cross-entropy from probabilities clipped to [ε, 1 − ε], the logits' gradient."""
     cdef Py_ssize_t i, j, n = p.shape[0], k = p.shape[1]
     with nogil:
         for i in range(n):
@@ -101,7 +101,7 @@ def _xent_probs(const real[:, ::1] p, const real[:, ::1] t, const long long[::1]
 
 def _bce_probs(const real[:, ::1] p, const real[:, ::1] t, double scale, double eps, real[::1] loss,
                real[:, ::1] grad):
-    """ℓ = −mean_j [t log p̃ + (1−t) log(1−p̃)];  grad = scale(p − t)/k."""
+    """Per row: binary cross-entropy from clipped probabilities and the logits' gradient."""
     cdef Py_ssize_t i, j, n = p.shape[0], k = p.shape[1]
     cdef double c = scale / k, pc, acc
     with nogil:

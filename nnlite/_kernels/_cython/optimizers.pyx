@@ -102,7 +102,7 @@ def _rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, rea
 def _adam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, real[::1] vhat_,
           bint amsgrad, double alpha, double b1c, double b2c, double eps, double lr_wd,
           double tiny):
-    """θ ← θ − ηλθ − α m/(√v + ε) with m, v updated (AMSGrad: v̂ = max(v̂, v)).
+    """AdamW's decay (``lr_wd`` = ηλ, 0 for Adam), then Adam's step with the folded step α.
 
     Computed in the arrays' precision (like the NumPy reference): float32
     lanes are twice as many per vector as float64 ones, and √ and ÷ dominate.
@@ -164,7 +164,7 @@ def _nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double 
 
 
 def sgd_update(param, grad, lr):
-    r"""θ ← θ − η g."""
+    r"""Plain SGD's update of ``param`` in place (equations: nnlite.optimizers.SGD)."""
     checks.sgd_update(param, grad, lr)
     if not inplace_ok(param):
         return ref.sgd_update(param, grad, lr)
@@ -172,7 +172,10 @@ def sgd_update(param, grad, lr):
 
 
 def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
-    r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
+    r"""SGD with momentum (or Nesterov) in place (equations: nnlite.optimizers.SGD).
+
+    The velocity is flushed to zero when subnormal.
+    """
     checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     if not inplace_ok(param, velocity):
         return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
@@ -181,7 +184,7 @@ def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
 
 
 def adagrad_update(param, grad, accum, lr, eps):
-    r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
+    r"""AdaGrad's update in place, ε inside the root (equations: nnlite.optimizers.Adagrad)."""
     checks.adagrad_update(param, grad, accum, lr, eps)
     if not inplace_ok(param, accum):
         return ref.adagrad_update(param, grad, accum, lr, eps)
@@ -190,7 +193,10 @@ def adagrad_update(param, grad, accum, lr, eps):
 
 
 def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None):
-    r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
+    r"""RMSProp's update, plain, centered or with momentum (equations: nnlite.optimizers.RMSprop).
+
+    The state is flushed to zero when subnormal.
+    """
     checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
     extra = [a for a in (mom, mg) if a is not None]
     if not inplace_ok(param, s, *extra):
@@ -202,9 +208,10 @@ def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None
 
 
 def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weight_decay=0.0):
-    r"""Adam (Keras), optional AMSGrad ``vhat``; m, v flushed to zero when subnormal.
+    r"""Adam's update in place, AMSGrad with ``vhat`` (equations: nnlite.optimizers.Adam).
 
-    ``weight_decay`` λ > 0 gives AdamW (θ ← θ − ηλθ first), fused in the same pass.
+    m and v are flushed to zero when subnormal; ``weight_decay`` > 0 gives
+    AdamW's decoupled decay (nnlite.optimizers.AdamW), fused in the same pass.
     """
     checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
                        weight_decay=weight_decay)
@@ -223,13 +230,13 @@ def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weigh
 
 
 def adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay):
-    r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
+    r"""AdamW's decay and Adam's step fused in one pass (equations: nnlite.optimizers.AdamW)."""
     checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
     adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
 
 
 def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
-    r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
+    r"""Adamax's update in place (equations: nnlite.optimizers.Adamax), state flushed to 0."""
     checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
@@ -240,10 +247,10 @@ def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
 
 def nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new, m_sched_next,
                  t):
-    r"""Nadam (Keras 3); the optimizer supplies the momentum-schedule scalars.
+    r"""Nadam's update in place (Keras 3; equations: nnlite.optimizers.Nadam).
 
-    m̂ = c_m·m + c_g·g with c_m = u_{t+1}/(1 − m_sched_next),
-    c_g = (1 − u_t)/(1 − m_sched_new);  θ ← θ − η m̂/(√(v/(1−β₂ᵗ)) + ε).
+    The optimizer supplies the momentum-schedule scalars; the loop takes
+    them as the two coefficients of m and g in Nadam's corrected momentum.
     """
     checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
                         m_sched_next, t)

@@ -127,7 +127,7 @@ def _rrelu_bwd(const real[::1] x, const real[::1] dy, uint64_t key, double lower
 
 
 def prelu_forward(x, alpha, out=None):
-    """y = x if x > 0 else α ⊙ x (see the reference)."""
+    """PReLU's output (equations: nnlite.layers.PReLU)."""
     checks.prelu_forward(x, alpha, out)
     k = trailing_row_length(x.shape, np.shape(alpha))
     if k is None or not same_float_dtype(x):
@@ -137,7 +137,7 @@ def prelu_forward(x, alpha, out=None):
 
 
 def prelu_backward(x, alpha, dy, *, need_dx=True, dx_out=None):
-    """(∂x or None, ∂α): ∂x = δ ⊙ (1 if x > 0 else α), ∂α = Σ δ ⊙ min(x, 0)."""
+    """PReLU's gradients (∂x or None, ∂α) (equations: nnlite.layers.PReLU)."""
     checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
     alpha_shape = np.shape(alpha)
     k = trailing_row_length(x.shape, alpha_shape)
@@ -155,7 +155,7 @@ def prelu_backward(x, alpha, dy, *, need_dx=True, dx_out=None):
 
 
 def relu_general_forward(x, max_value, negative_slope, threshold, out=None):
-    """y = min(x, M) if x > t else s·(x − t) (see the reference)."""
+    """The general ReLU's output: cap, slope and threshold (equations: nnlite.layers.ReLU)."""
     checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x):
         return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
@@ -164,7 +164,7 @@ def relu_general_forward(x, max_value, negative_slope, threshold, out=None):
 
 
 def relu_general_backward(x, dy, max_value, negative_slope, threshold, out=None):
-    """∂x = δ·f'(x): 0 above the threshold and the cap, 1 between them, s below."""
+    """The general ReLU's gradient (equations: nnlite.layers.ReLU)."""
     checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
@@ -173,7 +173,7 @@ def relu_general_backward(x, dy, max_value, negative_slope, threshold, out=None)
 
 
 def rrelu_forward(x, seed, step, lower, upper, out=None):
-    """y = x if x ≥ 0 else a ⊙ x, a = lower + (upper − lower)·u (see the reference)."""
+    """RReLU's output with slopes drawn from (seed, step) (equations: nnlite.layers.RReLU)."""
     checks.rrelu_forward(x, seed, step, lower, upper, out)
     if not same_float_dtype(x):
         return ref.rrelu_forward(x, seed, step, lower, upper, out)
@@ -181,7 +181,7 @@ def rrelu_forward(x, seed, step, lower, upper, out=None):
 
 
 def rrelu_backward(x, dy, seed, step, lower, upper, out=None):
-    """∂x = δ if x ≥ 0 else a ⊙ δ, the slopes a drawn again from (seed, step)."""
+    """RReLU's gradient, the slopes drawn again from (seed, step) (nnlite.layers.RReLU)."""
     checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)

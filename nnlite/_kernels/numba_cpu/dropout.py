@@ -74,7 +74,7 @@ def _forward(x, key, thresh, a, b, fill, y, mask):
 
 @jit_parallel()
 def _backward(dy, mask, a, dx):
-    """dx_i = a·δ_i·keep_i."""
+    """The gradient of either dropout: δ where kept, 0 elsewhere, times its factor a."""
     for i in prange(dy.shape[0]):
         dx[i] = dy[i] * (a * dy.dtype.type(mask[i]))
 
@@ -130,7 +130,7 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
 def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                     out: np.ndarray | None = None, *, mask_shape: tuple[int, ...] | None = None,
                     mask_out: np.ndarray | None = None) -> Pair:
-    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    """Inverted dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.Dropout)."""
     checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
     if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
         return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
@@ -140,7 +140,7 @@ def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
 
 def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                      out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = δ·keep/(1 − rate)."""
+    """The gradient of inverted dropout (equations: nnlite.layers.Dropout)."""
     checks.dropout_backward(dy, mask, rate, out)
     if mask.shape != dy.shape:  # a broadcast mask: NumPy
         return ref.dropout_backward(dy, mask, rate, out)
@@ -151,7 +151,7 @@ def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                           out: np.ndarray | None = None, *,
                           mask_shape: tuple[int, ...] | None = None,
                           mask_out: np.ndarray | None = None) -> Pair:
-    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    """Alpha dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
                                  mask_out=mask_out)
     if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
@@ -163,7 +163,7 @@ def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
 
 def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                            out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = a·keep·δ."""
+    """The gradient of alpha dropout (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_backward(dy, mask, rate, out)
     if mask.shape != dy.shape:  # a broadcast mask: NumPy
         return ref.alpha_dropout_backward(dy, mask, rate, out)

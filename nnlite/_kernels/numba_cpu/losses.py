@@ -38,7 +38,7 @@ def _soft_targets(q, t, i, lse, logits, eps, scale, loss, grad):
 
 @jit()
 def _softmax_xent(z, t, y, sparse, scale, loss, grad):
-    """Row-wise: ℓ = logsumexp(z) − Σ t z  (t one-hot/soft or label y); grad = scale(p·Σt − t)."""
+    """Per row: softmax cross-entropy from logits (labels or targets), its gradient × ``scale``."""
     n, k = z.shape
     for i in range(n):
         zmax = -np.inf
@@ -59,7 +59,7 @@ def _softmax_xent(z, t, y, sparse, scale, loss, grad):
 
 @jit()
 def _sigmoid_bce(z, t, scale, loss, grad):
-    """ℓ = mean_j [max(z,0) − zt + log1p(e^{−|z|})],  grad = scale(σ(z) − t)/k."""
+    """Per row: binary cross-entropy from logits (stable form) and its gradient times ``scale``."""
     n, k = z.shape
     c = scale / k
     for i in range(n):
@@ -75,7 +75,7 @@ def _sigmoid_bce(z, t, scale, loss, grad):
 
 @jit()
 def _xent_probs(p, t, y, sparse, scale, eps, loss, grad):
-    """ℓ = −Σ t log clip(p, ε, 1−ε);  grad = scale(p·Σt − t)."""
+    """Per row: cross-entropy from probabilities clipped to [ε, 1 − ε], the logits' gradient."""
     n, k = p.shape
     for i in range(n):
         if sparse:
@@ -89,7 +89,7 @@ def _xent_probs(p, t, y, sparse, scale, eps, loss, grad):
 
 @jit()
 def _bce_probs(p, t, scale, eps, loss, grad):
-    """ℓ = −mean_j [t log p̃ + (1−t) log(1−p̃)], p̃ = clip(p);  grad = scale(p − t)/k."""
+    """Per row: binary cross-entropy from clipped probabilities and the logits' gradient."""
     n, k = p.shape
     c = scale / k
     for i in range(n):

@@ -107,7 +107,7 @@ def _rrelu_bwd(x, dy, key, lower, width, dx):
 
 def prelu_forward(x: np.ndarray, alpha: np.ndarray,
                   out: np.ndarray | None = None) -> np.ndarray:
-    """y = x if x > 0 else α ⊙ x (see the reference)."""
+    """PReLU's output (equations: nnlite.layers.PReLU)."""
     checks.prelu_forward(x, alpha, out)
     k = trailing_row_length(x.shape, np.shape(alpha))
     if k is None or not same_float_dtype(x):
@@ -119,7 +119,7 @@ def prelu_forward(x: np.ndarray, alpha: np.ndarray,
 def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *,
                    need_dx: bool = True, dx_out: np.ndarray | None = None,
                    ) -> tuple[np.ndarray | None, np.ndarray]:
-    """(∂x or None, ∂α): ∂x = δ ⊙ (1 if x > 0 else α), ∂α = Σ δ ⊙ min(x, 0)."""
+    """PReLU's gradients (∂x or None, ∂α) (equations: nnlite.layers.PReLU)."""
     checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
     alpha_shape = np.shape(alpha)
     k = trailing_row_length(x.shape, alpha_shape)
@@ -139,7 +139,7 @@ def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *,
 def relu_general_forward(x: np.ndarray, max_value: float | None,
                          negative_slope: float, threshold: float,
                          out: np.ndarray | None = None) -> np.ndarray:
-    """y = min(x, M) if x > t else s·(x − t) (see the reference)."""
+    """The general ReLU's output: cap, slope and threshold (equations: nnlite.layers.ReLU)."""
     checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x):
         return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
@@ -150,7 +150,7 @@ def relu_general_forward(x: np.ndarray, max_value: float | None,
 def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None,
                           negative_slope: float, threshold: float,
                           out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = δ·f'(x): 0 above the threshold and the cap, 1 between them, s below."""
+    """The general ReLU's gradient (equations: nnlite.layers.ReLU)."""
     checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
@@ -160,7 +160,7 @@ def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None
 
 def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: float,
                   out: np.ndarray | None = None) -> np.ndarray:
-    """y = x if x ≥ 0 else a ⊙ x, a = lower + (upper − lower)·u (see the reference)."""
+    """RReLU's output with slopes drawn from (seed, step) (equations: nnlite.layers.RReLU)."""
     checks.rrelu_forward(x, seed, step, lower, upper, out)
     if not same_float_dtype(x):
         return ref.rrelu_forward(x, seed, step, lower, upper, out)
@@ -169,7 +169,7 @@ def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: floa
 
 def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int,
                    lower: float, upper: float, out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = δ if x ≥ 0 else a ⊙ δ, the slopes a drawn again from (seed, step)."""
+    """RReLU's gradient, the slopes drawn again from (seed, step) (nnlite.layers.RReLU)."""
     checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
