@@ -18,7 +18,9 @@ class ArrayLikeAdapter(DataAdapter):
     and converted to float like a small in-memory array, so the data set is
     never copied whole.  Batches are cut as for arrays, and ``shuffle``
     draws the same ``np.random.permutation`` per pass: a seeded run on a
-    memory map trains exactly as on the same array in memory.
+    memory map trains exactly as on the same array in memory.  The first
+    sample is read and prepared at once, so a wrong shape raises before
+    training and the model is built (its weights drawn) before any shuffle.
     """
 
     def __init__(self, x, y, sample_weight, batch_size: int, shuffle: bool, min_batch: int,
@@ -29,6 +31,7 @@ class ArrayLikeAdapter(DataAdapter):
         self.samples = _sample_count(self.data, where)
         self.steps = len(data_utils.batch_starts(self.samples, batch_size, min_batch))
         self.pages = PageRelease()
+        self.prepare(*self._read_batch(slice(0, 1)), where)  # checks, and builds the model
 
     @property
     def kind(self) -> str:
