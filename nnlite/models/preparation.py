@@ -90,6 +90,7 @@ class DataPreparation:
         """``prepare(x, y, sample_weight, where)`` for fit's data (whole arrays or a batch)."""
         def prepare(x, y, sample_weight, where):
             xs = self._compiled_inputs(x, where, "training")
+            self._check_trainable_changed(stacklevel=6)  # the user's fit(), for arrays
             ys = self._prepare_y(y, xs, where)
             return xs, ys, self._sample_weights(sample_weight, class_weight, ys, len(xs[0]),
                                                 where)

@@ -64,7 +64,6 @@ class Training:
         batch_size = fit_arguments.batch_size_or_default(batch_size)
         val_batch_size = validation_batch_size or batch_size
         self._require_compiled("training")
-        self._check_trainable_changed(stacklevel=3)
         train, val = self._fit_adapters(x, y, sample_weight, class_weight, batch_size, shuffle,
                                         validation_split, validation_data, val_batch_size)
         epochs_of = data_adapters.EpochIterator(train, steps_per_epoch)
