@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import nnlite as keras
-from nnlite.models.data_adapters.rows import PageRelease
+from nnlite.models.data_adapters.rows import file_location, read_rows
 
 N, BATCH = 40, 8
 
@@ -273,13 +273,20 @@ def test_an_array_like_is_read_one_batch_at_a_time_in_increasing_row_order():
     assert xs.largest == ys.largest == BATCH
 
 
-def test_released_pages_of_a_memory_map_read_the_same_again(tmp_path):
-    x, _, _ = data()
+def test_memory_map_rows_are_read_from_the_file_as_through_the_map(tmp_path):
+    x = np.arange(60 * 5, dtype="float32").reshape(60, 5)
     mm = memmap(tmp_path, x)
-    pages = PageRelease(every=1)
-    first = mm[np.arange(5)]
-    pages.note(mm, first)  # over the threshold: the map's pages are dropped
-    np.testing.assert_array_equal(mm[np.arange(5)], x[:5])
+    views = {"the map": mm, "a window": mm[10:50], "every other row": mm[::2],
+             "columns (read through the map)": mm[:, 1:3]}
+    for name, view in views.items():
+        rows = np.array([7, 3, 4, 5, 0, 12])
+        assert file_location(view) is not None or name.startswith("columns")
+        np.testing.assert_array_equal(read_rows(view, rows), np.asarray(view)[rows], name)
+        np.testing.assert_array_equal(read_rows(view, slice(2, 9)), np.asarray(view)[2:9], name)
+    copy_on_write = np.load(tmp_path / "x.npy", mmap_mode="c")
+    copy_on_write[3] = -1  # a change only in the map's own pages
+    assert file_location(copy_on_write) is None
+    np.testing.assert_array_equal(read_rows(copy_on_write, np.array([3]))[0], -1)
 
 
 # ----------------------------------------------------------------- bad input

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import data as data_utils
 from .base import Batch, DataAdapter, Prepare, split_point
-from .rows import PageRelease, is_array_like, read_rows, window
+from .rows import is_array_like, read_rows, window
 
 
 class ArrayLikeAdapter(DataAdapter):
@@ -30,7 +30,6 @@ class ArrayLikeAdapter(DataAdapter):
         self.prepare, self.where = prepare, where
         self.samples = _sample_count(self.data, where)
         self.steps = len(data_utils.batch_starts(self.samples, batch_size, min_batch))
-        self.pages = PageRelease()
         self.prepare(*self._read_batch(slice(0, 1)), where)  # checks, and builds the model
 
     @property
@@ -44,12 +43,7 @@ class ArrayLikeAdapter(DataAdapter):
 
     def _read_batch(self, index) -> list:
         """``x``, ``y`` and ``sample_weight``'s rows ``index``, in their structures."""
-        return [_map(part, lambda a: self._read(a, index)) for part in self.data]
-
-    def _read(self, a, index) -> np.ndarray:
-        rows = read_rows(a, index)
-        self.pages.note(a, rows)
-        return rows
+        return [_map(part, lambda a: read_rows(a, index)) for part in self.data]
 
     def split(self, fraction: float, batch_size: int) -> tuple[ArrayLikeAdapter,
                                                                ArrayLikeAdapter]:

@@ -6,17 +6,24 @@ zarr array.  Fancy indexing reads only the rows asked for; h5py accepts
 only increasing row numbers, so a shuffled batch is read in sorted order
 and put back in the batch's order.
 
-A memory map's pages stay mapped (and counted in the process's resident
-memory) once read, so over an epoch the whole file would become resident.
-:class:`PageRelease` tells the kernel, every 64 MB read, that the pages
-are no longer needed (``madvise(MADV_DONTNEED)``; the file's pages stay in
-the page cache, and reading them again is a page fault, not a disk read).
+A memory map is read from its file instead (:func:`read_file_rows`,
+``os.preadv`` into the batch's array): pages read through the map stay
+mapped and count in the process's resident memory, and the kernel maps
+the 16 pages around each page touched, so a few shuffled batches would
+make the whole file resident.  Read from the file, only the page cache
+holds it, which the kernel reclaims when memory is short.  A
+copy-on-write map (``mode="c"``), whose changes live only in its pages, or
+one whose rows are not contiguous is read through the map, and its pages
+are handed back after each batch (``madvise(MADV_DONTNEED)``) unless it is
+copy-on-write.
 """
 
 from __future__ import annotations
 
 import ctypes
 import mmap
+import os
+from typing import NamedTuple
 
 import numpy as np
 
@@ -36,13 +43,87 @@ def is_array_like(a) -> bool:
 
 def read_rows(a, index: slice | np.ndarray) -> np.ndarray:
     """Rows ``index`` (a slice or an array of row numbers) of ``a``, as a new array."""
+    if isinstance(a, np.memmap):
+        where = file_location(a)
+        if where is not None:
+            return read_file_rows(where, index)
+        rows = np.array(a[index])
+        release_pages(a)
+        return rows
     if isinstance(index, slice) or isinstance(a, np.ndarray):
-        return np.array(a[index])  # a copy: the batch never points into the map
+        return np.array(a[index])  # a copy: the batch never points into the data
+    return _in_order(index, lambda rows: np.asarray(a[rows]))
+
+
+def _in_order(index: np.ndarray, read) -> np.ndarray:
+    """``read(rows)`` for increasing row numbers, put back in the order of ``index``."""
     order = np.argsort(index, kind="stable")
-    rows = np.asarray(a[index[order]])  # increasing row numbers (h5py needs them)
+    rows = read(index[order])
     batch = np.empty_like(rows)
     batch[order] = rows
     return batch
+
+
+class FileLocation(NamedTuple):
+    """Where a memory map's rows are in its file."""
+
+    path: str
+    offset: int  # of row 0
+    stride: int  # bytes from one row to the next
+    row_shape: tuple
+    dtype: np.dtype
+    rows: int
+
+
+def file_location(a: np.memmap) -> FileLocation | None:
+    """Where ``a``'s rows are in its file, or None if they must be read through the map."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not (isinstance(root, np.memmap) and isinstance(root.base, mmap.mmap)) or \
+            a.mode == "c" or a.ndim == 0 or len(a) == 0 or a.strides[0] <= 0 or \
+            not a[0].flags.c_contiguous or root.filename is None:
+        return None
+    offset = root.offset + (a.ctypes.data - root.ctypes.data)
+    return FileLocation(root.filename, offset, a.strides[0], a.shape[1:], a.dtype, len(a))
+
+
+def read_file_rows(where: FileLocation, index: slice | np.ndarray) -> np.ndarray:
+    """Rows ``index`` of a memory map, read from its file with one read per run of rows."""
+    if isinstance(index, slice):
+        start, stop, step = index.indices(where.rows)
+        index = np.arange(start, stop, step)
+    index = np.asarray(index, dtype=np.int64)
+    if len(index) and (index.min() < 0 or index.max() >= where.rows):
+        raise IndexError(f"row numbers must be in [0, {where.rows}), got {index.min()} to "
+                         f"{index.max()}")
+    return _in_order(index, lambda rows: _read_runs(where, rows))
+
+
+def _read_runs(where: FileLocation, rows: np.ndarray) -> np.ndarray:
+    out = np.empty((len(rows),) + where.row_shape, where.dtype)
+    row_bytes = out[0].nbytes if len(out) else 0
+    if where.stride == row_bytes:  # consecutive rows are one read
+        firsts = np.flatnonzero(np.diff(rows, prepend=-2) != 1)
+    else:
+        firsts = np.arange(len(rows))
+    ends = np.append(firsts[1:], len(rows))
+    with open(where.path, "rb", buffering=0) as f:
+        for first, end in zip(firsts.tolist(), ends.tolist()):
+            target = memoryview(out[first:end]).cast("B")
+            position = where.offset + int(rows[first]) * where.stride
+            done = _pread_into(f, target, position)
+            if done != target.nbytes:
+                raise OSError(f"{where.path}: the file ends before row {rows[first]} of the "
+                              "memory map (was it truncated?)")
+    return out
+
+
+def _pread_into(f, target: memoryview, position: int) -> int:
+    if hasattr(os, "preadv"):
+        return os.preadv(f.fileno(), [target], position)
+    f.seek(position)
+    return f.readinto(target)
 
 
 class RowWindow:
@@ -67,29 +148,13 @@ def window(a, start: int, stop: int):
     return a[start:stop] if isinstance(a, np.ndarray) else RowWindow(a, start, stop)
 
 
-class PageRelease:
-    """Unmaps the pages of the memory maps read so far, every ``every`` bytes read."""
-
-    def __init__(self, every: int = 64 * 2**20):
-        self.every = every
-        self.read: dict[int, int] = {}  # bytes read from each map (by id) since its release
-        self.madvise = _madvise()
-
-    def note(self, a, rows: np.ndarray) -> None:
-        """Count ``rows`` as read from ``a``; release ``a``'s pages once enough was read."""
-        if self.madvise is None or not isinstance(a, np.memmap) or a.mode == "c":
-            return  # copy-on-write maps keep private changes in their pages: never drop them
-        read = self.read.get(id(a), 0) + rows.nbytes
-        self.read[id(a)] = read
-        if read >= self.every:
-            self.read[id(a)] = 0
-            self.release(a)
-
-    def release(self, a: np.memmap) -> None:
-        page = mmap.PAGESIZE
-        start = a.ctypes.data - a.ctypes.data % page
-        length = a.ctypes.data + a.nbytes - start
-        self.madvise(ctypes.c_void_p(start), ctypes.c_size_t(length), mmap.MADV_DONTNEED)
+def release_pages(a: np.memmap) -> None:
+    """Unmap the pages of ``a`` read so far (they stay in the page cache); not for mode "c"."""
+    if a.mode == "c" or _MADVISE is None or a.nbytes == 0:
+        return  # a copy-on-write map keeps its changes in its pages: never drop them
+    start = a.ctypes.data - a.ctypes.data % mmap.PAGESIZE
+    length = a.ctypes.data + a.nbytes - start
+    _MADVISE(ctypes.c_void_p(start), ctypes.c_size_t(length), mmap.MADV_DONTNEED)
 
 
 def _madvise():
@@ -97,7 +162,9 @@ def _madvise():
     if not hasattr(mmap, "MADV_DONTNEED"):
         return None
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.madvise
+        return ctypes.CDLL(None, use_errno=True).madvise
     except (OSError, AttributeError):
         return None
+
+
+_MADVISE = _madvise()
