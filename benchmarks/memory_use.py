@@ -190,8 +190,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
-        result = child_memory(rest[0], int(rest[1]), int(rest[2])) if kind == "memory" \
-            else child_throughput(int(rest[0]))
+        if kind == "write":
+            write_memmap(rest[0], int(rest[1]))
+            result = {}
+        elif kind == "memory":
+            result = child_memory(rest[0], int(rest[1]), int(rest[2]))
+        else:
+            result = child_throughput(int(rest[0]))
         print(json.dumps(result))
         return
     if args.quick:
@@ -202,7 +207,8 @@ def main() -> None:
     check_disk(args.tmp, args.rows)
     path = os.path.join(args.tmp, f"nnlite-memory-use-{os.getpid()}.npy")
     try:
-        write_memmap(path, args.rows)
+        run_child(REPO, ["write", path, str(args.rows)])  # (the parent stays small: a
+        # child's ru_maxrss starts at its parent's resident size, kept across exec)
         memory = {name: run_child(where, ["memory", path, str(args.batch_size),
                                           str(args.epochs)])
                   for name, where in checkouts.items()}

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import nnlite as keras
-from nnlite.models.data_adapters.rows import file_location, read_rows
+from nnlite.models.data_adapters.rows import file_location, is_array_like, read_rows
 
 N, BATCH = 40, 8
 
@@ -155,6 +155,14 @@ def test_without_steps_per_epoch_an_epoch_runs_until_the_generator_ends():
     assert any("ran out of data" in str(w.message) for w in caught)
 
 
+def test_the_progress_bar_of_an_unsized_generator_shows_unknown(capsys):
+    x, y, _ = data()
+    new_model().fit(batches_once(x, y), epochs=1, verbose=2)
+    new_model().fit(batches_once(x, y), epochs=1, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("5/Unknown - ") and lines[3].strip().startswith("5/Unknown - ")
+
+
 def test_a_generator_that_runs_out_before_epochs_times_steps_stops_with_a_warning():
     x, y, _ = data(56)  # 7 batches: epochs of 3 take 3, 3, then 1
     counter = StepCounter()
@@ -283,10 +291,13 @@ def test_memory_map_rows_are_read_from_the_file_as_through_the_map(tmp_path):
         assert file_location(view) is not None or name.startswith("columns")
         np.testing.assert_array_equal(read_rows(view, rows), np.asarray(view)[rows], name)
         np.testing.assert_array_equal(read_rows(view, slice(2, 9)), np.asarray(view)[2:9], name)
+    in_memory = mm[:20].copy()  # still an np.memmap object, but in ordinary memory
+    assert not is_array_like(in_memory)
     copy_on_write = np.load(tmp_path / "x.npy", mmap_mode="c")
     copy_on_write[3] = -1  # a change only in the map's own pages
     assert file_location(copy_on_write) is None
     np.testing.assert_array_equal(read_rows(copy_on_write, np.array([3]))[0], -1)
+    np.testing.assert_array_equal(read_rows(copy_on_write, np.array([5, 3]))[1], -1)
 
 
 # ----------------------------------------------------------------- bad input

@@ -66,19 +66,19 @@ class Training:
         self._require_compiled("training")
         train, val = self._fit_adapters(x, y, sample_weight, class_weight, batch_size, shuffle,
                                         validation_split, validation_data, val_batch_size)
-        epochs_of = data_adapters.EpochIterator(train, steps_per_epoch)
+        epoch_iterator = data_adapters.EpochIterator(train, steps_per_epoch)
         cb = self._fit_callbacks(callbacks, fit_arguments.verbosity(verbose), epochs,
-                                 epochs_of.steps, train.samples, batch_size)
+                                 epoch_iterator.steps, train.samples, batch_size)
         self.stop_training = False
         cb.on_train_begin({})
         logs: dict = {}
         with fit_threads() as self._fit_threads:  # 1 or N threads, by step time
             try:
                 for epoch in range(initial_epoch, epochs):
-                    epoch_logs = self._run_epoch(epochs_of, cb, epoch, val, validation_steps,
+                    epoch_logs = self._run_epoch(epoch_iterator, cb, epoch, val, validation_steps,
                                                  validation_freq)
                     logs = epoch_logs if epoch_logs is not None else logs
-                    if self.stop_training or epochs_of.ran_out:
+                    if self.stop_training or epoch_iterator.ran_out:
                         break
             finally:
                 self._fit_threads = FixedThreads()
@@ -104,13 +104,13 @@ class Training:
         return self._format_logs(logs, return_dict)
 
     # --------------------------------------------------------- fit's helpers
-    def _run_epoch(self, epochs_of, cb, epoch: int, val, validation_steps,
+    def _run_epoch(self, epoch_iterator, cb, epoch: int, val, validation_steps,
                    validation_freq) -> dict | None:
         """One epoch, its validation and its callbacks; None if the data had run out."""
         cb.on_epoch_begin(epoch, {})
-        epochs_of.adapter.on_epoch_begin()
-        logs = self._fit_epoch(epochs_of.epoch(), cb, epoch)
-        epochs_of.adapter.on_epoch_end()
+        epoch_iterator.adapter.on_epoch_begin()
+        logs = self._fit_epoch(epoch_iterator.epoch(), cb, epoch)
+        epoch_iterator.adapter.on_epoch_end()
         if logs is None:  # not one batch: a used-up generator
             return None
         if val is not None and not self.stop_training_nan and \

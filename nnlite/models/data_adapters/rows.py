@@ -35,7 +35,7 @@ def is_array_like(a) -> bool:
     whole instead: they are in memory already.)
     """
     if isinstance(a, np.memmap):
-        return True
+        return map_root(a) is not None  # (a copy of a memory map is in memory)
     if isinstance(a, (np.ndarray, list, tuple, dict, str, bytes)) or hasattr(a, "to_numpy"):
         return False
     return all(hasattr(a, name) for name in ("shape", "__len__", "__getitem__"))
@@ -75,14 +75,21 @@ class FileLocation(NamedTuple):
     rows: int
 
 
-def file_location(a: np.memmap) -> FileLocation | None:
-    """Where ``a``'s rows are in its file, or None if they must be read through the map."""
+def map_root(a: np.ndarray) -> np.memmap | None:
+    """The memory map that owns ``a``'s memory (``a`` itself or the map it views), or None."""
     root = a
     while isinstance(root.base, np.ndarray):
         root = root.base
-    if not (isinstance(root, np.memmap) and isinstance(root.base, mmap.mmap)) or \
-            a.mode == "c" or a.ndim == 0 or len(a) == 0 or a.strides[0] <= 0 or \
-            not a[0].flags.c_contiguous or root.filename is None:
+    if isinstance(root, np.memmap) and isinstance(root.base, mmap.mmap):
+        return root
+    return None
+
+
+def file_location(a: np.memmap) -> FileLocation | None:
+    """Where ``a``'s rows are in its file, or None if they must be read through the map."""
+    root = map_root(a)
+    if root is None or root.filename is None or a.mode == "c" or a.ndim == 0 or \
+            len(a) == 0 or a.strides[0] <= 0 or not a[0].flags.c_contiguous:
         return None
     offset = root.offset + (a.ctypes.data - root.ctypes.data)
     return FileLocation(root.filename, offset, a.strides[0], a.shape[1:], a.dtype, len(a))
@@ -149,12 +156,17 @@ def window(a, start: int, stop: int):
 
 
 def release_pages(a: np.memmap) -> None:
-    """Unmap the pages of ``a`` read so far (they stay in the page cache); not for mode "c"."""
-    if a.mode == "c" or _MADVISE is None or a.nbytes == 0:
-        return  # a copy-on-write map keeps its changes in its pages: never drop them
-    start = a.ctypes.data - a.ctypes.data % mmap.PAGESIZE
-    length = a.ctypes.data + a.nbytes - start
-    _MADVISE(ctypes.c_void_p(start), ctypes.c_size_t(length), mmap.MADV_DONTNEED)
+    """Unmap the pages of ``a`` read so far (they stay in the page cache).
+
+    Only for memory that really is a shared file map: a copy-on-write map
+    keeps its changes in its pages, and dropping the pages of ordinary
+    memory would erase it.
+    """
+    if a.mode == "c" or _MADVISE is None or a.nbytes == 0 or map_root(a) is None:
+        return
+    low, high = _byte_bounds(a)
+    start = low - low % mmap.PAGESIZE
+    _MADVISE(ctypes.c_void_p(start), ctypes.c_size_t(high - start), mmap.MADV_DONTNEED)
 
 
 def _madvise():
@@ -168,3 +180,8 @@ def _madvise():
 
 
 _MADVISE = _madvise()
+
+try:
+    from numpy.lib.array_utils import byte_bounds as _byte_bounds  # NumPy >= 2
+except ImportError:  # NumPy 1.x
+    _byte_bounds = np.byte_bounds
