@@ -281,6 +281,21 @@ def test_an_array_like_is_read_one_batch_at_a_time_in_increasing_row_order():
     assert xs.largest == ys.largest == BATCH
 
 
+def test_an_h5py_data_set_trains_exactly_as_the_same_array(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    x, y, _ = data()
+    with h5py.File(tmp_path / "data.h5", "w") as f:
+        f["x"], f["y"] = x, y
+        in_memory, from_file = new_model(), new_model()
+        seeded_fit(in_memory, x, y, batch_size=BATCH, epochs=2, validation_split=0.2,
+                   verbose=0)
+        seeded_fit(from_file, f["x"], f["y"], batch_size=BATCH, epochs=2,
+                   validation_split=0.2, verbose=0)  # shuffled: h5py needs sorted rows
+        assert same_weights(in_memory, from_file)
+        np.testing.assert_array_equal(from_file.predict(f["x"], verbose=0),
+                                      in_memory.predict(x, verbose=0))
+
+
 def test_memory_map_rows_are_read_from_the_file_as_through_the_map(tmp_path):
     x = np.arange(60 * 5, dtype="float32").reshape(60, 5)
     mm = memmap(tmp_path, x)
