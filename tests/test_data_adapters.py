@@ -279,6 +279,9 @@ def test_an_array_like_is_read_one_batch_at_a_time_in_increasing_row_order():
     model.evaluate(xs, ys, batch_size=BATCH, verbose=0)
     model.predict(xs, batch_size=BATCH, verbose=0)
     assert xs.largest == ys.largest == BATCH
+    labels = list(y)  # NumPy scalars: one target array, not one array per output
+    assert model.evaluate(xs, labels, batch_size=BATCH, verbose=0) == \
+        model.evaluate(x, y, batch_size=BATCH, verbose=0)
 
 
 def test_an_h5py_data_set_trains_exactly_as_the_same_array(tmp_path):

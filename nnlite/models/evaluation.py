@@ -114,4 +114,3 @@ class Evaluation:
         for k, m, _ in self._metrics:
             m.update_state(ys[k], outs[k])
         return {name: t.result() for name, t in trackers.items()} if results else {}
-

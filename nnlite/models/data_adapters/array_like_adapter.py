@@ -67,7 +67,7 @@ def _is_structure(part) -> bool:
     if isinstance(part, Mapping):
         return True
     return isinstance(part, (list, tuple)) and len(part) > 0 and \
-        all(hasattr(a, "shape") for a in part)
+        all(len(getattr(a, "shape", ())) >= 1 for a in part)  # arrays, not NumPy scalars
 
 
 def _leaves(part) -> list:
