@@ -221,6 +221,34 @@ def test_shuffle_visits_a_sequences_batches_in_a_new_order_each_epoch():
     assert counter.totals == [5] * 4
 
 
+def test_steps_per_epoch_continues_a_pass_into_the_next_epoch_then_starts_again():
+    x, y, _ = data()
+    sequence = Batches(x, y)
+    new_model().fit(sequence, steps_per_epoch=3, epochs=3, shuffle=False, verbose=0)
+    assert sequence.read == [0, 1, 2, 3, 4, 0, 1, 2, 3]  # as tf.keras repeats the data
+    by_array, by_generator = new_model(), new_model()
+    by_array.fit(x, y, batch_size=BATCH, steps_per_epoch=3, epochs=3, shuffle=False, verbose=0)
+    by_generator.fit(batches_forever(x, y), steps_per_epoch=3, epochs=3, verbose=0)
+    assert same_weights(by_array, by_generator)
+
+
+def test_a_model_with_two_inputs_reads_a_list_or_dict_of_memory_maps(tmp_path):
+    x, y, _ = data()
+    wide, deep = memmap(tmp_path, x), x[:, :2].copy()
+    inputs = [keras.layers.Input(shape=[3], name="wide"), keras.layers.Input(shape=[2],
+                                                                            name="deep")]
+    keras.utils.set_random_seed(7)
+    hidden = keras.layers.Dense(4, activation="relu")(inputs[1])
+    output = keras.layers.Dense(1)(keras.layers.Concatenate()([inputs[0], hidden]))
+    model = keras.models.Model(inputs=inputs, outputs=output)
+    model.compile(loss="mse", optimizer="sgd")
+    expected = model.predict([x, deep], verbose=0)
+    np.testing.assert_array_equal(model.predict([wide, deep], verbose=0), expected)
+    np.testing.assert_array_equal(model.predict({"wide": wide, "deep": deep}, verbose=0),
+                                  expected)
+    assert model.evaluate((wide, deep), y, verbose=0) == model.evaluate((x, deep), y, verbose=0)
+
+
 def test_pydataset_is_sequence_and_keeps_the_reading_options():
     assert keras.utils.Sequence is keras.utils.PyDataset
     x, y, _ = data()
