@@ -331,9 +331,11 @@ def test_memory_map_rows_are_read_from_the_file_as_through_the_map(tmp_path):
     x = np.arange(60 * 5, dtype="float32").reshape(60, 5)
     mm = memmap(tmp_path, x)
     views = {"the map": mm, "a window": mm[10:50], "every other row": mm[::2],
+             "a plain ndarray view": np.asarray(mm)[5:],
              "columns (read through the map)": mm[:, 1:3]}
     for name, view in views.items():
         rows = np.array([7, 3, 4, 5, 0, 12])
+        assert is_array_like(view), name
         assert file_location(view) is not None or name.startswith("columns")
         np.testing.assert_array_equal(read_rows(view, rows), np.asarray(view)[rows], name)
         np.testing.assert_array_equal(read_rows(view, slice(2, 9)), np.asarray(view)[2:9], name)

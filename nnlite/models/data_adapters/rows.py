@@ -29,21 +29,21 @@ import numpy as np
 
 
 def is_array_like(a) -> bool:
-    """A memory map, or an object with ``shape``, ``len`` and ``[]`` that is not in memory.
+    """A memory map (or a view of one), or an object with ``shape``, ``len`` and ``[]``.
 
     (NumPy arrays other than memory maps, and pandas objects, are read
     whole instead: they are in memory already.)
     """
-    if isinstance(a, np.memmap):
-        return map_root(a) is not None  # (a copy of a memory map is in memory)
-    if isinstance(a, (np.ndarray, list, tuple, dict, str, bytes)) or hasattr(a, "to_numpy"):
+    if isinstance(a, np.ndarray):  # a map or a view of one; not a copy (in memory)
+        return map_root(a) is not None
+    if isinstance(a, (list, tuple, dict, str, bytes)) or hasattr(a, "to_numpy"):
         return False
     return all(hasattr(a, name) for name in ("shape", "__len__", "__getitem__"))
 
 
 def read_rows(a, index: slice | np.ndarray) -> np.ndarray:
     """Rows ``index`` (a slice or an array of row numbers) of ``a``, as a new array."""
-    if isinstance(a, np.memmap):
+    if isinstance(a, np.ndarray) and map_root(a) is not None:
         where = file_location(a)
         if where is not None:
             return read_file_rows(where, index)
@@ -85,10 +85,10 @@ def map_root(a: np.ndarray) -> np.memmap | None:
     return None
 
 
-def file_location(a: np.memmap) -> FileLocation | None:
+def file_location(a: np.ndarray) -> FileLocation | None:
     """Where ``a``'s rows are in its file, or None if they must be read through the map."""
     root = map_root(a)
-    if root is None or root.filename is None or a.mode == "c" or a.ndim == 0 or \
+    if root is None or root.filename is None or root.mode == "c" or a.ndim == 0 or \
             len(a) == 0 or a.strides[0] <= 0 or not a[0].flags.c_contiguous:
         return None
     offset = root.offset + (a.ctypes.data - root.ctypes.data)
@@ -155,14 +155,15 @@ def window(a, start: int, stop: int):
     return a[start:stop] if isinstance(a, np.ndarray) else RowWindow(a, start, stop)
 
 
-def release_pages(a: np.memmap) -> None:
+def release_pages(a: np.ndarray) -> None:
     """Unmap the pages of ``a`` read so far (they stay in the page cache).
 
     Only for memory that really is a shared file map: a copy-on-write map
     keeps its changes in its pages, and dropping the pages of ordinary
     memory would erase it.
     """
-    if a.mode == "c" or _MADVISE is None or a.nbytes == 0 or map_root(a) is None:
+    root = map_root(a)
+    if root is None or root.mode == "c" or _MADVISE is None or a.nbytes == 0:
         return
     low, high = _byte_bounds(a)
     start = low - low % mmap.PAGESIZE
