@@ -12,15 +12,16 @@ entries differ and along which axis.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 #: How close a ratio must be to a named factor to be called by its name.
 FACTOR_RTOL = 2e-3
 
 
-def shape_hint(expected: np.ndarray, got: np.ndarray) -> str:
-    """Why ``got`` has the wrong shape, when it can be told."""
-    e, g = expected.shape, got.shape
+def shape_hint(e: tuple, g: tuple) -> str:
+    """Why shape ``g`` was produced where ``e`` is expected, when it can be told."""
     if len(e) >= 2 and g == e[::-1]:
         return (f"the result has the transposed shape {g} instead of {e}: a transposed "
                 f"gradient (e.g. δ.T @ x where the equation has x.T @ δ)")
@@ -138,6 +139,22 @@ def spread_hint(expected: np.ndarray, got: np.ndarray, bad: np.ndarray) -> str:
     return text
 
 
+_BROADCAST = re.compile(r"from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
+
+
+def exception_hint(exc: BaseException) -> str:
+    """``raised <type>: <message>``, plus the shape hint for a broadcast into ``w.grad``."""
+    text = f"raised {type(exc).__name__}: {exc}"
+    match = _BROADCAST.search(str(exc))
+    if match:
+        got, expected = (tuple(int(n) for n in m.split(",") if n.strip())
+                         for m in match.groups())
+        hint = shape_hint(expected, got)
+        if not hint.startswith("wrong shape"):
+            text += f" — {hint}"
+    return text
+
+
 def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = None,
              rows: int | None = None, before: np.ndarray | None = None,
              name: str = "the output") -> str:
@@ -145,7 +162,7 @@ def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = N
     params = params or {}
     e, g = np.asarray(expected), np.asarray(got)
     if e.shape != g.shape:
-        return shape_hint(e, g)
+        return shape_hint(e.shape, g.shape)
     if e.dtype == bool or g.dtype.kind not in "fiu":
         return ""
     hint = nan_hint(e, g)

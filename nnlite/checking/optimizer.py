@@ -40,7 +40,7 @@ import numpy as np
 
 from ..variables import Variable
 from .compare import compare
-from .hints import diagnose
+from .hints import diagnose, exception_hint
 from .report import CheckResult, Report
 
 QUADRATIC_STEPS = 5
@@ -184,7 +184,7 @@ def _model_results(make_mine: Callable, make_ref: Callable) -> list[CheckResult]
             mine.train_on_batch(x, y)
         except Exception as exc:
             return results + [CheckResult(f"Dense model step {step}", False, None,
-                                          hint=f"raised {type(exc).__name__}: {exc}")]
+                                          hint=exception_hint(exc))]
         ref.train_on_batch(x, y)
         got = np.concatenate([w.ravel() for w in mine.get_weights()]) - start
         expected = np.concatenate([w.ravel() for w in ref.get_weights()]) - start
@@ -213,7 +213,7 @@ def check_optimizer(optimizer: object, reference: object = None, verbose: bool =
         results = _quadratic_results(make_mine, make_ref)
     except Exception as exc:
         results = [CheckResult("quadratic", False, None,
-                               hint=f"raised {type(exc).__name__}: {exc}")]
+                               hint=exception_hint(exc))]
     results += _model_results(make_mine, make_ref)
     report = Report(f"check_optimizer: {title}", results)
     if verbose:

@@ -41,6 +41,8 @@ class CheckResult:
         error = "-" if self.max_error is None else f"{self.max_error:.2e}"
         tol = "-" if not self.tolerance else f"{self.tolerance:.1e}"
         rows = [f"{self.name:<28}{status:<8}{error:>11}{tol:>11}"]
+        if self.passed and self.detail:
+            rows.append(f"    {self.detail}")
         if not self.passed:
             if self.detail:
                 rows.append(f"    {self.detail}")
