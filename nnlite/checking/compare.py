@@ -95,9 +95,7 @@ def _compare_leaf(where: str, expected, got, rtol: float, atol: float) -> Compar
     bad = ~(diff <= allowed) | (~same & ~(np.isfinite(e64) & np.isfinite(g64)))
     if e.size == 0:
         return Comparison(where, True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(bad, np.inf, diff / np.maximum(allowed, 1e-300))
-    worst = np.unravel_index(int(np.argmax(ratio)), e.shape)
+    worst = np.unravel_index(int(np.argmax(np.where(np.isnan(diff), np.inf, diff))), e.shape)
     max_error = float("nan") if np.isnan(diff).any() else float(diff.max())
     result = Comparison(where, not bad.any(), max_error, float(allowed[worst]),
                         expected=e, got=g)

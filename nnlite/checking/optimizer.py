@@ -161,7 +161,15 @@ def _quadratic_results(make_mine: Callable, make_ref: Callable) -> list[CheckRes
     return results
 
 
-def _model_results(make_mine: Callable, make_ref: Callable) -> list[CheckResult]:
+#: The hint of a model step that differs, after the quadratic steps did or did not.
+MODEL_HINTS = {True: "the quadratic steps agree but the model's do not: does update_step "
+                     "keep state outside self.slots(var) (shared by every weight), or "
+                     "depend on the weight's shape?",
+               False: "follows from the quadratic steps' difference above"}
+
+
+def _model_results(make_mine: Callable, make_ref: Callable,
+                   quadratic_passed: bool) -> list[CheckResult]:
     from .. import layers, models
 
     rng = np.random.default_rng(1)
@@ -194,6 +202,7 @@ def _model_results(make_mine: Callable, make_ref: Callable) -> list[CheckResult]
         if not comp.ok:
             result.detail = ("the change of the model's weights since the start (same initial "
                              "weights, same data)")
+            result.hint = MODEL_HINTS[quadratic_passed]
         results.append(result)
     return results
 
@@ -214,7 +223,7 @@ def check_optimizer(optimizer: object, reference: object = None, verbose: bool =
     except Exception as exc:
         results = [CheckResult("quadratic", False, None,
                                hint=exception_hint(exc))]
-    results += _model_results(make_mine, make_ref)
+    results += _model_results(make_mine, make_ref, all(r.passed for r in results))
     report = Report(f"check_optimizer: {title}", results)
     if verbose:
         print(report)
