@@ -28,6 +28,9 @@ def shape_hint(e: tuple, g: tuple) -> str:
     if len(g) == len(e) + 1 and g[1:] == e:
         return (f"one value per example, shape {g}, where {e} is expected: the sum over the "
                 f"batch (axis 0) is missing, e.g. db = δ.sum(axis=0)")
+    if len(g) < len(e) and e[len(e) - len(g):] == g:
+        return (f"shape {g} where one value per example, {e}, is expected: do not sum or "
+                f"average over the batch here (the caller does)")
     return f"wrong shape: expected {e}, got {g}"
 
 
@@ -67,6 +70,9 @@ def placement_hint(expected: np.ndarray, got: np.ndarray, rtol: float, atol: flo
 def constant_ratio(expected: np.ndarray, got: np.ndarray) -> float | None:
     """got / expected when it is the same number everywhere (None otherwise)."""
     e, g = expected.reshape(-1).astype(float), got.reshape(-1).astype(float)
+    if e.size == 1:  # a single number (a norm, a loss): its ratio, whatever it is
+        c = float(g[0] / e[0]) if e[0] != 0 and np.isfinite(g[0]) else 0.0
+        return None if c == 0 or abs(c - 1) < 1e-3 else c
     scale = np.max(np.abs(e)) if e.size else 0.0
     keep = np.abs(e) > 1e-3 * scale
     if scale == 0 or keep.sum() < 2 or not np.isfinite(g).all():
@@ -172,6 +178,9 @@ def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = N
         hint = unchanged_hint(name, before, e, g)
         if hint:
             return hint
+        c = constant_ratio(e, g)  # the values themselves off by a factor (scale_, clipping)
+        if c is not None:
+            return f"{name} is " + factor_hint(c, params, rows)
         e, g = e.astype(float) - before, g.astype(float) - before  # compare the updates
     hint = placement_hint(e, g, rtol, atol)
     if hint:

@@ -124,11 +124,13 @@ def _failure(name: str, key: str, variant: str, dtype, comp: Comparison, context
     if isinstance(comp.expected, np.ndarray):
         hint = diagnose(comp.expected, comp.got, params=context["params"], rows=context["rows"],
                         before=before, name=arg, **tol)
-    elif comp.problem:
-        hint = comp.problem
+    if hint.startswith("wrong shape") or hint == comp.problem:
+        hint = ""  # the detail says it already
     detail = (f"case {key} ({variant} inputs, {np.dtype(dtype).name}): {comp.where}"
               + (f": {comp.problem}" if comp.problem and comp.problem != "values differ" else ""))
-    error = None if comp.max_error is None else max(max_error, comp.max_error)
+    error = comp.max_error
+    if error is not None and not np.isnan(error):
+        error = max(max_error, error)
     return CheckResult(name, False, error, comp.tolerance, comp.index,
                        comp.expected_value, comp.got_value, hint, detail)
 
