@@ -45,7 +45,8 @@ def _resolve(source: object) -> tuple[dict[str, Callable], str]:
         raise ValueError(f"check_kernels: {source!r} is neither a backend "
                          f"{list(_kernels.BACKENDS)} nor a .py file"
                          + (f"; did you mean {close[0]!r}?" if close else ""))
-    impls, _ = collect_kernels("checked", source, (), _kernels._loaded["reference"])
+    impls, _ = collect_kernels("checked", source, (), _kernels._loaded["reference"],
+                               caller="check_kernels")
     return impls, describe(source)
 
 
