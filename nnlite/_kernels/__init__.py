@@ -290,7 +290,8 @@ def register_backend(name: str, source: object) -> None:
     """Add your own kernels as backend ``name`` (see :mod:`nnlite._kernels.learner_backend`).
 
     ``source``: a module, an object with the kernels as attributes, a dict
-    ``{kernel name: function}`` or the path of a ``.py`` file.  Any subset of
+    ``{kernel name: function}``, the path of a ``.py`` file, or one function
+    named like a kernel.  Any subset of
     the kernels, with the reference's names and signatures; the others come
     from the reference.  Registering ``name`` again replaces its kernels.
     """

@@ -1,7 +1,8 @@
 """Your own kernels as a backend: what ``nnlite.register_backend(name, source)`` accepts.
 
 ``source`` is a module, an object with the kernels as attributes, a dict
-``{kernel name: function}`` or the path of a ``.py`` file.  Each kernel
+``{kernel name: function}``, the path of a ``.py`` file, or one function
+named like a kernel.  Each kernel
 keeps the reference's name (``dense_backward``, ``adam_update``, …) and
 signature: the same parameters, in the same order and of the same kinds
 (positional, keyword-only); the default values may differ, but a parameter
@@ -85,7 +86,13 @@ def load_file(name: str, path: str | os.PathLike, caller: str) -> types.ModuleTy
 
 def _candidates(source: object) -> tuple[dict[str, object], bool]:
     """The source's named functions and whether every name must be a kernel's."""
+    if inspect.isfunction(source) or hasattr(source, "py_func"):  # one kernel (or numba's)
+        return {source.__name__: source}, True
     if isinstance(source, dict):
+        bad = [k for k in source if not isinstance(k, str)]
+        if bad:
+            raise TypeError(f"the keys of a dict of kernels must be kernel names (str), "
+                            f"got {bad[:3]}")
         return dict(source), True
     if isinstance(source, types.ModuleType):
         if hasattr(source, "__all__"):
@@ -114,7 +121,11 @@ def describe(source: object) -> str:
         return os.fspath(source)
     if isinstance(source, types.ModuleType):
         return getattr(source, "__file__", None) or source.__name__
-    return type(source).__name__
+    if isinstance(source, dict):
+        return f"your dict of {len(source)} kernel(s)"
+    if inspect.isfunction(source) or hasattr(source, "py_func"):
+        return f"your {source.__name__}"
+    return f"your {type(source).__name__}"
 
 
 def collect_kernels(name: str, source: object, reserved: tuple[str, ...],

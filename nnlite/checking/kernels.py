@@ -183,7 +183,8 @@ def check_kernels(source: object = "active", kernels: Sequence[str] | None = Non
 
     ``source``: a backend's name (``"numba"``, one you registered, or
     ``"active"``), or your kernels as ``register_backend`` accepts them (a
-    module, an object, a dict ``{name: function}``, a ``.py`` path).
+    module, an object, a dict ``{name: function}``, a ``.py`` path, or one
+    function named like a kernel).
     ``kernels``: the names to check (default: every kernel the source has).
     Returns a :class:`~nnlite.checking.report.Report`, printed when ``verbose``.
     """
