@@ -80,7 +80,11 @@ def load_file(name: str, path: str | os.PathLike, caller: str) -> types.ModuleTy
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # numba's cache and pickle find functions by module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
     return module
 
 
