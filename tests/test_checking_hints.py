@@ -67,3 +67,16 @@ def test_an_exception_is_shown_and_not_implemented_cases_are_skipped():
                                   verbose=False)
     assert report["dense_forward"].passed and "skipped 13 of 14" in report["dense_forward"].detail
     assert "raised RuntimeError: my bug" in report["sgd_update"].hint
+
+
+def test_adam_in_the_books_form_is_recognised():
+    def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None):
+        if vhat is not None:
+            raise NotImplementedError("amsgrad")
+        m[...] = beta1 * m + (1 - beta1) * grad
+        v[...] = beta2 * v + (1 - beta2) * grad * grad
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+    result = nnlite.check_kernels(adam_update, verbose=False)["adam_update"]
+    assert not result.passed and "the book's form" in result.hint

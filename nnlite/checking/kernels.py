@@ -26,6 +26,7 @@ from .compare import TOL, Comparison, compare
 from .hints import diagnose, exception_hint
 from .kernel_cases import CASES
 from .report import CheckResult, Report
+from .variants import matching_variant
 
 #: Input variants tried for each case: odd sizes first (a batch of 33 tells N apart),
 #: one row, strided views.
@@ -122,7 +123,9 @@ def _failure(name: str, key: str, variant: str, dtype, comp: Comparison, context
         if isinstance(original, np.ndarray) and not comp.problem.startswith("wrong shape"):
             before = original.astype(float)
     hint = ""
-    if isinstance(comp.expected, np.ndarray):
+    if before is not None:
+        hint = matching_variant(name, context["params"], arg, comp.got, **tol)
+    if isinstance(comp.expected, np.ndarray) and not hint:
         hint = diagnose(comp.expected, comp.got, params=context["params"], rows=context["rows"],
                         before=before, name=arg, **tol)
     if hint.startswith("wrong shape") or hint == comp.problem:
