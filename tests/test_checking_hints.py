@@ -38,13 +38,40 @@ def _nan_stats(x):
     return mean, np.sqrt(var - 10)
 
 
+def _squared_norm(grads):
+    return sum(float((g.astype(float) ** 2).sum()) for g in grads)
+
+
+def _infer_without_epsilon(x, mean, var, gamma, beta, eps, out=None):
+    return gamma * (x - mean) / np.sqrt(var) + beta
+
+
+def _nesterov_ignored(param, grad, velocity, lr, momentum, nesterov):
+    velocity[...] = momentum * velocity - lr * grad
+    param += velocity
+
+
+def _constant_statistics(dy, xhat, gamma, inv_std, *, dx_out=None, mean=None, need_dx=True):
+    dx, dgamma, dbeta = ref.bn_backward(dy, xhat, gamma, inv_std, mean=mean)
+    return gamma * inv_std * dy, dgamma, dbeta
+
+
+def _backward_without_mask(dy, mask, rate, out=None):
+    return dy / (1 - rate)
+
+
 @pytest.mark.parametrize("name, kernel, words", [
+    ("global_norm", _squared_norm, "a square root is missing"),
+    ("bn_forward_infer", _infer_without_epsilon, "without ε"),
+    ("sgd_momentum_update", _nesterov_ignored, "nesterov=True is ignored"),
+    ("bn_backward", _constant_statistics, "treated as constants"),
+    ("dropout_backward", _backward_without_mask, "all where the expected value is 0"),
     ("dense_backward", _transposed_dense_backward, "transposed"),
     ("sgd_update", _rebinding_sgd, "param was left unchanged"),
     ("sgd_update", _uphill_sgd, "sign flipped"),
     ("dropout_backward", _unscaled_dropout_backward,
      "inverted-dropout scale 1/(1−rate) = 1.42857 is missing"),
-    ("dense_backward", _mean_instead_of_sum, "off by exactly 1/N = 1/33"),
+    ("dense_backward", _mean_instead_of_sum, "off by a constant factor, exactly 1/N = 1/33"),
     ("bn_stats", _nan_stats, "NaN produced"),
 ])
 def test_a_planted_mistake_gets_its_hint(name, kernel, words):

@@ -122,9 +122,7 @@ def _failure(name: str, key: str, variant: str, dtype, comp: Comparison, context
         original = context["params"].get(arg)
         if isinstance(original, np.ndarray) and not comp.problem.startswith("wrong shape"):
             before = original.astype(float)
-    hint = ""
-    if before is not None:
-        hint = matching_variant(name, context["params"], arg, comp.got, **tol)
+    hint = matching_variant(name, context["params"], comp.where, comp.got, **tol)
     if isinstance(comp.expected, np.ndarray) and not hint:
         hint = diagnose(comp.expected, comp.got, params=context["params"], rows=context["rows"],
                         before=before, name=arg, **tol)
@@ -173,7 +171,7 @@ def check_one(name: str, impl: Callable, dtypes: Sequence, variants: Sequence[st
         worst.detail = (f"skipped {len(skipped)} of {len(keys)} cases (NotImplementedError): "
                         f"{', '.join(names)}")
     if not ran:
-        worst.passed = False
+        worst.passed, worst.max_error = False, None
         worst.hint = "every case raised NotImplementedError: nothing was checked"
     return worst
 
