@@ -308,21 +308,27 @@ def backend_kernels(backend: str) -> types.SimpleNamespace:
     return types.SimpleNamespace(**{name: get_kernel(name, backend) for name in KERNEL_NAMES})
 
 
+def _forget_warnings(backend: str) -> None:
+    """A backend registered again warns again about its kernels' NotImplementedError."""
+    _warned.difference_update({key for key in _warned if key.startswith(f"{backend}.")})
+
+
 def register_backend(name: str, source: object) -> None:
     """Add your own kernels as backend ``name`` (see :mod:`nnlite._kernels.learner_backend`).
 
     ``source``: a module, an object with the kernels as attributes, a dict
     ``{kernel name: function}``, the path of a ``.py`` file, or one function
-    named like a kernel.  Any subset of
-    the kernels, with the reference's names and signatures; the others come
-    from the reference, and so do the calls a kernel raises NotImplementedError
-    for (with one warning).  Registering ``name`` again replaces its kernels.
+    named like a kernel.  Any subset of the kernels, with the reference's
+    names and signatures; the others come from the reference, and so do the
+    calls a kernel raises NotImplementedError for (with one warning).
+    Registering ``name`` again replaces its kernels.  Then
+    ``with nnlite.backend(name): model.fit(...)`` trains with them.
     """
     global BACKENDS
     impls, origin = collect_kernels(name, source, BUILTIN_BACKENDS + ("auto",),
                                    _loaded["reference"])
     _loaded[name], _MODULES[name] = impls, origin
-    _warned.difference_update({key for key in _warned if key.startswith(f"{name}.")})
+    _forget_warnings(name)
     if name not in BACKENDS:
         BACKENDS = BACKENDS + (name,)
     if _active == name:
@@ -338,7 +344,7 @@ def unregister_backend(name: str) -> None:
                          f"registered: {[b for b in BACKENDS if b not in BUILTIN_BACKENDS]}")
     BACKENDS = tuple(b for b in BACKENDS if b != name)
     del _loaded[name], _MODULES[name]
-    _warned.difference_update({key for key in _warned if key.startswith(f"{name}.")})
+    _forget_warnings(name)
     if _active == name:
         set_backend("reference")
 
