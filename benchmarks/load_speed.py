@@ -162,6 +162,7 @@ class TorchTrainer:
 
 def worker_main(variant: str) -> None:
     """Answer one JSON request per stdin line: train / predict / quit."""
+    from bench_utils import median_seconds  # benchmarks/ is on sys.path in a worker
     if variant.startswith("pytorch"):
         trainer = TorchTrainer(1 if variant == "pytorch-1" else None)
     else:
@@ -187,12 +188,8 @@ def worker_main(variant: str) -> None:
                 if variant.startswith("pytorch"):
                     predict_model.eval()
                 trainer.predict(predict_model, x)
-            times = []
-            for _ in range(3):
-                t0 = time.perf_counter()
-                trainer.predict(predict_model, x)
-                times.append(time.perf_counter() - t0)
-            answer = {"sps": len(x) / statistics.median(times)}
+            seconds = median_seconds(lambda m=predict_model, x=x: trainer.predict(m, x), 3)
+            answer = {"sps": len(x) / seconds}
         print("RESULT:" + json.dumps(answer), flush=True)
 
 
@@ -435,10 +432,8 @@ def main(argv=None) -> dict:
           f"load average {m['loadavg_start'][0]:.2f} → {m['loadavg_end'][0]:.2f}; "
           f"{report['total_s']:.0f} s; samples/s, median of {args.repeats}\n")
     print(report["markdown"])
-    if args.json:
-        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-        with open(args.json, "w") as f:
-            json.dump(report, f, indent=1, default=str)
+    from bench_utils import write_report  # benchmarks/ is on sys.path when run as a script
+    write_report(report, args.json)
     return report
 
 

@@ -214,6 +214,7 @@ def run_nnlite(family: int, args, data) -> dict:
     if family == 1 and args.rss_epochs:
         out["rss_check"] = nnlite_rss_check(args, data)
     if family == 1:  # the machine's rate right after the model-1 runs, same process
+        from nnlite.bench import sgemm_gflops
         out["sgemm_gflops"] = sgemm_gflops(256 if args.quick else 2048)
     return out
 
@@ -302,6 +303,15 @@ def torch_train(family: int, opt: str, bs: int, x, y, epochs: int, seed: int):
     return model, times, rss, acc
 
 
+def torch_sgemm_gflops(n: int) -> float:
+    """PyTorch's SGEMM rate, timed in its worker (which must not import nnlite.bench)."""
+    import torch
+    from bench_utils import median_seconds  # benchmarks/ is on sys.path in a worker
+    a = torch.randn(n, n)
+    torch.mm(a, a)
+    return 2 * n**3 / median_seconds(lambda: torch.mm(a, a), 5) / 1e9
+
+
 def run_pytorch(family: int, args, data) -> dict:
     import numpy as np
     import torch
@@ -309,15 +319,7 @@ def run_pytorch(family: int, args, data) -> dict:
     x, y, xt, _ = (torch.from_numpy(np.ascontiguousarray(a)) for a in data)
     y = y.long()
     out: dict = {"version": torch.__version__, "configs": {}}
-    a = torch.randn(2048, 2048)
-    torch.mm(a, a)
-    t = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        torch.mm(a, a)
-        t.append(time.perf_counter() - t0)
-    out["sgemm_gflops"] = 2 * 2048**3 / statistics.median(t) / 1e9
-    del a
+    out["sgemm_gflops"] = torch_sgemm_gflops(2048)
     for k, (opt, bs) in enumerate(CONFIGS[family]):
         key = f"{opt} b{bs}"
         try:
@@ -442,15 +444,20 @@ def framework_available(fw: str) -> str | None:
     return None
 
 
-def spawn_worker(fw: str, family: int, args, data_path: str, rss_epochs: int) -> dict:
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", fw, "--family", str(family),
-           "--data", data_path, "--threads", str(args.threads), "--epochs", str(args.epochs),
-           "--rss-epochs", str(rss_epochs), "--numba-threads", str(args.numba_threads)]
+def worker_env() -> dict:
+    """This process's environment with the caller's OpenMP wait policy (see above)."""
     env = dict(os.environ)
     env.pop("OMP_WAIT_POLICY", None)
     if CALLER_OMP_WAIT_POLICY is not None:
         env["OMP_WAIT_POLICY"] = CALLER_OMP_WAIT_POLICY
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env)
+    return env
+
+
+def spawn_worker(fw: str, family: int, args, data_path: str, rss_epochs: int) -> dict:
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", fw, "--family", str(family),
+           "--data", data_path, "--threads", str(args.threads), "--epochs", str(args.epochs),
+           "--rss-epochs", str(rss_epochs), "--numba-threads", str(args.numba_threads)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=worker_env())
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("RESULT:"):
             return json.loads(line[len("RESULT:"):])
@@ -506,18 +513,15 @@ def machine_info() -> dict:
 
 
 def sgemm_gflops(n: int) -> float:
-    """NumPy SGEMM rate (the BLAS nnlite uses), median of ≥ 5 calls after warm-up."""
-    import numpy as np
-    a = np.random.default_rng(0).standard_normal((n, n)).astype(np.float32)
-    c = np.empty_like(a)
-    np.matmul(a, a, out=c)
-    times = []
-    start = time.perf_counter()
-    while len(times) < 5 or (time.perf_counter() - start < 1.0 and len(times) < 50):
-        t0 = time.perf_counter()
-        np.matmul(a, a, out=c)
-        times.append(time.perf_counter() - t0)
-    return 2 * n**3 / statistics.median(times) / 1e9
+    """NumPy SGEMM rate (the BLAS nnlite uses), from ``nnlite.bench.sgemm_gflops``.
+
+    Measured in a subprocess with the workers' threads and OpenMP wait policy:
+    this process does not import nnlite (it sets its own OpenMP policy on import).
+    """
+    code = f"from nnlite.bench import sgemm_gflops; print(sgemm_gflops({n}))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, env=worker_env(), check=True)
+    return float(proc.stdout.split()[-1])
 
 
 STARTUP_CODE = r"""
@@ -783,10 +787,8 @@ def main(argv=None) -> dict:
                      if r.get(f"{fw}_error")})
     for e in errors:
         print("  n/a —", e)
-    if args.json:
-        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-        with open(args.json, "w") as f:
-            json.dump(report, f, indent=1, default=str)
+    from bench_utils import write_report  # benchmarks/ is on sys.path when run as a script
+    write_report(report, args.json)
     return report
 
 

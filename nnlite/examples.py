@@ -1,6 +1,7 @@
-"""The book's models (Géron, ch. 11), written once for scripts, tests and tutorials.
+"""The book's models (Géron, ch. 10–11), written once for scripts, tests and tutorials.
 
-Each function returns a fresh, uncompiled model exactly as the book builds it
+Each function returns a fresh model exactly as the book builds it (uncompiled,
+but for the two ``build_model`` functions the hyperparameter searches call)
 (seed first with :func:`nnlite.utils.set_random_seed` to reproduce a run).
 Read them here; the tutorials print their source before using them.
 
@@ -10,6 +11,11 @@ deep_model                  Dense(300) then 99 × Dense(100): the 100-layer SELU
 transfer_stack              models A and B of the transfer-learning recipe
 split_dataset               Fashion-MNIST into task A (8 classes) and task B (shirt?)
 model_B_on_A                model A's layers (a clone) under a new sigmoid head
+wide_and_deep               ch. 10's functional model: two inputs, main and auxiliary outputs
+WideAndDeepModel            the same model written with the subclassing API
+regression_mlp              ch. 10's ``build_model`` for the scikit-learn wrapper
+tuner_classifier            ch. 10's ``build_model(hp)`` for Keras Tuner
+tuner_hypermodel            ch. 10's ``MyClassificationHyperModel`` (it tunes fit too)
 ==========================  ======================================================
 """
 
@@ -17,10 +23,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import layers
-from .models import Sequential, clone_model
+from . import layers, optimizers
+from .layers import Input
+from .models import Model, Sequential, clone_model
 
-__all__ = ["batch_norm_model", "deep_model", "transfer_stack", "split_dataset", "model_B_on_A"]
+__all__ = ["batch_norm_model", "deep_model", "transfer_stack", "split_dataset", "model_B_on_A",
+           "wide_and_deep", "WideAndDeepModel", "regression_mlp", "tuner_classifier",
+           "tuner_hypermodel"]
 
 SANDAL, SHIRT = 5, 6
 
@@ -92,3 +101,100 @@ def model_B_on_A(model_A) -> Sequential:
     model = Sequential(model_A_clone.layers[:-1])
     model.add(layers.Dense(1, activation="sigmoid"))
     return model
+
+
+def wide_and_deep(n_wide: int = 5, n_deep: int = 6) -> Model:
+    """The book's functional wide & deep model with an auxiliary output.
+
+    Inputs ``wide_input`` (the book's features 0–4) and ``deep_input``
+    (features 2–7); outputs ``main_output`` and ``aux_output``.
+    """
+    input_A = Input(shape=[n_wide], name="wide_input")
+    input_B = Input(shape=[n_deep], name="deep_input")
+    hidden1 = layers.Dense(30, activation="relu")(input_B)
+    hidden2 = layers.Dense(30, activation="relu")(hidden1)
+    concat = layers.concatenate([input_A, hidden2])
+    output = layers.Dense(1, name="main_output")(concat)
+    aux_output = layers.Dense(1, name="aux_output")(hidden2)
+    return Model(inputs=[input_A, input_B], outputs=[output, aux_output])
+
+
+class WideAndDeepModel(Model):
+    """The book's subclassing-API model: layers made in ``__init__``, the graph in ``call``.
+
+    Inputs (wide, deep): the deep one goes through two hidden layers, then is
+    concatenated with the wide one for the main output; the auxiliary output
+    reads the second hidden layer.
+    """
+
+    def __init__(self, units=30, activation="relu", **kwargs):
+        super().__init__(**kwargs)
+        self.hidden1 = layers.Dense(units, activation=activation)
+        self.hidden2 = layers.Dense(units, activation=activation)
+        self.main_output = layers.Dense(1)
+        self.aux_output = layers.Dense(1)
+
+    def call(self, inputs):
+        input_A, input_B = inputs
+        hidden1 = self.hidden1(input_B)
+        hidden2 = self.hidden2(hidden1)
+        concat = layers.concatenate([input_A, hidden2])
+        return self.main_output(concat), self.aux_output(hidden2)
+
+
+def regression_mlp(n_hidden: int = 1, n_neurons: int = 30, learning_rate: float = 3e-3,
+                   input_shape=(8,)) -> Sequential:
+    """The book's ``build_model`` for ``KerasRegressor``: ReLU layers, one output, compiled.
+
+    Every argument is a hyperparameter a search can set (``input_shape``:
+    California housing's 8 features).
+    """
+    model = Sequential()
+    model.add(layers.InputLayer(input_shape=input_shape))
+    for _ in range(n_hidden):
+        model.add(layers.Dense(n_neurons, activation="relu"))
+    model.add(layers.Dense(1))
+    model.compile(loss="mse", optimizer=optimizers.SGD(learning_rate=learning_rate))
+    return model
+
+
+def tuner_classifier(hp) -> Sequential:
+    """The book's ``build_model(hp)`` for Keras Tuner: it asks ``hp`` for each hyperparameter."""
+    n_hidden = hp.Int("n_hidden", min_value=0, max_value=8, default=2)
+    n_neurons = hp.Int("n_neurons", min_value=16, max_value=256)
+    learning_rate = hp.Float("learning_rate", min_value=1e-4, max_value=1e-2,
+                             sampling="log")
+    optimizer = hp.Choice("optimizer", values=["sgd", "adam"])
+    if optimizer == "sgd":
+        optimizer = optimizers.SGD(learning_rate=learning_rate)
+    else:
+        optimizer = optimizers.Adam(learning_rate=learning_rate)
+    model = Sequential()
+    model.add(layers.Flatten())
+    for _ in range(n_hidden):
+        model.add(layers.Dense(n_neurons, activation="relu"))
+    model.add(layers.Dense(10, activation="softmax"))
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    return model
+
+
+def tuner_hypermodel(kt):
+    """The book's ``MyClassificationHyperModel``, a subclass of ``kt.HyperModel``.
+
+    ``build`` is :func:`tuner_classifier`; its ``fit`` normalizes the inputs
+    when ``hp.Boolean("normalize")`` says so.  ``kt`` is the ``keras_tuner``
+    module (an optional extra, so the caller imports it).
+    """
+    class MyClassificationHyperModel(kt.HyperModel):
+        def build(self, hp):
+            return tuner_classifier(hp)
+
+        def fit(self, hp, model, X, y, **kwargs):
+            if hp.Boolean("normalize"):
+                norm_layer = layers.Normalization()
+                norm_layer.adapt(X)
+                X = norm_layer(X)
+            return model.fit(X, y, **kwargs)
+
+    return MyClassificationHyperModel()

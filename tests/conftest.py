@@ -52,3 +52,15 @@ def fixed_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
     tests/test_fit_threads.py) switch it back on.
     """
     monkeypatch.setenv("NNLITE_ADAPTIVE_THREADS", "0")
+
+
+@pytest.fixture
+def fresh_seeded_session() -> None:
+    """A cleared session (automatic layer names start over) and ``set_random_seed(0)``.
+
+    Test modules that build small models switch it on for every test with
+    ``pytestmark = pytest.mark.usefixtures("fresh_seeded_session")``.
+    """
+    import nnlite as keras
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)

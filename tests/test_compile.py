@@ -8,11 +8,7 @@ import pytest
 
 import nnlite as keras
 
-
-@pytest.fixture(autouse=True)
-def fresh():
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(0)
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 def one_output():

@@ -384,4 +384,4 @@ def test_what_keeps_a_fit_off_the_device_is_named(change, named):
         model.get_layer("dense_b").forward = lambda x, training=False: x
     problem = device_problem(model, None)
     assert (problem is None) if named is None else named in problem, problem
-    assert "sample or class weights" in device_problem(model, np.ones(3))
+    assert "sample or class weights" in device_problem(model, weighted=True)

@@ -12,11 +12,7 @@ import nnlite as keras
 from nnlite.models import fit_arguments
 from nnlite.models.fit_arguments import ArgumentError
 
-
-@pytest.fixture(autouse=True)
-def fresh():
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(0)
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 class Recorder(keras.callbacks.Callback):
@@ -105,23 +101,14 @@ BAD_PREDICT = [("batch_size", 0), ("batch_size", "8"), ("verbose", "quiet"), ("s
                ("callbacks", [object()]), ("training", "yes")]
 
 
-@pytest.mark.parametrize("name, value", BAD_EVALUATE)
-def test_evaluate_refuses_a_bad_argument(name, value):
+@pytest.mark.parametrize("method, name, value", [("evaluate", *bad) for bad in BAD_EVALUATE]
+                         + [("predict", *bad) for bad in BAD_PREDICT])
+def test_evaluate_and_predict_refuse_a_bad_argument(method, name, value):
     model, x, y = model_and_data()
     recorder = Recorder()
     kwargs = {"verbose": 0, "callbacks": [recorder], name: value}
-    with pytest.raises(ArgumentError, match=f"^evaluate: {name} must be .*got"):
-        model.evaluate(x, y, **kwargs)
-    assert recorder.calls == []
-
-
-@pytest.mark.parametrize("name, value", BAD_PREDICT)
-def test_predict_refuses_a_bad_argument(name, value):
-    model, x, _ = model_and_data()
-    recorder = Recorder()
-    kwargs = {"verbose": 0, "callbacks": [recorder], name: value}
-    with pytest.raises(ArgumentError, match=f"^predict: {name} must be .*got"):
-        model.predict(x, **kwargs)
+    with pytest.raises(ArgumentError, match=f"^{method}: {name} must be .*got"):
+        model.evaluate(x, y, **kwargs) if method == "evaluate" else model.predict(x, **kwargs)
     assert recorder.calls == []
 
 

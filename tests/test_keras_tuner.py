@@ -22,6 +22,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 import nnlite as tf
+from nnlite import examples
 from nnlite.tuner import INSTALL_HINT, import_hook, keras_backend
 
 SEED = 42
@@ -40,34 +41,17 @@ def digits():
     return X[:600], y[:600], X[600:800], y[600:800]
 
 
-def build_model(hp):
-    """The book's build_model(hp), verbatim."""
-    n_hidden = hp.Int("n_hidden", min_value=0, max_value=8, default=2)
-    n_neurons = hp.Int("n_neurons", min_value=16, max_value=256)
-    learning_rate = hp.Float("learning_rate", min_value=1e-4, max_value=1e-2,
-                             sampling="log")
-    optimizer = hp.Choice("optimizer", values=["sgd", "adam"])
-    if optimizer == "sgd":
-        optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
-    else:
-        optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
-
-    model = tf.keras.Sequential()
-    model.add(tf.keras.layers.Flatten())
-    for _ in range(n_hidden):
-        model.add(tf.keras.layers.Dense(n_neurons, activation="relu"))
-    model.add(tf.keras.layers.Dense(10, activation="softmax"))
-    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
-                  metrics=["accuracy"])
-    return model
+build_model = examples.tuner_classifier  # the book's build_model(hp)
 
 
 # ------------------------------------------------------------ without Keras Tuner
 def test_import_nnlite_imports_no_keras():
-    code = ("import sys, nnlite; from nnlite.tuner.import_hook import KerasTunerFinder; "
-            "print(sorted(m for m in ('keras', 'keras_tuner', 'jax', 'torch') "
-            "if m in sys.modules)); "
-            "print(any(isinstance(f, KerasTunerFinder) for f in sys.meta_path))")
+    code = "\n".join([
+        "import sys, nnlite",
+        "from nnlite.tuner.import_hook import KerasTunerFinder",
+        "print(sorted(m for m in ('keras', 'keras_tuner', 'jax', 'torch') if m in sys.modules))",
+        "print(any(isinstance(f, KerasTunerFinder) for f in sys.meta_path))",
+    ])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["[]", "True"]
@@ -278,25 +262,10 @@ def test_search_is_reproducible_with_seeds(kt, digits, tmp_path):
     assert len({json.dumps(hp, sort_keys=True) for hp, _ in runs[0]}) == 3
 
 
-def make_hypermodel(kt):
-    """The book's MyClassificationHyperModel (its own fit normalizes when told to)."""
-    class MyClassificationHyperModel(kt.HyperModel):
-        def build(self, hp):
-            return build_model(hp)
-
-        def fit(self, hp, model, X, y, **kwargs):
-            if hp.Boolean("normalize"):
-                norm_layer = tf.keras.layers.Normalization()
-                norm_layer.adapt(X)
-                X = norm_layer(X)
-            return model.fit(X, y, **kwargs)
-    return MyClassificationHyperModel()
-
-
 def test_hyperband_with_a_hypermodel_and_tensorboard(kt, digits, tmp_path):
     X_train, y_train, X_valid, y_valid = digits
     hyperband_tuner = kt.Hyperband(
-        make_hypermodel(kt), objective="val_accuracy", seed=SEED,
+        examples.tuner_hypermodel(kt), objective="val_accuracy", seed=SEED,
         max_epochs=3, factor=3, hyperband_iterations=1,
         overwrite=True, directory=tmp_path / "my_fashion_mnist", project_name="hyperband")
     root_logdir = Path(hyperband_tuner.project_dir) / "tensorboard"
@@ -331,7 +300,7 @@ def test_bayesian_optimization(kt, digits, tmp_path):
     X_train, y_train, X_valid, y_valid = digits
     early_stopping_cb = tf.keras.callbacks.EarlyStopping(patience=2)
     bayesian_opt_tuner = kt.BayesianOptimization(
-        make_hypermodel(kt), objective="val_accuracy", seed=SEED,
+        examples.tuner_hypermodel(kt), objective="val_accuracy", seed=SEED,
         max_trials=3, num_initial_points=2, alpha=1e-4, beta=2.6,
         overwrite=True, directory=tmp_path / "my_fashion_mnist", project_name="bayesian_opt")
     bayesian_opt_tuner.search(X_train, y_train, epochs=2, validation_data=(X_valid, y_valid),
@@ -355,7 +324,7 @@ def test_the_hypermodel_normalizes_when_told(kt, digits, tmp_path):
     X_train, y_train, X_valid, y_valid = digits
     hp = kt.HyperParameters()
     hp.Fixed("normalize", True)  # the seeded searches above never draw True
-    tuner = kt.RandomSearch(make_hypermodel(kt), objective="val_accuracy", max_trials=1,
+    tuner = kt.RandomSearch(examples.tuner_hypermodel(kt), objective="val_accuracy", max_trials=1,
                             hyperparameters=hp, seed=SEED, directory=tmp_path,
                             project_name="normalized")
     tuner.search(X_train, y_train, epochs=1, validation_data=(X_valid, y_valid), verbose=0)

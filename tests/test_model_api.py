@@ -7,6 +7,7 @@ import pytest
 
 import nnlite
 import nnlite as keras
+from nnlite import examples
 
 
 @pytest.fixture(autouse=True)
@@ -34,15 +35,7 @@ def wide_and_deep():
     return keras.models.Model(inputs=[input_], outputs=[output])
 
 
-def two_in_two_out():
-    input_a = keras.layers.Input(shape=[5], name="wide_input")
-    input_b = keras.layers.Input(shape=[6], name="deep_input")
-    hidden1 = keras.layers.Dense(30, activation="relu")(input_b)
-    hidden2 = keras.layers.Dense(30, activation="relu")(hidden1)
-    concat = keras.layers.concatenate([input_a, hidden2])
-    output = keras.layers.Dense(1, name="main_output")(concat)
-    aux_output = keras.layers.Dense(1, name="aux_output")(hidden2)
-    return keras.models.Model(inputs=[input_a, input_b], outputs=[output, aux_output])
+two_in_two_out = examples.wide_and_deep  # the book's two inputs, two outputs
 
 
 def small_data(n=60, d=4, k=3, seed=0):
@@ -73,15 +66,17 @@ def test_keras_alias():
     assert keras.models.Model is keras.Model
 
 
-def test_tf_random_set_seed_reproduces_weights():
-    import nnlite as tf
-    tf.random.set_seed(7)
-    first = keras.layers.Dense(4)
-    first.build((None, 3))
-    tf.random.set_seed(7)
-    second = keras.layers.Dense(4)
-    second.build((None, 3))
-    np.testing.assert_array_equal(first.get_weights()[0], second.get_weights()[0])
+@pytest.mark.parametrize("set_seed", ["random.set_seed", "utils.set_random_seed"])
+def test_set_seed_reproduces_weights(set_seed):
+    """``tf.random.set_seed`` (the book) and ``keras.utils.set_random_seed`` (Keras 3)."""
+    module, name = set_seed.split(".")
+    kernels = []
+    for _ in range(2):
+        getattr(getattr(nnlite, module), name)(7)
+        dense = keras.layers.Dense(4)
+        dense.build((None, 3))
+        kernels.append(dense.get_weights()[0])
+    np.testing.assert_array_equal(*kernels)
 
 
 def test_tf_keras_import_lines_work_with_one_word_changed():
@@ -470,22 +465,7 @@ def test_callback_hooks_and_stop_training():
     assert history.epoch == [0, 1]
 
 
-class WideAndDeepModel(keras.models.Model):
-    """The book's subclassing-API example (two inputs, main and auxiliary outputs)."""
-
-    def __init__(self, units=30, activation="relu", **kwargs):
-        super().__init__(**kwargs)
-        self.hidden1 = keras.layers.Dense(units, activation=activation)
-        self.hidden2 = keras.layers.Dense(units, activation=activation)
-        self.main_output = keras.layers.Dense(1)
-        self.aux_output = keras.layers.Dense(1)
-
-    def call(self, inputs):
-        input_a, input_b = inputs
-        hidden1 = self.hidden1(input_b)
-        hidden2 = self.hidden2(hidden1)
-        concat = keras.layers.concatenate([input_a, hidden2])
-        return self.main_output(concat), self.aux_output(hidden2)
+WideAndDeepModel = examples.WideAndDeepModel  # the book's subclassing-API example
 
 
 def test_subclassing_api_trains_with_tuples_of_inputs_and_targets():

@@ -61,20 +61,6 @@ BAD_SAMPLE_WEIGHTS = {
 }
 
 
-@pytest.mark.parametrize("case", list(BAD_SAMPLE_WEIGHTS))
-@pytest.mark.parametrize("entry", list(ENTRY_POINTS))
-def test_bad_sample_weight_is_refused_and_changes_nothing(entry, case):
-    model = build()
-    x, y = data()
-    model.train_on_batch(x, y)
-    before = state(model)
-    weight, message = BAD_SAMPLE_WEIGHTS[case]
-    with pytest.raises(ValueError, match=f"{entry}: .*{message}"):
-        ENTRY_POINTS[entry](model, x, y, weight)
-    for a, b in zip(before, state(model)):
-        np.testing.assert_array_equal(a, b)
-
-
 @pytest.mark.parametrize("entry", list(ENTRY_POINTS))
 def test_good_sample_weights_are_accepted(entry):
     """Zeros are allowed, and a column (n, 1) means the same as (n,)."""
@@ -120,16 +106,23 @@ BAD_CLASS_WEIGHTS = {
 }
 
 
-@pytest.mark.parametrize("case", list(BAD_CLASS_WEIGHTS))
-@pytest.mark.parametrize("entry", list(CLASS_ENTRY_POINTS))
-def test_bad_class_weight_is_refused_and_changes_nothing(entry, case):
+#: argument → (its entry points, its bad values with the expected message)
+BAD_WEIGHTS = {"sample_weight": (ENTRY_POINTS, BAD_SAMPLE_WEIGHTS),
+               "class_weight": (CLASS_ENTRY_POINTS, BAD_CLASS_WEIGHTS)}
+
+
+@pytest.mark.parametrize("argument, entry, case", [
+    (argument, entry, case) for argument, (entries, cases) in BAD_WEIGHTS.items()
+    for entry in entries for case in cases])
+def test_bad_weights_are_refused_and_change_nothing(argument, entry, case):
+    entries, cases = BAD_WEIGHTS[argument]
+    bad_weights, message = cases[case]
     model = build()
     x, y = data()
     model.train_on_batch(x, y)
     before = state(model)
-    weights, message = BAD_CLASS_WEIGHTS[case]
     with pytest.raises(ValueError, match=f"{entry}: .*{message}"):
-        CLASS_ENTRY_POINTS[entry](model, x, y, weights)
+        entries[entry](model, x, y, bad_weights)
     for a, b in zip(before, state(model)):
         np.testing.assert_array_equal(a, b)
 

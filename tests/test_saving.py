@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import nnlite as keras
-from nnlite import backend
+from nnlite import backend, examples
 from nnlite.saving import archive
 
 # ----------------------------------------------------------------- helpers
@@ -92,14 +92,7 @@ def test_the_books_chapter_10_code_runs_unchanged(tmp_path, monkeypatch):
 
 
 def test_functional_multi_input_multi_output_round_trip(tmp_path):
-    input_a = keras.layers.Input(shape=[5], name="wide_input")
-    input_b = keras.layers.Input(shape=[6], name="deep_input")
-    hidden1 = keras.layers.Dense(30, activation="relu")(input_b)
-    hidden2 = keras.layers.Dense(30, activation="relu")(hidden1)
-    concat = keras.layers.concatenate([input_a, hidden2])
-    output = keras.layers.Dense(1, name="main_output")(concat)
-    aux = keras.layers.Dense(1, name="aux_output")(hidden2)
-    model = keras.models.Model(inputs=[input_a, input_b], outputs=[output, aux])
+    model = examples.wide_and_deep()
     model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1],
                   optimizer=keras.optimizers.SGD(learning_rate=1e-3))
     rng = np.random.default_rng(1)

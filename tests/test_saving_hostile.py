@@ -462,9 +462,13 @@ def test_huge_dense_declaration_fails_before_allocating(tmp_path, saved, units):
 def test_huge_declaration_in_listing_and_architecture(tmp_path, saved):
     """Architecture and listing agree on a huge kernel that weights.npz cannot hold."""
     config, weights, optimizer = _parts(saved["seq"])
-    config["model"]["config"]["layers"][0]["config"]["units"] = 10**7
-    _set_row("hidden/kernel", shape=[3, 10**7])(config)
-    path = _write(tmp_path / "huge.h5", config, weights, optimizer)
+
+    def with_units(units: int, name: str):  # the architecture and listing both say (3, units)
+        config["model"]["config"]["layers"][0]["config"]["units"] = units
+        _set_row("hidden/kernel", shape=[3, units])(config)
+        return _write(tmp_path / name, config, weights, optimizer)
+
+    path = with_units(10**7, "huge.h5")
     _fails_small(_load_model, path, r"weight 'hidden/kernel' is listed as \(3, 10000000\) "
                                     r"float32 in config\.json but weights\.npz holds \(3, 4\)",
                  layer="hidden")
@@ -473,9 +477,7 @@ def test_huge_declaration_in_listing_and_architecture(tmp_path, saved):
     path = _write(tmp_path / "huge2.h5", config, None, optimizer, entries=entries)
     _fails_small(_load_model, path, r"declares shape \(3, 10000000\) of float32 \(114\.4 MiB\) "
                                     r"but its entry holds 0 bytes of data")
-    config["model"]["config"]["layers"][0]["config"]["units"] = 10**12
-    _set_row("hidden/kernel", shape=[3, 10**12])(config)
-    path = _write(tmp_path / "huge3.h5", config, weights, optimizer)
+    path = with_units(10**12, "huge3.h5")
     _fails_small(_load_model, path, r"shape should be a list of at most 32 integers in "
                                     r"\[0, 2147483647\], found \[3, 1000000000000\]",
                  layer="hidden")

@@ -138,6 +138,19 @@ def wide_and_deep_data(housing_splits):
 
 
 # ======================================================================= chapter 10
+def housing_mlp(X_train, hidden_units, optimizer):
+    """The notebook's regression MLP (Normalization, Dense relu layers, Dense(1)), compiled."""
+    norm_layer = tf.keras.layers.Normalization(input_shape=X_train.shape[1:])
+    model = tf.keras.Sequential([
+        norm_layer,
+        *[tf.keras.layers.Dense(units, activation="relu") for units in hidden_units],
+        tf.keras.layers.Dense(1)
+    ])
+    model.compile(loss="mse", optimizer=optimizer, metrics=["RootMeanSquaredError"])
+    norm_layer.adapt(X_train)
+    return model, norm_layer
+
+
 def test_10_setup_version_check():
     from packaging import version
 
@@ -230,17 +243,8 @@ def test_10_implementing_mlps_image_classifier_with_the_sequential_api(fashion_m
 def test_10_regression_mlp_using_the_sequential_api(housing_splits):
     X_train, X_valid, X_test, y_train, y_valid, y_test = housing_splits
     tf.random.set_seed(42)
-    norm_layer = tf.keras.layers.Normalization(input_shape=X_train.shape[1:])
-    model = tf.keras.Sequential([
-        norm_layer,
-        tf.keras.layers.Dense(50, activation="relu"),
-        tf.keras.layers.Dense(50, activation="relu"),
-        tf.keras.layers.Dense(50, activation="relu"),
-        tf.keras.layers.Dense(1)
-    ])
     optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
-    model.compile(loss="mse", optimizer=optimizer, metrics=["RootMeanSquaredError"])
-    norm_layer.adapt(X_train)
+    model, norm_layer = housing_mlp(X_train, [50, 50, 50], optimizer)
     history = model.fit(X_train, y_train, epochs=5,  # book: epochs=20
                         validation_data=(X_valid, y_valid))
     mse_test, rmse_test = model.evaluate(X_test, y_test)
@@ -283,18 +287,22 @@ def test_10_building_complex_models_using_the_functional_api(housing_splits):
     y_pred = model.predict(X_new)
     assert len(mse_test) == 2 and y_pred.shape == (3, 1)
 
+    def wide_and_deep():  # built twice by the notebook: one output, then an auxiliary one too
+        input_wide = tf.keras.layers.Input(shape=[5])  # features 0 to 4
+        input_deep = tf.keras.layers.Input(shape=[6])  # features 2 to 7
+        norm_layer_wide = tf.keras.layers.Normalization()
+        norm_layer_deep = tf.keras.layers.Normalization()
+        norm_wide = norm_layer_wide(input_wide)
+        norm_deep = norm_layer_deep(input_deep)
+        hidden1 = tf.keras.layers.Dense(30, activation="relu")(norm_deep)
+        hidden2 = tf.keras.layers.Dense(30, activation="relu")(hidden1)
+        concat = tf.keras.layers.concatenate([norm_wide, hidden2])
+        output = tf.keras.layers.Dense(1)(concat)
+        return input_wide, input_deep, norm_layer_wide, norm_layer_deep, hidden2, output
+
     # several inputs: the wide path and the deep path
     tf.random.set_seed(42)
-    input_wide = tf.keras.layers.Input(shape=[5])  # features 0 to 4
-    input_deep = tf.keras.layers.Input(shape=[6])  # features 2 to 7
-    norm_layer_wide = tf.keras.layers.Normalization()
-    norm_layer_deep = tf.keras.layers.Normalization()
-    norm_wide = norm_layer_wide(input_wide)
-    norm_deep = norm_layer_deep(input_deep)
-    hidden1 = tf.keras.layers.Dense(30, activation="relu")(norm_deep)
-    hidden2 = tf.keras.layers.Dense(30, activation="relu")(hidden1)
-    concat = tf.keras.layers.concatenate([norm_wide, hidden2])
-    output = tf.keras.layers.Dense(1)(concat)
+    input_wide, input_deep, norm_layer_wide, norm_layer_deep, hidden2, output = wide_and_deep()
     model = tf.keras.Model(inputs=[input_wide, input_deep], outputs=[output])
 
     optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
@@ -316,16 +324,7 @@ def test_10_building_complex_models_using_the_functional_api(housing_splits):
     # several outputs: an auxiliary output for regularization
     tf.keras.backend.clear_session()
     tf.random.set_seed(42)
-    input_wide = tf.keras.layers.Input(shape=[5])  # features 0 to 4
-    input_deep = tf.keras.layers.Input(shape=[6])  # features 2 to 7
-    norm_layer_wide = tf.keras.layers.Normalization()
-    norm_layer_deep = tf.keras.layers.Normalization()
-    norm_wide = norm_layer_wide(input_wide)
-    norm_deep = norm_layer_deep(input_deep)
-    hidden1 = tf.keras.layers.Dense(30, activation="relu")(norm_deep)
-    hidden2 = tf.keras.layers.Dense(30, activation="relu")(hidden1)
-    concat = tf.keras.layers.concatenate([norm_wide, hidden2])
-    output = tf.keras.layers.Dense(1)(concat)
+    input_wide, input_deep, norm_layer_wide, norm_layer_deep, hidden2, output = wide_and_deep()
     aux_output = tf.keras.layers.Dense(1)(hidden2)
     model = tf.keras.Model(inputs=[input_wide, input_deep],
                            outputs=[output, aux_output])
@@ -364,13 +363,7 @@ def test_10_using_the_subclassing_api(housing_splits, wide_and_deep_model_class)
     (X_train_wide, X_train_deep, X_valid_wide, X_valid_deep, X_test_wide, X_test_deep,
      X_new_wide, X_new_deep) = wide_and_deep_data(housing_splits)
 
-    tf.random.set_seed(42)  # extra code – just for reproducibility
-    model = WideAndDeepModel(30, activation="relu", name="my_cool_model")
-    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
-    model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=optimizer,
-                  metrics=["RootMeanSquaredError"])
-    model.norm_layer_wide.adapt(X_train_wide)
-    model.norm_layer_deep.adapt(X_train_deep)
+    model = compiled_wide_and_deep_model(WideAndDeepModel, X_train_wide, X_train_deep)
     history = model.fit(
         (X_train_wide, X_train_deep), (y_train, y_train), epochs=3,  # book: epochs=10
         validation_data=((X_valid_wide, X_valid_deep), (y_valid, y_valid)))
@@ -382,18 +375,24 @@ def test_10_using_the_subclassing_api(housing_splits, wide_and_deep_model_class)
     assert history.history["loss"][-1] < history.history["loss"][0]
 
 
-def trained_wide_and_deep_model(housing_splits, wide_and_deep_model_class):
-    """The subclassed model as the book leaves it before saving (briefly trained)."""
-    (X_train_wide, X_train_deep, X_valid_wide, X_valid_deep, *_) = \
-        wide_and_deep_data(housing_splits)
-    y_train = housing_splits[3]
-    tf.random.set_seed(42)
-    model = wide_and_deep_model_class(30, activation="relu", name="my_cool_model")
+def compiled_wide_and_deep_model(WideAndDeepModel, X_train_wide, X_train_deep):
+    """The book's subclassed model, compiled, its normalization layers adapted."""
+    tf.random.set_seed(42)  # extra code – just for reproducibility
+    model = WideAndDeepModel(30, activation="relu", name="my_cool_model")
     optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
     model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=optimizer,
                   metrics=["RootMeanSquaredError"])
     model.norm_layer_wide.adapt(X_train_wide)
     model.norm_layer_deep.adapt(X_train_deep)
+    return model
+
+
+def trained_wide_and_deep_model(housing_splits, wide_and_deep_model_class):
+    """The subclassed model as the book leaves it before saving (briefly trained)."""
+    (X_train_wide, X_train_deep, X_valid_wide, X_valid_deep, *_) = \
+        wide_and_deep_data(housing_splits)
+    y_train = housing_splits[3]
+    model = compiled_wide_and_deep_model(wide_and_deep_model_class, X_train_wide, X_train_deep)
     model.fit((X_train_wide, X_train_deep), (y_train, y_train), epochs=1, verbose=0)
     return model
 
@@ -493,16 +492,8 @@ def test_10_using_tensorboard_for_visualization(housing_splits):
 
     tf.keras.backend.clear_session()
     tf.random.set_seed(42)
-    norm_layer = tf.keras.layers.Normalization(input_shape=X_train.shape[1:])
-    model = tf.keras.Sequential([
-        norm_layer,
-        tf.keras.layers.Dense(30, activation="relu"),
-        tf.keras.layers.Dense(30, activation="relu"),
-        tf.keras.layers.Dense(1)
-    ])
     optimizer = tf.keras.optimizers.SGD(learning_rate=1e-3)
-    model.compile(loss="mse", optimizer=optimizer, metrics=["RootMeanSquaredError"])
-    norm_layer.adapt(X_train)
+    model, norm_layer = housing_mlp(X_train, [30, 30], optimizer)
 
     tensorboard_cb = tf.keras.callbacks.TensorBoard(run_logdir,
                                                     profile_batch=(100, 200))
@@ -574,6 +565,24 @@ CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
 
+def he_relu_mlp(output_layer) -> tf.keras.Sequential:
+    """The notebook's Fashion MNIST MLP: Flatten, 3 × Dense(100, relu, he_normal), the output."""
+    return tf.keras.Sequential([
+        tf.keras.layers.Flatten(input_shape=[28, 28]),
+        *[tf.keras.layers.Dense(100, activation="relu", kernel_initializer="he_normal")
+          for _ in range(3)],
+        output_layer,
+    ])
+
+
+def fit_with_momentum(model, X, y, validation_data, epochs):
+    """The notebook's compile (SGD η = 0.01, momentum 0.9) and fit (book: epochs=10)."""
+    optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    return model.fit(X, y, epochs=epochs, validation_data=validation_data)
+
+
 def test_11_xavier_and_he_initialization():
     dense = tf.keras.layers.Dense(50, activation="relu",
                                   kernel_initializer="he_normal")
@@ -611,16 +620,20 @@ def test_11_nonsaturating_activation_functions(scaled_fashion):
     # SELU
     dense = tf.keras.layers.Dense(50, activation="selu",
                                   kernel_initializer="lecun_normal")
-    tf.random.set_seed(42)
-    model = tf.keras.Sequential()
-    model.add(tf.keras.layers.Flatten(input_shape=[28, 28]))
-    for layer in range(100):
-        model.add(tf.keras.layers.Dense(100, activation="selu",
-                                        kernel_initializer="lecun_normal"))
-    model.add(tf.keras.layers.Dense(10, activation="softmax"))
-    model.compile(loss="sparse_categorical_crossentropy",
-                  optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
-                  metrics=["accuracy"])
+    def deep_mlp(activation, kernel_initializer):  # the book's 100 hidden layers, twice
+        tf.random.set_seed(42)
+        model = tf.keras.Sequential()
+        model.add(tf.keras.layers.Flatten(input_shape=[28, 28]))
+        for layer in range(100):
+            model.add(tf.keras.layers.Dense(100, activation=activation,
+                                            kernel_initializer=kernel_initializer))
+        model.add(tf.keras.layers.Dense(10, activation="softmax"))
+        model.compile(loss="sparse_categorical_crossentropy",
+                      optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
+                      metrics=["accuracy"])
+        return model
+
+    model = deep_mlp("selu", "lecun_normal")
     pixel_means = X_train.mean(axis=0, keepdims=True)
     pixel_stds = X_train.std(axis=0, keepdims=True)
     X_train_scaled = (X_train - pixel_means) / pixel_stds
@@ -633,16 +646,7 @@ def test_11_nonsaturating_activation_functions(scaled_fashion):
     activations = tf.keras.Sequential(model.layers[:-1]).predict(X_test_scaled[:200])
     assert abs(activations.mean()) < 0.5 and 0.5 < activations.std() < 1.5
 
-    tf.random.set_seed(42)
-    model = tf.keras.Sequential()
-    model.add(tf.keras.layers.Flatten(input_shape=[28, 28]))
-    for layer in range(100):
-        model.add(tf.keras.layers.Dense(100, activation="relu",
-                                        kernel_initializer="he_normal"))
-    model.add(tf.keras.layers.Dense(10, activation="softmax"))
-    model.compile(loss="sparse_categorical_crossentropy",
-                  optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
-                  metrics=["accuracy"])
+    model = deep_mlp("relu", "he_normal")
     history = model.fit(X_train_scaled[:1000], y_train[:1000], epochs=1,  # book: all, 5
                         validation_data=(X_valid_scaled, y_valid))
     assert np.isfinite(history.history["loss"]).all()
@@ -780,43 +784,21 @@ def test_11_reusing_a_keras_model_transfer_learning(scaled_fashion):
     y_train_B = y_train_B[:200]
     X_train_A, y_train_A = X_train_A[:1500], y_train_A[:1500]  # for speed
 
-    tf.random.set_seed(42)
+    def train_from_scratch(output_layer, loss, X, y, validation_data):  # book: epochs=20
+        tf.random.set_seed(42)
+        model = he_relu_mlp(output_layer)
+        model.compile(loss=loss, optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
+                      metrics="accuracy")
+        model.fit(X, y, epochs=2, validation_data=validation_data)
+        return model
 
-    model_A = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=[28, 28]),
-        tf.keras.layers.Dense(100, activation="relu",
-                              kernel_initializer="he_normal"),
-        tf.keras.layers.Dense(100, activation="relu",
-                              kernel_initializer="he_normal"),
-        tf.keras.layers.Dense(100, activation="relu",
-                              kernel_initializer="he_normal"),
-        tf.keras.layers.Dense(8, activation="softmax")
-    ])
-
-    model_A.compile(loss="sparse_categorical_crossentropy",
-                    optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
-                    metrics="accuracy")
-    history = model_A.fit(X_train_A, y_train_A, epochs=2,  # book: epochs=20
-                          validation_data=(X_valid_A, y_valid_A))
+    model_A = train_from_scratch(tf.keras.layers.Dense(8, activation="softmax"),
+                                 "sparse_categorical_crossentropy", X_train_A, y_train_A,
+                                 (X_valid_A, y_valid_A))
     model_A.save("my_model_A")
-
-    tf.random.set_seed(42)
-    model_B = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=[28, 28]),
-        tf.keras.layers.Dense(100, activation="relu",
-                              kernel_initializer="he_normal"),
-        tf.keras.layers.Dense(100, activation="relu",
-                              kernel_initializer="he_normal"),
-        tf.keras.layers.Dense(100, activation="relu",
-                              kernel_initializer="he_normal"),
-        tf.keras.layers.Dense(1, activation="sigmoid")
-    ])
-
-    model_B.compile(loss="binary_crossentropy",
-                    optimizer=tf.keras.optimizers.SGD(learning_rate=0.001),
-                    metrics="accuracy")
-    history = model_B.fit(X_train_B, y_train_B, epochs=2,  # book: epochs=20
-                          validation_data=(X_valid_B, y_valid_B))
+    model_B = train_from_scratch(tf.keras.layers.Dense(1, activation="sigmoid"),
+                                 "binary_crossentropy", X_train_B, y_train_B,
+                                 (X_valid_B, y_valid_B))
     model_B.evaluate(X_test_B, y_test_B)
 
     model_A = tf.keras.models.load_model("my_model_A")
@@ -830,25 +812,19 @@ def test_11_reusing_a_keras_model_transfer_learning(scaled_fashion):
     model_B_on_A = tf.keras.Sequential(model_A_clone.layers[:-1])
     model_B_on_A.add(tf.keras.layers.Dense(1, activation="sigmoid"))
 
-    for layer in model_B_on_A.layers[:-1]:
-        layer.trainable = False
+    def train_B_on_A(trainable):  # the book's two rounds: frozen (4 epochs), then all (16)
+        for layer in model_B_on_A.layers[:-1]:
+            layer.trainable = trainable
+        optimizer = tf.keras.optimizers.SGD(learning_rate=0.001)
+        model_B_on_A.compile(loss="binary_crossentropy", optimizer=optimizer,
+                             metrics=["accuracy"])
+        return model_B_on_A.fit(X_train_B, y_train_B, epochs=2,
+                                validation_data=(X_valid_B, y_valid_B))
 
-    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001)
-    model_B_on_A.compile(loss="binary_crossentropy", optimizer=optimizer,
-                         metrics=["accuracy"])
     frozen = model_B_on_A.layers[1].get_weights()[0].copy()
-    history = model_B_on_A.fit(X_train_B, y_train_B, epochs=2,  # book: epochs=4
-                               validation_data=(X_valid_B, y_valid_B))
+    history = train_B_on_A(trainable=False)
     np.testing.assert_array_equal(model_B_on_A.layers[1].get_weights()[0], frozen)
-
-    for layer in model_B_on_A.layers[:-1]:
-        layer.trainable = True
-
-    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001)
-    model_B_on_A.compile(loss="binary_crossentropy", optimizer=optimizer,
-                         metrics=["accuracy"])
-    history = model_B_on_A.fit(X_train_B, y_train_B, epochs=2,  # book: epochs=16
-                               validation_data=(X_valid_B, y_valid_B))
+    history = train_B_on_A(trainable=True)
     assert not np.array_equal(model_B_on_A.layers[1].get_weights()[0], frozen)
     loss, accuracy = model_B_on_A.evaluate(X_test_B, y_test_B)
     np.testing.assert_array_equal(model_A.layers[1].get_weights()[0],
@@ -868,16 +844,7 @@ def book_model_builder(scaled_fashion, epochs=1):
 
     def build_model(seed=42):
         tf.random.set_seed(seed)
-        return tf.keras.Sequential([
-            tf.keras.layers.Flatten(input_shape=[28, 28]),
-            tf.keras.layers.Dense(100, activation="relu",
-                                  kernel_initializer="he_normal"),
-            tf.keras.layers.Dense(100, activation="relu",
-                                  kernel_initializer="he_normal"),
-            tf.keras.layers.Dense(100, activation="relu",
-                                  kernel_initializer="he_normal"),
-            tf.keras.layers.Dense(10, activation="softmax")
-        ])
+        return he_relu_mlp(tf.keras.layers.Dense(10, activation="softmax"))
 
     def build_and_train_model(optimizer):
         model = build_model()
@@ -891,41 +858,27 @@ def book_model_builder(scaled_fashion, epochs=1):
 
 def test_11_faster_optimizers(scaled_fashion):
     build_model, build_and_train_model, *_ = book_model_builder(scaled_fashion)
-    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001)
-    history_sgd = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001, momentum=0.9)
-    history_momentum = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.SGD(learning_rate=0.001, momentum=0.9,
-                                        nesterov=True)
-    history_nesterov = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.Adagrad(learning_rate=0.001)
-    history_adagrad = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9)
-    history_rmsprop = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9,
-                                         beta_2=0.999)
-    history_adam = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.Adamax(learning_rate=0.001, beta_1=0.9,
-                                           beta_2=0.999)
-    history_adamax = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.Nadam(learning_rate=0.001, beta_1=0.9,
-                                          beta_2=0.999)
-    history_nadam = build_and_train_model(optimizer)  # extra code
-    optimizer = tf.keras.optimizers.AdamW(weight_decay=1e-5, learning_rate=0.001,
-                                          beta_1=0.9, beta_2=0.999)
-    history_adamw = build_and_train_model(optimizer)  # extra code
+    optimizers = {  # the book's cells, one optimizer each
+        "SGD": tf.keras.optimizers.SGD(learning_rate=0.001),
+        "Momentum": tf.keras.optimizers.SGD(learning_rate=0.001, momentum=0.9),
+        "Nesterov": tf.keras.optimizers.SGD(learning_rate=0.001, momentum=0.9,
+                                            nesterov=True),
+        "AdaGrad": tf.keras.optimizers.Adagrad(learning_rate=0.001),
+        "RMSProp": tf.keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9),
+        "Adam": tf.keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999),
+        "Adamax": tf.keras.optimizers.Adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999),
+        "Nadam": tf.keras.optimizers.Nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999),
+        "AdamW": tf.keras.optimizers.AdamW(weight_decay=1e-5, learning_rate=0.001,
+                                           beta_1=0.9, beta_2=0.999),
+    }
+    histories = {name: build_and_train_model(optimizer)  # extra code
+                 for name, optimizer in optimizers.items()}
 
     for loss in ("loss", "val_loss"):
         plt.figure(figsize=(12, 8))
-        opt_names = "SGD Momentum Nesterov AdaGrad RMSProp Adam Adamax Nadam AdamW"
-        for history, opt_name in zip((history_sgd, history_momentum, history_nesterov,
-                                      history_adagrad, history_rmsprop, history_adam,
-                                      history_adamax, history_nadam, history_adamw),
-                                     opt_names.split()):
+        for opt_name, history in histories.items():
             plt.plot(history.history[loss], label=f"{opt_name}", linewidth=3)
-    first_losses = {name: h.history["loss"][0] for name, h in zip(opt_names.split(), (
-        history_sgd, history_momentum, history_nesterov, history_adagrad, history_rmsprop,
-        history_adam, history_adamax, history_nadam, history_adamw))}
+    first_losses = {name: h.history["loss"][0] for name, h in histories.items()}
     assert all(np.isfinite(list(first_losses.values())))
     assert first_losses["Adam"] < first_losses["SGD"]  # the book's point, already in epoch 1
 
@@ -937,22 +890,14 @@ def test_11_learning_rate_scheduling(scaled_fashion, capsys):
     # Power Scheduling
     optimizer = tf.keras.optimizers.legacy.SGD(learning_rate=0.01, decay=1e-4)  # DEPRECATED
     lr_schedule = tf.keras.optimizers.schedules.InverseTimeDecay(
-        initial_learning_rate=0.01,
-        decay_steps=10_000,
-        decay_rate=1.0,
-        staircase=False
-    )
+        initial_learning_rate=0.01, decay_steps=10_000, decay_rate=1.0, staircase=False)
     optimizer = tf.keras.optimizers.SGD(learning_rate=lr_schedule)
     history_power_scheduling = build_and_train_model(optimizer)  # extra code
     assert lr_schedule(10_000) == pytest.approx(0.005)
 
     # Exponential Scheduling
     lr_schedule = tf.keras.optimizers.schedules.ExponentialDecay(
-        initial_learning_rate=0.01,
-        decay_steps=20_000,
-        decay_rate=0.1,
-        staircase=False
-    )
+        initial_learning_rate=0.01, decay_steps=20_000, decay_rate=0.1, staircase=False)
     optimizer = tf.keras.optimizers.SGD(learning_rate=lr_schedule)
     history_exponential_scheduling = build_and_train_model(optimizer)  # extra code
     assert lr_schedule(20_000) == pytest.approx(0.001)
@@ -1206,11 +1151,7 @@ def test_11_dropout_and_mc_dropout(scaled_fashion):
         tf.keras.layers.Dropout(rate=0.2),
         tf.keras.layers.Dense(10, activation="softmax")
     ])
-    optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
-    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
-                  metrics=["accuracy"])
-    history = model.fit(X_train, y_train, epochs=2,  # book: epochs=10
-                        validation_data=(X_valid, y_valid))
+    history = fit_with_momentum(model, X_train, y_train, (X_valid, y_valid), epochs=2)
     model.evaluate(X_train, y_train)
     model.evaluate(X_test, y_test)
 
@@ -1261,10 +1202,6 @@ def test_11_max_norm(scaled_fashion):
         MaxNormDense(100),
         tf.keras.layers.Dense(10, activation="softmax")
     ])
-    optimizer = tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
-    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
-                  metrics=["accuracy"])
-    history = model.fit(X_train, y_train, epochs=1,  # book: epochs=10
-                        validation_data=(X_valid, y_valid))
+    history = fit_with_momentum(model, X_train, y_train, (X_valid, y_valid), epochs=1)
     for layer in model.layers[1:3]:
         assert np.linalg.norm(layer.get_weights()[0], axis=0).max() <= 1 + 1e-5

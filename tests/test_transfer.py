@@ -21,6 +21,15 @@ def _model_A(n_out=3, d=10):
     ])
 
 
+def _frozen_model_A():
+    """Model A with every layer but the output frozen, compiled (the book's first stage)."""
+    model = _model_A()
+    for layer in model.layers[:-1]:
+        layer.trainable = False
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    return model
+
+
 def _data(n=96, d=10, classes=3, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d)).astype("float32")
@@ -93,10 +102,7 @@ def test_sequential_on_model_A_layers_shares_them():
 # ------------------------------------------------------------------- freezing
 def test_freezing_excludes_weights_from_training_and_summary():
     X, y = _data()
-    model = _model_A()
-    for layer in model.layers[:-1]:
-        layer.trainable = False
-    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    model = _frozen_model_A()
     assert len(model.trainable_weights) == 2 and len(model.non_trainable_weights) == 4
     lines = []
     model.summary(print_fn=lines.append)
@@ -131,10 +137,7 @@ def test_trainable_change_takes_effect_at_compile_and_warns_once():
 
 def test_forgotten_recompile_warns_in_train_on_batch_too():
     X, y = _data()
-    model = _model_A()
-    for layer in model.layers[:-1]:
-        layer.trainable = False
-    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    model = _frozen_model_A()
     model.trainable = True  # unfreezing without compile: still frozen, as in Keras
     before = model.get_weights()
     with pytest.warns(UserWarning, match="takes effect only at the next compile"):

@@ -28,6 +28,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_info
 
 import nnlite as keras
+from nnlite import examples
 from nnlite.optimizers import SGD
 from nnlite.utils import threads
 from nnlite.wrappers import KerasClassifier, KerasRegressor, NNClassifier, NNRegressor
@@ -47,15 +48,9 @@ X_IRIS = StandardScaler().fit_transform(X_IRIS)
 NAMES_IRIS = np.array(["setosa", "versicolor", "virginica"])[Y_IRIS]
 
 
-def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=[10]):  # noqa: B006
-    """The book's ``build_model`` (input_shape defaults to diabetes' 10 features)."""
-    model = keras.models.Sequential()
-    model.add(keras.layers.InputLayer(input_shape=input_shape))
-    for _ in range(n_hidden):
-        model.add(keras.layers.Dense(n_neurons, activation="relu"))
-    model.add(keras.layers.Dense(1))
-    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=learning_rate))
-    return model
+def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=(10,)):
+    """The book's ``build_model`` (``nnlite.examples``), sized for diabetes' 10 features."""
+    return examples.regression_mlp(n_hidden, n_neurons, learning_rate, input_shape)
 
 
 def build_classifier(n_hidden=1, n_neurons=16, learning_rate=0.1, n_classes=3,

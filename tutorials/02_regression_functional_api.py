@@ -35,10 +35,10 @@ import time
 import numpy as np
 from matplotlib.figure import Figure
 from sklearn.preprocessing import StandardScaler
-from tutorial_utils import FIGURES, WORK, load_housing, pick
+from tutorial_utils import FIGURES, WORK, load_housing, pick, show_source
 
 import nnlite as keras
-from nnlite import plot
+from nnlite import examples, plot
 
 keras.utils.set_random_seed(42)
 
@@ -240,22 +240,8 @@ plot.learning_curves(history, FIGURES / "02_aux_output_curves.png",
 # `plot_model` only know the layers once the model has seen data).
 
 # %%
-class WideAndDeepModel(keras.models.Model):
-    def __init__(self, units=30, activation="relu", **kwargs):
-        super().__init__(**kwargs)
-        self.hidden1 = keras.layers.Dense(units, activation=activation)
-        self.hidden2 = keras.layers.Dense(units, activation=activation)
-        self.main_output = keras.layers.Dense(1)
-        self.aux_output = keras.layers.Dense(1)
-
-    def call(self, inputs):
-        input_A, input_B = inputs
-        hidden1 = self.hidden1(input_B)
-        hidden2 = self.hidden2(hidden1)
-        concat = keras.layers.concatenate([input_A, hidden2])
-        return self.main_output(concat), self.aux_output(hidden2)
-
-
+show_source(examples.WideAndDeepModel)  # nnlite/examples.py: the book's models, written once
+WideAndDeepModel = examples.WideAndDeepModel
 subclassed = WideAndDeepModel(30, activation="relu")
 subclassed.compile(loss="mse", loss_weights=[0.9, 0.1],
                    optimizer=keras.optimizers.SGD(learning_rate=1e-3))

@@ -36,7 +36,7 @@ import time
 
 import numpy as np
 from matplotlib.figure import Figure
-from tutorial_utils import FIGURES, WORK, load_fashion_mnist, pick, show_source
+from tutorial_utils import FIGURES, WORK, load_fashion_mnist, pick, seconds_bars, show_source
 
 import nnlite as keras
 from nnlite import examples, plot
@@ -223,16 +223,9 @@ same = all(np.allclose(a, b, atol=1e-6) for a, b in zip(weights_full, head_only.
 print(f"{n_epochs} epochs on {len(X_big)} images: through the frozen layers {t_full:.2f} s, "
       f"on cached features {t_cached:.2f} s (×{t_full / t_cached:.1f}); same head weights: {same}")
 
-fig = Figure(figsize=(5, 4))
-ax = fig.subplots()
-bars = ax.bar(["through frozen layers", "cached features"], [t_full, t_cached],
-              color=["C0", "C2"])
-ax.bar_label(bars, fmt="{:.2f} s")
-ax.set_ylabel(plot.label("training time (s)", "훈련 시간"))
-ax.set_title(f"training the new head for {n_epochs} epochs")
-fig.tight_layout()
-fig.savefig(FIGURES / "05_caching_speed.png", dpi=100)
-fig
+seconds_bars({"through frozen layers": t_full, "cached features": t_cached},
+             plot.label("training time (s)", "훈련 시간"),
+             f"training the new head for {n_epochs} epochs", FIGURES / "05_caching_speed.png")
 
 # %% [markdown]
 # Same result (the head sees exactly the same inputs, batch by batch), a

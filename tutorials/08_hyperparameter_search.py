@@ -40,10 +40,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy.stats import reciprocal
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
-from tutorial_utils import FIGURES, WORK, load_fashion_mnist, load_housing, pick
+from tutorial_utils import FIGURES, WORK, load_fashion_mnist, load_housing, pick, show_source
 
 import nnlite as keras
-from nnlite import plot
+from nnlite import examples, plot
 from nnlite.wrappers import NNRegressor
 from nnlite.wrappers.scikit_learn import KerasRegressor
 
@@ -64,14 +64,8 @@ EPOCHS = pick(6, 100)
 # *negative* MSE, because scikit-learn wants "higher is better".
 
 # %%
-def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=(8,)):
-    model = keras.models.Sequential()
-    model.add(keras.layers.InputLayer(input_shape=input_shape))
-    for _ in range(n_hidden):
-        model.add(keras.layers.Dense(n_neurons, activation="relu"))
-    model.add(keras.layers.Dense(1))
-    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=learning_rate))
-    return model
+show_source(examples.regression_mlp)  # nnlite/examples.py: the book's models, written once
+build_model = examples.regression_mlp
 
 
 keras_reg = KerasRegressor(build_model, input_shape=X_train.shape[1:], random_state=42,
@@ -228,24 +222,8 @@ tf = keras  # the book writes tf.keras.…; `import nnlite as tf` works as well
 TUNER_EPOCHS = pick(2, 10)
 
 
-def build_classifier(hp):
-    n_hidden = hp.Int("n_hidden", min_value=0, max_value=8, default=2)
-    n_neurons = hp.Int("n_neurons", min_value=16, max_value=256)
-    learning_rate = hp.Float("learning_rate", min_value=1e-4, max_value=1e-2,
-                             sampling="log")
-    optimizer = hp.Choice("optimizer", values=["sgd", "adam"])
-    if optimizer == "sgd":
-        optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
-    else:
-        optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
-    model = tf.keras.Sequential()
-    model.add(tf.keras.layers.Flatten())
-    for _ in range(n_hidden):
-        model.add(tf.keras.layers.Dense(n_neurons, activation="relu"))
-    model.add(tf.keras.layers.Dense(10, activation="softmax"))
-    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
-                  metrics=["accuracy"])
-    return model
+show_source(examples.tuner_classifier)  # the book's build_model(hp)
+build_classifier = examples.tuner_classifier
 
 
 if kt is not None:
@@ -273,21 +251,12 @@ if kt is not None:
 # Tuner deep-copies every callback for every trial.
 
 # %%
-class MyClassificationHyperModel(kt.HyperModel if kt is not None else object):
-    def build(self, hp):
-        return build_classifier(hp)
-
-    def fit(self, hp, model, X, y, **kwargs):
-        if hp.Boolean("normalize"):
-            norm_layer = tf.keras.layers.Normalization()
-            norm_layer.adapt(X)
-            X = norm_layer(X)
-        return model.fit(X, y, **kwargs)
+show_source(examples.tuner_hypermodel)  # the book's MyClassificationHyperModel
 
 
 if kt is not None:
     hyperband_tuner = kt.Hyperband(
-        MyClassificationHyperModel(), objective="val_accuracy", seed=42,
+        examples.tuner_hypermodel(kt), objective="val_accuracy", seed=42,
         max_epochs=pick(3, 10), factor=3, hyperband_iterations=pick(1, 2),
         overwrite=True, directory=WORK / "my_fashion_mnist", project_name="hyperband")
     root_logdir = Path(hyperband_tuner.project_dir) / "tensorboard"
@@ -308,7 +277,7 @@ if kt is not None:
 # %%
 if kt is not None:
     bayesian_opt_tuner = kt.BayesianOptimization(
-        MyClassificationHyperModel(), objective="val_accuracy", seed=42,
+        examples.tuner_hypermodel(kt), objective="val_accuracy", seed=42,
         max_trials=pick(3, 10), alpha=1e-4, beta=2.6,
         overwrite=True, directory=WORK / "my_fashion_mnist", project_name="bayesian_opt")
     bayesian_opt_tuner.search(X_train_img, y_train_img, epochs=TUNER_EPOCHS,

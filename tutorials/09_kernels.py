@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from tutorial_utils import FIGURES, QUICK, load_fashion_mnist, pick
+from tutorial_utils import FIGURES, QUICK, load_fashion_mnist, pick, seconds_bars
 
 import nnlite as keras
 from nnlite import _kernels, bench, plot
@@ -324,16 +324,9 @@ finally:
 for backend in BACKENDS:
     print(f"{backend:10s} epoch {epoch_time[backend]:.2f} s, loss {final_loss[backend]:.6f}")
 
-fig = Figure(figsize=(6, 4))
-ax = fig.subplots()
-bars = ax.bar(list(epoch_time), list(epoch_time.values()),
-              color=[f"C{k}" for k in range(len(epoch_time))])
-ax.bar_label(bars, fmt="{:.2f} s")
-ax.set_ylabel(plot.label("time per epoch (s)", "에포크당 시간"))
-ax.set_title(f"300-100 MLP with BN and dropout, {len(X_train)} images, Adam")
-fig.tight_layout()
-fig.savefig(FIGURES / "09_training_time.png", dpi=100)
-fig
+seconds_bars(epoch_time, plot.label("time per epoch (s)", "에포크당 시간"),
+             f"300-100 MLP with BN and dropout, {len(X_train)} images, Adam",
+             FIGURES / "09_training_time.png", figsize=(6, 4))
 
 # %%
 if QUICK:

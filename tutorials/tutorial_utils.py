@@ -16,6 +16,7 @@
   cell that ends with a Figure (every ``nnlite.plot`` function returns one)
   shows it under the cell.
 
+* ``seconds_bars`` — a bar chart of timings (seconds), saved as a figure.
 * ``show_source`` — prints a function's code (the book's models live once,
   in :mod:`nnlite.examples`; the tutorials show them before using them).
 
@@ -57,6 +58,21 @@ _show_figures_in_notebooks()
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+
+def seconds_bars(seconds: dict, ylabel: str, title: str, path: Path, figsize=(5, 4)):
+    """A bar per entry of ``seconds`` (label → time), labelled with the times, saved at ``path``."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=figsize)
+    ax = fig.subplots()
+    bars = ax.bar(list(seconds), list(seconds.values()),
+                  color=[f"C{k}" for k in range(len(seconds))])
+    ax.bar_label(bars, fmt="{:.2f} s")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return fig
 
 
 def show_source(function) -> None:

@@ -3,7 +3,7 @@
 The one table of codes: the code of an activation is its position in the
 reference's :data:`~nnlite._kernels.reference.activations.ACTIVATIONS`.
 The numba and CUDA loops read the named constants below; the Cython
-loops keep the same numbers as a C ``enum`` in ``_cython/_act.pxd``, and
+loops keep the same numbers as a C ``enum`` in ``_cython/activations.pyx``, and
 ``tests/test_kernels_registry.py`` checks that they equal this table.
 """
 
@@ -17,19 +17,11 @@ from .reference.activations import ACTIVATIONS, _check
 #: Integer code of each activation.
 ACT_CODE = {name: code for code, name in enumerate(ACTIVATIONS)}
 
-LINEAR = ACT_CODE["linear"]
-RELU = ACT_CODE["relu"]
-SIGMOID = ACT_CODE["sigmoid"]
-TANH = ACT_CODE["tanh"]
-SOFTMAX = ACT_CODE["softmax"]
-SOFTPLUS = ACT_CODE["softplus"]
-ELU = ACT_CODE["elu"]
-SELU = ACT_CODE["selu"]
-LEAKY = ACT_CODE["leaky_relu"]
-GELU = ACT_CODE["gelu"]
-GELU_TANH = ACT_CODE["gelu_approximate"]
-SWISH = ACT_CODE["swish"]
-MISH = ACT_CODE["mish"]
+#: The codes by name, as the loops read them (numba: compile-time constants).
+LINEAR, RELU, SIGMOID, TANH, SOFTMAX, SOFTPLUS, ELU, SELU, LEAKY, GELU, GELU_TANH, SWISH, MISH = (
+    ACT_CODE[name] for name in ("linear", "relu", "sigmoid", "tanh", "softmax", "softplus",
+                                "elu", "selu", "leaky_relu", "gelu", "gelu_approximate",
+                                "swish", "mish"))
 
 #: Codes whose φ' the loops read from the pre-activation z (passed in place of a).
 FROM_Z_CODES = frozenset(ACT_CODE[name] for name in FROM_Z)

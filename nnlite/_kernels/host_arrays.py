@@ -20,9 +20,27 @@ import numpy as np
 
 def output_for(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     """``out`` when a loop can write it directly (C-contiguous, x's dtype), else a new array."""
-    if out is not None and out.flags.c_contiguous and out.dtype == x.dtype:
+    return buffer_for(x.shape, x.dtype, out)
+
+
+def buffer_for(shape: tuple, dtype: np.dtype, out: np.ndarray | None) -> np.ndarray:
+    """``out`` when a loop can write it directly (C-contiguous, ``dtype``), else a new array."""
+    if out is not None and out.flags.c_contiguous and out.dtype == dtype:
         return out
-    return np.empty(x.shape, dtype=x.dtype)
+    return np.empty(shape, dtype=dtype)
+
+
+def elementwise(loop, out: np.ndarray | None, inputs: tuple, *scalars,
+                row_length: int | None = None) -> np.ndarray:
+    """``loop(*inputs, *scalars, result)`` on C-contiguous views, flat or of rows of
+    ``row_length``; the result is shaped like ``inputs[0]`` (``out`` itself when the
+    loop can write it); no call when it is empty."""
+    result = output_for(inputs[0], out)
+    if result.size:
+        view = (-1,) if row_length is None else (-1, row_length)
+        loop(*[np.ascontiguousarray(a).reshape(view) for a in inputs], *scalars,
+             result.reshape(view))
+    return deliver(result, out)
 
 
 def deliver(work: np.ndarray, out: np.ndarray | None) -> np.ndarray:
@@ -67,6 +85,20 @@ def flat_in(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return flat(np.asarray(a, dtype=dtype))
 
 
+def loss_rows(loop, scores: np.ndarray, targets: np.ndarray | None, *args
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(loss per row, gradient shaped like ``scores``) of ``loop(rows, t, *args, loss, grad)``.
+
+    ``rows`` is the C-contiguous (n, k) view of ``scores`` (any shape (..., k));
+    ``t`` the targets as rows of the scores' dtype, an empty (0, 0) array for None.
+    """
+    rows = as2d(scores)
+    t = rows[:0, :0] if targets is None else as2d(np.asarray(targets, dtype=rows.dtype))
+    loss, grad = np.empty(rows.shape[0], rows.dtype), np.empty_like(rows)
+    loop(rows, t, *args, loss, grad)
+    return loss.reshape(scores.shape[:-1]), grad.reshape(scores.shape)
+
+
 def flat_or_empty(a: np.ndarray | None, like: np.ndarray) -> np.ndarray:
     """A flat view of an optional array; an empty one of ``like``'s dtype when None."""
     return like.reshape(-1)[:0] if a is None else a.reshape(-1)
@@ -77,6 +109,13 @@ def inplace_ok(*arrays: np.ndarray) -> bool:
     dtype = arrays[0].dtype
     return all(a.flags.c_contiguous and a.dtype == dtype and a.flags.writeable
                for a in arrays) and dtype.kind == "f"
+
+
+def flat_in_place(loop, reference, arr: np.ndarray, value: float) -> None:
+    """``loop(flat view of arr, value)`` if ``arr`` can be written in place, else the reference."""
+    if not inplace_ok(arr):
+        return reference(arr, value)
+    loop(arr.reshape(-1), float(value))
 
 
 def same_float_dtype(*arrays: np.ndarray) -> bool:
@@ -107,6 +146,13 @@ def tiny(dtype: np.dtype) -> float:
 def contiguous(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """``a`` itself when C-contiguous of ``dtype`` (skips NumPy's slower check), else a copy."""
     return a if a.dtype == dtype and a.flags.c_contiguous else np.ascontiguousarray(a, dtype)
+
+
+def deliver_rows(work: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out`` of :func:`output_2d`, the rows ``work`` copied in unless they are its memory."""
+    if not np.shares_memory(work, out):
+        out[...] = work.reshape(out.shape)
+    return out
 
 
 def output_2d(shape: tuple, dtype: np.dtype, out: np.ndarray | None

@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from .. import backend, initializers, regularizers
+from .. import backend, constraints, initializers, regularizers
 from ..equations import Equations
 from ..graph import Node, SymbolicTensor, flatten
 from ..naming import snake_case
@@ -93,6 +93,13 @@ class Layer:
         # Ω(a) added to the loss for this layer's output a (any layer, as in tf.keras)
         self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
         self._batch_input_shape = self._parse_input_shape(kwargs)
+
+    def _set_weight_options(self, weight: str, initializer, regularizer=None,
+                            constraint=None) -> None:
+        """``{weight}_initializer``, ``_regularizer``, ``_constraint`` from Keras' arguments."""
+        setattr(self, f"{weight}_initializer", initializers.get(initializer))
+        setattr(self, f"{weight}_regularizer", regularizers.get(regularizer))
+        setattr(self, f"{weight}_constraint", constraints.get(constraint))
 
     # ------------------------------------------------------------------ config
     @staticmethod

@@ -44,12 +44,9 @@ class Dense(Layer):
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_options("kernel", kernel_initializer, kernel_regularizer,
+                                 kernel_constraint)
+        self._set_weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
         self.kernel = self.bias = None
 
     @property

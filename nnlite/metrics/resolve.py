@@ -35,39 +35,19 @@ import numpy as np
 from .. import losses as losses_module
 from ..naming import snake_case
 from ..object_registry import ObjectRegistry, build
-from .accuracy_metrics import (
-    Accuracy,
-    BinaryAccuracy,
-    CategoricalAccuracy,
-    SparseCategoricalAccuracy,
-    SparseTopKCategoricalAccuracy,
-    TopKCategoricalAccuracy,
-    accuracy,
-    binary_accuracy,
-    categorical_accuracy,
-    sparse_categorical_accuracy,
-    sparse_top_k_categorical_accuracy,
-    top_k_categorical_accuracy,
-)
+from . import accuracy_metrics as acc
+from . import regression as reg
 from .auc import AUC
 from .base import Metric
 from .confusion import FalseNegatives, FalsePositives, TrueNegatives, TruePositives
 from .mean import Mean, MeanMetricWrapper
 from .precision_recall import Precision, Recall
-from .regression import (
-    MeanAbsoluteError,
-    MeanAbsolutePercentageError,
-    MeanSquaredError,
-    RootMeanSquaredError,
-    mean_absolute_error,
-    mean_absolute_percentage_error,
-    mean_squared_error,
-)
 
 #: the metric classes ``compile`` can be given by name (they take y_true, y_pred)
-_CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
-            TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, MeanSquaredError,
-            RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+_CLASSES = (acc.Accuracy, acc.BinaryAccuracy, acc.CategoricalAccuracy,
+            acc.SparseCategoricalAccuracy, acc.TopKCategoricalAccuracy,
+            acc.SparseTopKCategoricalAccuracy, reg.MeanSquaredError, reg.RootMeanSquaredError,
+            reg.MeanAbsoluteError, reg.MeanAbsolutePercentageError,
             Precision, Recall, AUC, TruePositives, FalsePositives, TrueNegatives,
             FalseNegatives)
 #: every class a saved config can name; ``get`` itself is metric-specific (below): what a
@@ -78,22 +58,22 @@ METRIC_CLASSES = ObjectRegistry("metric class", Metric,
 #: per-sample metric functions by name (tf.keras 2: such a string is the metric's name);
 #: the string "accuracy" is not here: it follows the loss (``_accuracy_for``)
 _FUNCTIONS = {
-    "binary_accuracy": binary_accuracy,
-    "categorical_accuracy": categorical_accuracy,
-    "sparse_categorical_accuracy": sparse_categorical_accuracy,
-    "top_k_categorical_accuracy": top_k_categorical_accuracy,
-    "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
-    "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
-    "MSE": mean_squared_error,
-    "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
-    "MAE": mean_absolute_error,
-    "mean_absolute_percentage_error": mean_absolute_percentage_error,
-    "mape": mean_absolute_percentage_error, "MAPE": mean_absolute_percentage_error,
+    "binary_accuracy": acc.binary_accuracy,
+    "categorical_accuracy": acc.categorical_accuracy,
+    "sparse_categorical_accuracy": acc.sparse_categorical_accuracy,
+    "top_k_categorical_accuracy": acc.top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy": acc.sparse_top_k_categorical_accuracy,
+    "mean_squared_error": reg.mean_squared_error, "mse": reg.mean_squared_error,
+    "MSE": reg.mean_squared_error,
+    "mean_absolute_error": reg.mean_absolute_error, "mae": reg.mean_absolute_error,
+    "MAE": reg.mean_absolute_error,
+    "mean_absolute_percentage_error": reg.mean_absolute_percentage_error,
+    "mape": reg.mean_absolute_percentage_error, "MAPE": reg.mean_absolute_percentage_error,
 }
 
 _CLASS_NAMES = {**{cls.__name__: cls for cls in _CLASSES},
                 **{snake_case(cls.__name__): cls for cls in _CLASSES},
-                "rmse": RootMeanSquaredError}
+                "rmse": reg.RootMeanSquaredError}
 
 
 def get(identifier, loss=None, output_shape=None) -> Metric:
@@ -141,13 +121,13 @@ def _from_string(name: str, loss, output_shape) -> Metric:
 def _accuracy_for(loss, output_shape):
     """Which accuracy function ``"accuracy"`` means for this loss and output shape."""
     if isinstance(loss, losses_module.SparseCategoricalCrossentropy):
-        return sparse_categorical_accuracy
+        return acc.sparse_categorical_accuracy
     if isinstance(loss, losses_module.CategoricalCrossentropy):
-        return categorical_accuracy
+        return acc.categorical_accuracy
     if isinstance(loss, losses_module.BinaryCrossentropy) or (output_shape and
                                                               output_shape[-1] == 1):
-        return binary_accuracy
-    return categorical_accuracy  # targets then have the output's shape (e.g. one-hot)
+        return acc.binary_accuracy
+    return acc.categorical_accuracy  # targets then have the output's shape (e.g. one-hot)
 
 
 class LossValues:
@@ -165,7 +145,7 @@ class LossValues:
 def metric_function(name: str):
     """The per-sample function of that name (``"mse"`` → ``mean_squared_error``)."""
     if name == "accuracy":
-        return accuracy
+        return acc.accuracy
     if name not in _FUNCTIONS:
         raise ValueError(f"Unknown metric function {name!r}; known: {sorted(_FUNCTIONS)}")
     return _FUNCTIONS[name]

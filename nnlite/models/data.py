@@ -165,7 +165,3 @@ def batches(n: int, batch_size: int, shuffle: bool, min_batch: int = 1):
 def take(arrays: list[np.ndarray], index) -> list[np.ndarray]:
     return [a[index] for a in arrays]
 
-
-def first_batches(arrays: list[np.ndarray], steps: int, batch_size: int) -> list[np.ndarray]:
-    """The samples of the first ``steps`` batches (``evaluate``/``predict``'s ``steps``)."""
-    return [a[:steps * batch_size] for a in arrays]

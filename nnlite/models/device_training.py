@@ -13,6 +13,8 @@ training step:
   copies).  Copying the whole training set once would save nothing per step
   (a shuffled batch is a gather either way) and would have to fit in device
   memory beside the model; per batch works for any data size;
+* a batch that comes with sample weights (from a generator) is trained on
+  the host path, between a copy of the weights back and one to the device;
 * per step, one copy comes back: the batch's predictions, per-sample losses
   and a count of non-finite gradient entries, packed in one device array, so
   the loss, the metrics and the "is this step finite?" check (the host
@@ -79,11 +81,14 @@ def _layer_problem(layer) -> str | None:
     return None
 
 
-def device_problem(model, sample_weight) -> str | None:
-    """Why this fit cannot run on the device (naming the layer or option), or None."""
+def device_problem(model, weighted: bool = False) -> str | None:
+    """Why this fit cannot run on the device (naming the layer or option), or None.
+
+    ``weighted``: ``fit`` was given sample or class weights.
+    """
     if model._multi_input or model._multi_output:
         return "the model has several inputs or outputs"
-    if sample_weight is not None:
+    if weighted:
         return "sample or class weights are given"
     if len(model.outputs[0].shape) != 2:
         return f"the output has shape {model.outputs[0].shape} (the device losses take 2-D ones)"
@@ -103,12 +108,15 @@ def device_problem(model, sample_weight) -> str | None:
 
 
 @contextlib.contextmanager
-def device_fit(model, sample_weight) -> Iterator[DeviceStep | None]:
-    """The device training step for this ``fit``, or None (not cuda, or a host fallback)."""
+def device_fit(model, weighted: bool = False) -> Iterator[DeviceStep | None]:
+    """The device training step for this ``fit``, or None (not cuda, or a host fallback).
+
+    ``weighted``: ``fit`` was given sample or class weights.
+    """
     if kernels.get_backend() != "cuda" or not model._train_vars:
         yield None
         return
-    problem = device_problem(model, sample_weight)
+    problem = device_problem(model, weighted)
     if problem is not None:
         warnings.warn(f"cuda backend: {problem}, so this fit runs on the host path (every "
                       "kernel copies its arrays to the GPU and back: correct but slow)",
@@ -153,11 +161,10 @@ class DeviceStep:
         return x, self._to_device(y)
 
     def __call__(self, xs, ys, sample_weight=None) -> tuple[BatchLoss, str | None]:
-        if sample_weight is not None:
-            raise NotImplementedError("train_on_batch with sample weights during a fit on the "
-                                      "cuda backend: the step would not reach the device "
-                                      "weights; pass the weights to fit instead")
         model, weights = self.model, self.weights
+        if sample_weight is not None:  # weights in the data (a generator): this step on the host
+            with weights.host_step():
+                return model._host_train_step(xs, ys, sample_weight)
         if weights.replaced:
             raise RuntimeError("a weight array was replaced during a cuda fit; nnlite cannot "
                                "keep the device copy in step with it")

@@ -9,64 +9,68 @@ metrics) in its History.
 
 from __future__ import annotations
 
-import math
+import itertools
 
 from .. import metrics as metrics_module
 from ..callbacks import CallbackList
 from ..utils.progbar import Progbar
-from . import data as data_utils
-from . import fit_arguments
-from .sample_weights import check_sample_weight
+from . import data_adapters, fit_arguments
 
 
 class Evaluation:
     """Evaluation and the loss/metric trackers of :class:`~nnlite.models.Model` (a mixin)."""
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict: bool = False, **kwargs):
+                 steps=None, callbacks=None, max_queue_size: int = 10, workers: int = 1,
+                 use_multiprocessing: bool = False, return_dict: bool = False, **kwargs):
         """Loss (and metrics) on (x, y): a scalar if there is only the loss, else a list.
 
-        ``steps`` evaluates only the first ``steps`` batches (as Keras does).
+        ``x`` may be anything :meth:`fit` takes (a generator or a Sequence
+        yields ``(x, y)`` batches).  ``steps`` evaluates only the first
+        ``steps`` batches (as Keras does); a generator without ``steps`` is
+        read until it ends.  ``max_queue_size``, ``workers`` and
+        ``use_multiprocessing`` are checked and ignored.
         """
         fit_arguments.check("evaluate", {"batch_size": batch_size, "verbose": verbose,
                                          "steps": steps, "callbacks": callbacks,
+                                         "max_queue_size": max_queue_size, "workers": workers,
+                                         "use_multiprocessing": use_multiprocessing,
                                          "return_dict": return_dict}, unexpected=kwargs)
-        batch_size = fit_arguments.batch_size_or_default(batch_size)
-        xs = self._compiled_inputs(x, "evaluate", "evaluating")
-        ys = self._prepare_y(y, xs, "evaluate")
-        sw = check_sample_weight(sample_weight, len(xs[0]), "evaluate")
-        if steps is not None:
-            xs, ys = data_utils.first_batches(xs, steps, batch_size), \
-                data_utils.first_batches(ys, steps, batch_size)
-            sw = None if sw is None else data_utils.first_batches([sw], steps, batch_size)[0]
+        self._require_compiled("evaluating")
+        adapter = data_adapters.make_adapter(
+            x, y, sample_weight, batch_size=fit_arguments.batch_size_or_default(batch_size),
+            shuffle=False, prepare=self._prepare_evaluation, where="evaluate")
         verbose = fit_arguments.verbosity(verbose)
-        steps = math.ceil(len(xs[0]) / batch_size)
-        cb = CallbackList(callbacks, model=self, params={"steps": steps, "verbose": verbose})
-        bar = Progbar(steps, verbose=verbose) if verbose else None
+        n_steps = data_adapters.steps_to_run(adapter.steps, steps)
+        cb = CallbackList(callbacks, model=self, params={"steps": n_steps, "verbose": verbose})
+        bar = Progbar(n_steps, verbose=verbose) if verbose else None
         cb.on_test_begin({})
-        logs = self._evaluate_arrays(xs, ys, sw, batch_size, cb, bar)
-        if bar is not None:
-            bar.update(steps, logs, finalize=True)
+        logs = self._evaluate_batches(adapter.batches(), steps, "evaluate", cb, bar)
         cb.on_test_end(logs)
         return self._format_logs(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics: bool = True,
                       return_dict: bool = False):
         """Loss (and metrics) on one batch, without training."""
-        xs = self._compiled_inputs(x, "test_on_batch", "evaluating")
-        ys = self._prepare_y(y, xs, "test_on_batch")
-        sw = check_sample_weight(sample_weight, len(xs[0]), "test_on_batch")
-        return self._format_logs(self._evaluate_arrays(xs, ys, sw, len(xs[0])), return_dict)
+        xs, ys, sw = self._prepare_evaluation(x, y, sample_weight, "test_on_batch")
+        batches = data_adapters.ArrayAdapter(xs, ys, sw, len(xs[0])).batches()
+        return self._format_logs(self._evaluate_batches(batches, None, "test_on_batch"),
+                                 return_dict)
 
-    def _evaluate_arrays(self, xs, ys, sw, batch_size, cb=None, bar=None) -> dict:
+    def _evaluate_batches(self, batches, steps: int | None, where: str, cb=None,
+                          bar=None) -> dict:
+        """The loss and metrics over ``batches`` (only the first ``steps`` if given).
+
+        ``cb`` gets the test-batch hooks and ``bar`` (a Progbar) is drawn
+        after each batch and finished at the end.
+        """
         trackers = self._new_trackers()
         logs: dict = {}
-        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, False)):
+        step = -1
+        for step, (xb, yb, wb) in enumerate(itertools.islice(batches, steps)):
             if cb is not None:
                 cb.on_test_batch_begin(step, logs)
-            xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
             outs = self.forward(xb, training=False)
-            wb = sw[index] if sw is not None else None
             total, per_output, _ = self._output_losses(yb, outs, wb)
             if self.optimizer is not None:  # Keras: weight and activity penalties too
                 total += self._penalty()
@@ -75,6 +79,12 @@ class Evaluation:
                 cb.on_test_batch_end(step, logs)
             if bar is not None:
                 bar.update(step + 1, logs, finalize=False)
+        if step < 0:
+            raise ValueError(f"{where}: the data gave no batch (a generator is used up after "
+                             "one pass); pass a generator that loops forever with steps=..., "
+                             "or a Sequence")
+        if bar is not None:
+            bar.update(step + 1, logs, finalize=True)
         return dict(logs)
 
     def _format_logs(self, logs: dict, return_dict: bool):

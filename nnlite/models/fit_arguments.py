@@ -9,12 +9,16 @@ weight moves — and the error names the argument and the value received::
     fit: epochs must be an integer >= 0, got 1.5 (float). For example: epochs=10
 
 The data (``x``, ``y``, ``validation_data``'s arrays) are checked where
-they are converted (``Model._prepare_x`` / ``_prepare_y``), and
+they are converted (``Model._prepare_x`` / ``_prepare_y``, whole or one
+batch at a time: :mod:`nnlite.models.data_adapters`), and
 ``sample_weight`` / ``class_weight`` values where they are applied.
 
 Where nnlite differs from Keras: a negative ``epochs`` is an error (Keras
 trains nothing); ``epochs`` smaller than ``initial_epoch`` warns (Keras is
-silent); ``shuffle="batch"`` (for HDF5 files) is not supported.
+silent); ``shuffle="batch"`` (for HDF5 files) is not supported (``shuffle=True``
+works on an h5py data set: each batch's rows are read in increasing order);
+``max_queue_size``, ``workers`` and ``use_multiprocessing`` are checked and
+ignored (batches are read one after the other in the training thread).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import numpy as np
 
 from ..callbacks import CallbackList
 from ..callbacks.callback import is_callback
+from .data_adapters import is_batch_source
 
 
 class ArgumentError(ValueError, TypeError):
@@ -83,7 +88,8 @@ def _is_callbacks(value) -> bool:
 
 
 def _is_validation_data(value) -> bool:
-    return value is None or (isinstance(value, (list, tuple)) and len(value) in (2, 3))
+    return value is None or (isinstance(value, (list, tuple)) and len(value) in (2, 3)) or \
+        is_batch_source(value)
 
 
 def _is_class_weight(value) -> bool:
@@ -110,6 +116,14 @@ CALLBACKS = Rule(_is_callbacks, "None or a list of Callback objects (or of objec
                  "callbacks=[keras.callbacks.EarlyStopping(patience=10)]")
 BOOLEAN = Rule(is_bool, "True or False")
 
+#: tf.keras 2's reading options for generators and Sequences: checked, then ignored
+#: (nnlite reads batches in the training thread, one after the other).
+READING: dict[str, Rule] = {
+    "max_queue_size": integer(1, example="max_queue_size=10"),
+    "workers": integer(0, example="workers=1"),
+    "use_multiprocessing": BOOLEAN,
+}
+
 FIT: dict[str, Rule] = {
     "batch_size": BATCH_SIZE,
     "epochs": integer(0, example="epochs=10"),
@@ -118,8 +132,8 @@ FIT: dict[str, Rule] = {
     "validation_split": Rule(lambda v: is_real(v) and 0 <= v < 1, "a number in [0, 1)",
                              "validation_split=0.1 keeps the last 10 % of the samples "
                              "for validation"),
-    "validation_data": Rule(_is_validation_data, "None, (x_val, y_val) or "
-                            "(x_val, y_val, sample_weight_val)",
+    "validation_data": Rule(_is_validation_data, "None, (x_val, y_val), "
+                            "(x_val, y_val, sample_weight_val), a generator or a Sequence",
                             "validation_data=(X_valid, y_valid)"),
     "shuffle": BOOLEAN,
     "class_weight": Rule(_is_class_weight, "None or a dict {class index: weight}",
@@ -132,11 +146,12 @@ FIT: dict[str, Rule] = {
                             "an integer >= 1 (validate every N epochs) or a list of epoch "
                             "numbers >= 1 (validate after those epochs)",
                             "validation_freq=2, or validation_freq=[1, 5, 10]"),
+    **READING,
 }
 EVALUATE: dict[str, Rule] = {"batch_size": BATCH_SIZE, "verbose": VERBOSE, "steps": STEPS,
-                             "callbacks": CALLBACKS, "return_dict": BOOLEAN}
+                             "callbacks": CALLBACKS, **READING, "return_dict": BOOLEAN}
 PREDICT: dict[str, Rule] = {"batch_size": BATCH_SIZE, "verbose": VERBOSE, "steps": STEPS,
-                            "callbacks": CALLBACKS,
+                            "callbacks": CALLBACKS, **READING,
                             "training": Rule(lambda v: v is None or is_bool(v),
                                              "True, False or None")}
 RULES: dict[str, dict[str, Rule]] = {"fit": FIT, "evaluate": EVALUATE, "predict": PREDICT}

@@ -9,13 +9,12 @@ argument before any layer runs.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import backend
 from .. import losses as losses_module
 from . import data as data_utils
+from . import data_adapters
 from .sample_weights import check_sample_weight, class_sample_weights
 
 
@@ -87,29 +86,45 @@ class DataPreparation:
         by_class = class_sample_weights(class_weight, ys[0], n_classes, where)
         return by_class if w is None else w * by_class
 
-    def _split_validation(self, xs, ys, sw, split, validation_data):
-        """The training arrays and the validation set ``(xs, ys, sample_weight)`` or None.
+    def _prepare_training(self, class_weight):
+        """``prepare(x, y, sample_weight, where)`` for fit's data (whole arrays or a batch)."""
+        def prepare(x, y, sample_weight, where):
+            xs = self._compiled_inputs(x, where, "training")
+            self._check_trainable_changed(stacklevel=6)  # the user's fit(), for arrays
+            ys = self._prepare_y(y, xs, where)
+            return xs, ys, self._sample_weights(sample_weight, class_weight, ys, len(xs[0]),
+                                                where)
+        return prepare
+
+    def _prepare_evaluation(self, x, y, sample_weight, where: str):
+        """``x``, ``y`` and ``sample_weight`` checked for evaluation (a ``prepare`` function)."""
+        xs = self._compiled_inputs(x, where, "evaluating")
+        ys = self._prepare_y(y, xs, where)
+        return xs, ys, check_sample_weight(sample_weight, len(xs[0]), where)
+
+    def _prepare_prediction(self, x, y, sample_weight, where: str):
+        """``x`` checked for prediction (a ``prepare`` function; targets are ignored)."""
+        return self._prepare_x(x, where), None, None
+
+    def _fit_adapters(self, x, y, sample_weight, class_weight, batch_size: int, shuffle: bool,
+                      split: float, validation_data, validation_batch_size: int):
+        """The training data and the validation data (or None) as data adapters.
 
         ``validation_data`` (checked like ``x`` and ``y``) wins over
         ``validation_split``, as in Keras; a split takes the *last* samples.
         """
+        prepare = self._prepare_training(class_weight)
+        train = data_adapters.make_adapter(x, y, sample_weight, batch_size=batch_size,
+                                           shuffle=shuffle, prepare=prepare, where="fit",
+                                           min_batch=self._smallest_training_batch)
         if validation_data is not None:
-            where = "fit(validation_data)"
-            vx, vy = validation_data[0], validation_data[1]
-            vw = validation_data[2] if len(validation_data) > 2 else None
-            vxs = self._prepare_x(vx, where)
-            vys = self._prepare_y(vy, vxs, where)
-            return xs, ys, sw, (vxs, vys, check_sample_weight(vw, len(vxs[0]), where))
+            if data_adapters.is_batch_source(validation_data):
+                vx, vy, vw = validation_data, None, None
+            else:
+                vx, vy, vw = data_adapters.unpack_batch(validation_data, "fit(validation_data)")
+            return train, data_adapters.make_adapter(
+                vx, vy, vw, batch_size=validation_batch_size, shuffle=False,
+                prepare=self._prepare_evaluation, where="fit(validation_data)")
         if split:
-            n = len(xs[0])
-            cut = int(math.floor(n * (1.0 - split)))  # Keras: the last fraction validates
-            if cut <= 0 or cut >= n:
-                raise ValueError(f"fit: validation_split={split} leaves no training or no "
-                                 f"validation samples out of {n}; choose a fraction that "
-                                 "keeps at least one sample on each side, or pass "
-                                 "validation_data=(x_val, y_val)")
-            val = ([a[cut:] for a in xs], [a[cut:] for a in ys],
-                   None if sw is None else sw[cut:])
-            return ([a[:cut] for a in xs], [a[:cut] for a in ys],
-                    None if sw is None else sw[:cut], val)
-        return xs, ys, sw, None
+            return train.split(split, validation_batch_size)
+        return train, None

@@ -24,8 +24,7 @@ import numpy as np
 from ..callbacks import CallbackList, History, ProgbarLogger
 from ..layers.base import deferred_updates
 from ..utils.fit_threads import FixedThreads, fit_threads
-from . import data as data_utils
-from . import fit_arguments
+from . import data_adapters, fit_arguments
 from .device_training import device_fit
 from .gradients import BatchLoss
 
@@ -37,15 +36,22 @@ class Training:
             callbacks=None, validation_split: float = 0.0, validation_data=None,
             shuffle: bool = True, class_weight=None, sample_weight=None,
             initial_epoch: int = 0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq: int = 1, **kwargs) -> History:
+            validation_batch_size=None, validation_freq: int = 1, max_queue_size: int = 10,
+            workers: int = 1, use_multiprocessing: bool = False, **kwargs) -> History:
         """Train for ``epochs`` epochs; returns a :class:`History`.
 
+        ``x`` may be arrays, an array-like read batch by batch (``np.memmap``,
+        an h5py data set), a generator of ``(x, y[, sample_weight])`` batches
+        or a :class:`~nnlite.utils.Sequence` (see :mod:`nnlite.models.data_adapters`).
         Every argument is checked first (the table in
         :mod:`nnlite.models.fit_arguments`), then the data, so a bad call
         raises before any epoch runs or any weight changes.
-        ``validation_steps`` validates on the first batches only, as in Keras;
-        ``steps_per_epoch`` is checked but each epoch still runs over all of
-        ``x`` (where nnlite differs from Keras).
+        ``steps_per_epoch`` cuts epochs of that many batches (a pass over
+        arrays or a Sequence continues into the next epoch and then starts
+        again, as tf.keras repeats them); ``validation_steps`` validates on
+        the first batches only.  ``max_queue_size``, ``workers`` and
+        ``use_multiprocessing`` (tf.keras 2) are checked and ignored: batches
+        are read in the training thread, one after the other.
         """
         fit_arguments.check("fit", {
             "batch_size": batch_size, "epochs": epochs, "verbose": verbose,
@@ -53,30 +59,29 @@ class Training:
             "validation_data": validation_data, "shuffle": shuffle,
             "class_weight": class_weight, "initial_epoch": initial_epoch,
             "steps_per_epoch": steps_per_epoch, "validation_steps": validation_steps,
-            "validation_batch_size": validation_batch_size, "validation_freq": validation_freq},
-            unexpected=kwargs)
+            "validation_batch_size": validation_batch_size, "validation_freq": validation_freq,
+            "max_queue_size": max_queue_size, "workers": workers,
+            "use_multiprocessing": use_multiprocessing}, unexpected=kwargs)
         batch_size = fit_arguments.batch_size_or_default(batch_size)
         val_batch_size = validation_batch_size or batch_size
-        xs, ys, sw, val = self._fit_data(x, y, sample_weight, class_weight, validation_split,
-                                         validation_data, validation_steps, val_batch_size)
-        self._min_batch = self._smallest_training_batch()
+        self._require_compiled("training")
+        train, val = self._fit_adapters(x, y, sample_weight, class_weight, batch_size, shuffle,
+                                        validation_split, validation_data, val_batch_size)
+        epoch_iterator = data_adapters.EpochIterator(train, steps_per_epoch)
         cb = self._fit_callbacks(callbacks, fit_arguments.verbosity(verbose), epochs,
-                                 len(xs[0]), batch_size)
+                                 epoch_iterator.steps, train.samples, batch_size)
         self.stop_training = False
         cb.on_train_begin({})
         logs: dict = {}
         with fit_threads() as self._fit_threads, \
-                device_fit(self, sw) as self._device_step:  # cuda: weights on the GPU
+                device_fit(self, weighted=sample_weight is not None or class_weight is not None
+                           ) as self._device_step:  # cuda: weights on the GPU
             try:
                 for epoch in range(initial_epoch, epochs):
-                    cb.on_epoch_begin(epoch, {})
-                    logs = self._fit_epoch(xs, ys, sw, batch_size, shuffle, cb, epoch)
-                    if val is not None and not self.stop_training_nan and \
-                            fit_arguments.validates_after(epoch, validation_freq):
-                        logs.update(self._validation_logs(val, val_batch_size))
-                    logs["lr"] = self.optimizer.current_learning_rate()
-                    cb.on_epoch_end(epoch, logs)
-                    if self.stop_training:
+                    epoch_logs = self._run_epoch(epoch_iterator, cb, epoch, val, validation_steps,
+                                                 validation_freq)
+                    logs = epoch_logs if epoch_logs is not None else logs
+                    if self.stop_training or epoch_iterator.ran_out:
                         break
             finally:
                 self._fit_threads, self._device_step = FixedThreads(), None
@@ -102,30 +107,30 @@ class Training:
         return self._format_logs(logs, return_dict)
 
     # --------------------------------------------------------- fit's helpers
-    def _fit_data(self, x, y, sample_weight, class_weight, validation_split, validation_data,
-                  validation_steps, validation_batch_size):
-        """The checked training arrays ``xs, ys, sample_weight`` and the validation set."""
-        xs = self._compiled_inputs(x, "fit", "training")
-        self._check_trainable_changed(stacklevel=4)
-        ys = self._prepare_y(y, xs, "fit")
-        sw = self._sample_weights(sample_weight, class_weight, ys, len(xs[0]))
-        xs, ys, sw, val = self._split_validation(xs, ys, sw, validation_split, validation_data)
-        if val is not None and validation_steps is not None:  # only the first batches
-            size = validation_batch_size
-            val = (data_utils.first_batches(val[0], validation_steps, size),
-                   data_utils.first_batches(val[1], validation_steps, size),
-                   None if val[2] is None else val[2][:validation_steps * size])
-        return xs, ys, sw, val
+    def _run_epoch(self, epoch_iterator, cb, epoch: int, val, validation_steps,
+                   validation_freq) -> dict | None:
+        """One epoch, its validation and its callbacks; None if the data had run out."""
+        cb.on_epoch_begin(epoch, {})
+        epoch_iterator.adapter.on_epoch_begin()
+        logs = self._fit_epoch(epoch_iterator.epoch(), cb, epoch)
+        epoch_iterator.adapter.on_epoch_end()
+        if logs is None:  # not one batch: a used-up generator
+            return None
+        if val is not None and not self.stop_training_nan and \
+                fit_arguments.validates_after(epoch, validation_freq):
+            logs.update(self._validation_logs(val, validation_steps))
+        logs["lr"] = self.optimizer.current_learning_rate()
+        cb.on_epoch_end(epoch, logs)
+        return logs
 
-    def _fit_callbacks(self, callbacks, verbose: int, epochs: int, n: int,
-                       batch_size: int) -> CallbackList:
+    def _fit_callbacks(self, callbacks, verbose: int, epochs: int, steps: int | None,
+                       samples: int | None, batch_size: int) -> CallbackList:
         """A fresh ``self.history``, the user's callbacks and the progress bar, as Keras."""
-        steps = len(data_utils.batch_starts(n, batch_size, self._min_batch))
         self.history = History()
         cbs = [self.history] + list(callbacks or [])
         if verbose:
             cbs.append(ProgbarLogger(verbose))
-        params = {"verbose": verbose, "epochs": epochs, "steps": steps, "samples": n,
+        params = {"verbose": verbose, "epochs": epochs, "steps": steps, "samples": samples,
                   "batch_size": batch_size}
         self.history.params = params
         return CallbackList(cbs, model=self, params=params)
@@ -134,24 +139,23 @@ class Training:
         """The fewest samples a training batch may have (BatchNormalization needs 2)."""
         return max([getattr(layer, "min_train_batch", 1) for layer in self.layers] + [1])
 
-    def _validation_logs(self, val, batch_size: int) -> dict:
+    def _validation_logs(self, val, steps: int | None) -> dict:
         """The validation loss and metrics, named ``val_<name>``."""
-        logs = self._evaluate_arrays(val[0], val[1], val[2], batch_size)
+        logs = self._evaluate_batches(val.batches(), steps, "fit(validation_data)")
         return {f"val_{k}": v for k, v in logs.items()}
 
-    def _fit_epoch(self, xs, ys, sw, batch_size, shuffle, cb, epoch) -> dict:
+    def _fit_epoch(self, batches, cb, epoch) -> dict | None:
+        """Train on each batch of ``batches``; the epoch's logs, or None if there was none."""
         self.stop_training_nan = False
         trackers = self._new_trackers()
         logs: dict = {}
         batch_hooks = cb._batch_hooks or any(isinstance(c, ProgbarLogger) for c in cb)
         threads = getattr(self, "_fit_threads", None) or FixedThreads()
-        for step, index in enumerate(data_utils.batches(len(xs[0]), batch_size, shuffle,
-                                                        self._min_batch)):
+        step = -1
+        for step, (xb, yb, wb) in enumerate(batches):
             if batch_hooks:
                 cb.on_train_batch_begin(step, logs)
             started = time.perf_counter()
-            xb, yb = data_utils.take(xs, index), data_utils.take(ys, index)
-            wb = sw[index] if sw is not None else None
             batch, problem = self._train_step(xb, yb, wb)
             threads.step_done(time.perf_counter() - started, len(xb[0]))
             # per-batch logs only for batch hooks; otherwise once, after the epoch
@@ -164,6 +168,8 @@ class Training:
                 break
             if self.stop_training:
                 break
+        if step < 0:
+            return None
         return dict(logs) if batch_hooks else {name: t.result() for name, t in trackers.items()}
 
     # ------------------------------------------------------------ one step
@@ -175,8 +181,12 @@ class Training:
         or the gradients are NaN/inf) — then no weight, optimizer slot or
         counter, moving statistic or noise step has changed.
         """
-        if getattr(self, "_device_step", None) is not None:
+        if getattr(self, "_device_step", None) is not None:  # a cuda fit
             return self._device_step(xs, ys, sample_weight)
+        return self._host_train_step(xs, ys, sample_weight)
+
+    def _host_train_step(self, xs, ys, sample_weight=None) -> tuple[BatchLoss, str | None]:
+        """:meth:`_train_step` with the weights in host memory."""
         stateful = self._stateful_layers()
         with deferred_updates(stateful):  # layers stage their statistics and counters
             batch = self._forward_and_loss(xs, ys, sample_weight, training=True)

@@ -8,17 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels as kernels
-from .optimizer import Optimizer
+from .adaptive_moments import AdaptiveMoments
 
 
-def check_betas(owner: str, beta_1: float, beta_2: float) -> None:
-    """Raise a ValueError naming ``owner`` unless 0 ≤ β₁, β₂ < 1."""
-    for name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
-        if not 0.0 <= value < 1.0:
-            raise ValueError(f"{owner}: {name} must be in [0, 1), got {value}")
-
-
-class Adam(Optimizer):
+class Adam(AdaptiveMoments):
     r"""Adam: momentum (first moment m) plus RMSProp (second moment s), bias-corrected.
 
     Equations
@@ -48,15 +41,10 @@ class Adam(Optimizer):
     Slots: ``m``, ``v`` (= s), ``vhat`` (= s_max, AMSGrad only).
     """
 
-    _momentum_attr = "beta_1"
-
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, name: str = "Adam",
                  **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        check_betas(type(self).__name__, beta_1, beta_2)
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
-        self.epsilon = float(epsilon)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, name, **kwargs)
         self.amsgrad = bool(amsgrad)
 
     def _create_slots(self, var):
@@ -71,5 +59,4 @@ class Adam(Optimizer):
                             self.beta_2, self.epsilon, self.iterations + 1, slots.get("vhat"))
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+        return {**super().get_config(), "amsgrad": self.amsgrad}

@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels as kernels
-from .adam import check_betas
-from .optimizer import Optimizer
+from .adaptive_moments import AdaptiveMoments
 
 
-class Adamax(Optimizer):
+class Adamax(AdaptiveMoments):
     r"""Adamax: Adam with the ℓ∞ norm in place of the ℓ2 norm of past gradients.
 
     Equations
@@ -35,14 +34,9 @@ class Adamax(Optimizer):
     Slots: ``m``, ``u``.
     """
 
-    _momentum_attr = "beta_1"
-
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, name: str = "Adamax", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        check_betas("Adamax", beta_1, beta_2)
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
-        self.epsilon = float(epsilon)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, name, **kwargs)
 
     def _create_slots(self, var):
         return {"m": np.zeros_like(var.value), "u": np.zeros_like(var.value)}
@@ -51,7 +45,3 @@ class Adamax(Optimizer):
         slots = self.slots(var)
         kernels.adamax_update(var.value, grad, slots["m"], slots["u"], lr, self.beta_1,
                               self.beta_2, self.epsilon, self.iterations + 1)
-
-    def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}

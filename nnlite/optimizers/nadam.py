@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _kernels as kernels
-from .adam import check_betas
-from .optimizer import Optimizer
+from .adaptive_moments import AdaptiveMoments
 
 
-class Nadam(Optimizer):
+class Nadam(AdaptiveMoments):
     r"""Nadam: Adam with Nesterov momentum (Dozat 2016), as Keras computes it.
 
     Equations
@@ -42,14 +41,9 @@ class Nadam(Optimizer):
     Slots: ``m``, ``v`` (= s); optimizer state ``u_product`` (Π_t).
     """
 
-    _momentum_attr = "beta_1"
-
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, name: str = "Nadam", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        check_betas("Nadam", beta_1, beta_2)
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
-        self.epsilon = float(epsilon)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, name, **kwargs)
         self.u_product = 1.0
 
     def mu(self, t: int) -> float:
@@ -75,7 +69,3 @@ class Nadam(Optimizer):
 
     def _set_extra_state(self, state):
         self.u_product = float(state.get("u_product", 1.0))
-
-    def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}

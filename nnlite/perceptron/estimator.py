@@ -310,14 +310,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------
     # fitting
     # ------------------------------------------------------------------
-    def fit(
-        self,
-        X: ArrayLike,
-        y: ArrayLike,
-        coef_init: ArrayLike | None = None,
-        intercept_init: ArrayLike | None = None,
-        sample_weight: ArrayLike | None = None,
-    ) -> Perceptron:
+    def fit(self, X: ArrayLike, y: ArrayLike, coef_init: ArrayLike | None = None,
+            intercept_init: ArrayLike | None = None,
+            sample_weight: ArrayLike | None = None) -> Perceptron:
         """Train the perceptron for up to ``max_iter`` epochs.
 
         Parameters
@@ -361,13 +356,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             )
         return self
 
-    def partial_fit(
-        self,
-        X: ArrayLike,
-        y: ArrayLike,
-        classes: ArrayLike | None = None,
-        sample_weight: ArrayLike | None = None,
-    ) -> Perceptron:
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> Perceptron:
         """Run one epoch of the learning rule on the given samples.
 
         Parameters
@@ -380,7 +370,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             All the classes that will ever be seen; required on the first
             call, optional (but must not change) afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
-            Multiplies the update made on each sample.
+            Multiplies the update made on each sample, as in :meth:`fit`.
 
         Returns
         -------
@@ -647,18 +637,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         return scores.ravel() if scores.shape[1] == 1 else scores
 
     def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predict class labels: the Heaviside step of the net input.
+        """Class labels of the samples X (n_samples, n_features), shape (n_samples,).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            ``classes_[step(z)]`` for two classes, otherwise the class whose
-            unit has the largest net input (one-vs-all).
+        The Heaviside step of the net input, ``classes_[step(z)]``, for two
+        classes; otherwise the class whose unit has the largest net input
+        (one-vs-all).
         """
         scores = self.decision_function(X)
         if scores.ndim == 1:

@@ -1,5 +1,5 @@
 """Utilities (``keras.utils``): seeding, one-hot labels, progress bar, gradient check,
-MC dropout, plot_model.
+MC dropout, plot_model, ``Sequence`` / ``PyDataset`` (batches by index).
 
 ``plot_model`` is imported on first use (it needs matplotlib, ~0.5 s to import).
 """
@@ -8,10 +8,11 @@ from .categorical import to_categorical
 from .gradient_check import check_gradients
 from .mc_dropout import mc_predict
 from .progbar import Progbar
+from .py_dataset import PyDataset, Sequence
 from .random import set_random_seed
 
 __all__ = ["set_random_seed", "to_categorical", "Progbar", "check_gradients", "mc_predict",
-           "plot_model"]
+           "plot_model", "Sequence", "PyDataset"]
 
 
 def __getattr__(name: str):

@@ -81,6 +81,7 @@ class Progbar:
             elif self.verbose == 2:
                 elapsed = now - self.start
                 metrics = "".join(f" - {k}: {_format_value(v)}" for k, v in values.items())
-                self.stream.write(f"{current}/{self.target} - {_format_time(elapsed)} - "
+                total = "Unknown" if self.target is None else self.target
+                self.stream.write(f"{current}/{total} - {_format_time(elapsed)} - "
                                   f"{_format_time(elapsed / max(current, 1))}/step{metrics}\n")
             self.stream.flush()

@@ -169,7 +169,10 @@ def bn_stats(x):
 
 
 def bn_forward_train(x, gamma, beta, eps, out=None, *, xhat_out=None, keep_xhat=True):
-    """Training forward: (y, x̂ or None, μ, σ², 1/√(σ²+ε)); x̂ = (x − μ)/√(σ²+ε), y = γx̂ + β."""
+    """Training forward of batch norm: (y, x̂ or None, μ, σ², inv_std) from the batch's statistics.
+
+    Equations: nnlite.layers.BatchNormalization.
+    """
     checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
     x = np.ascontiguousarray(x)
     dt = x.dtype
@@ -189,7 +192,7 @@ def bn_forward_train(x, gamma, beta, eps, out=None, *, xhat_out=None, keep_xhat=
 
 
 def bn_forward_infer(x, mean, var, gamma, beta, eps, out=None):
-    """Inference forward y = γ(x − μ)/√(σ² + ε) + β with given statistics."""
+    """Batch norm's inference forward with given statistics (nnlite.layers.BatchNormalization)."""
     checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
     x = np.ascontiguousarray(x)
     dt = x.dtype
@@ -202,7 +205,7 @@ def bn_forward_infer(x, mean, var, gamma, beta, eps, out=None):
 
 
 def bn_backward(dy, xhat, gamma, inv_std, *, dx_out=None, mean=None, need_dx=True):
-    """(∂x, ∂γ, ∂β): ∂β = Σδ, ∂γ = Σδx̂, ∂x = (γ·inv_std/N)(Nδ − ∂β − x̂∂γ).
+    """The gradients (∂x, ∂γ, ∂β) of batch norm's training forward (layers.BatchNormalization).
 
     With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std;
     ``need_dx=False``: ∂x is not computed (None).
@@ -232,7 +235,7 @@ def bn_backward(dy, xhat, gamma, inv_std, *, dx_out=None, mean=None, need_dx=Tru
 
 
 def bn_moving_update(moving, batch_value, momentum):
-    """In place: moving ← moving·m + batch·(1 − m) (a few hundred values: NumPy)."""
+    """The moving average's update in place, with NumPy (nnlite.layers.BatchNormalization)."""
     checks.bn_moving_update(moving, batch_value, momentum)
     moving *= momentum
     moving += batch_value * (1.0 - momentum)

@@ -15,7 +15,7 @@ from libc.math cimport sqrt
 
 from nnlite._kernels import checks
 from nnlite._kernels import reference as ref
-from nnlite._kernels.host_arrays import inplace_ok
+from nnlite._kernels.host_arrays import flat_in_place, inplace_ok
 
 from ._floats cimport cptr, ptr, real
 
@@ -48,7 +48,7 @@ def _scale(real[::1] g_, double f):
 
 
 def _max_norm_cols(real[:, ::1] W, double c):
-    """W[:, j] *= clip(n_j, 0, c)/(1e-7 + n_j), n_j the column norms (float64)."""
+    """Keras' max-norm of each column of W in place, norms in float64 (constraints.MaxNorm)."""
     cdef Py_ssize_t i, j, rows = W.shape[0], cols = W.shape[1]
     cdef double[::1] acc = np.zeros(cols)
     cdef double nrm
@@ -75,23 +75,19 @@ def _squared_norm(g):
 
 
 def clip_by_value_(grad, value):
-    r"""g ← clip(g, −c, c) in place."""
+    r"""Clips each entry of ``grad`` to [−value, value] in place (nnlite.optimizers.Optimizer)."""
     checks.clip_by_value_(grad, value)
-    if not inplace_ok(grad):
-        return ref.clip_by_value_(grad, value)
-    _clip(grad.reshape(-1), float(value))
+    flat_in_place(_clip, ref.clip_by_value_, grad, value)
 
 
 def scale_(arr, factor):
-    r"""arr ← factor·arr in place."""
+    r"""Multiplies ``arr`` by ``factor`` in place."""
     checks.scale_(arr, factor)
-    if not inplace_ok(arr):
-        return ref.scale_(arr, factor)
-    _scale(arr.reshape(-1), float(factor))
+    flat_in_place(_scale, ref.scale_, arr, factor)
 
 
 def clip_by_norm_(grad, clipnorm):
-    r"""g ← g·c/‖g‖₂ when ‖g‖₂ > c (per tensor)."""
+    r"""Rescales ``grad`` to the norm ``clipnorm`` if larger (nnlite.optimizers.Optimizer)."""
     checks.clip_by_norm_(grad, clipnorm)
     norm = math.sqrt(_squared_norm(grad))
     if norm > clipnorm:
@@ -99,13 +95,13 @@ def clip_by_norm_(grad, clipnorm):
 
 
 def global_norm(grads):
-    r"""√(Σ_j ‖g_j‖²) over all tensors."""
+    r"""The norm of all the gradients together (nnlite.optimizers.Optimizer)."""
     checks.global_norm(grads)
     return math.sqrt(sum(_squared_norm(g) for g in grads))
 
 
 def max_norm_(W, max_value, axis=0):
-    r"""Keras MaxNorm: w ← w·clip(n, 0, c)/(ε + n), n = ‖w‖₂ along ``axis``."""
+    r"""Keras' max-norm constraint on ``W`` in place (equations: nnlite.constraints.MaxNorm)."""
     checks.max_norm_(W, max_value, axis)
     if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:
         return ref.max_norm_(W, max_value, axis)

@@ -16,7 +16,7 @@ from scipy.linalg.cython_blas cimport sgemm, dgemm
 
 from nnlite._kernels import checks
 from nnlite._kernels.activation_codes import act_code, derivative_input
-from nnlite._kernels.host_arrays import contiguous, matmul_with
+from nnlite._kernels.host_arrays import buffer_for, contiguous, deliver, matmul_with
 
 from ._floats cimport real
 from .activations import act_grad_2d, bias_act
@@ -55,12 +55,10 @@ def dense_forward(x, W, b, act, alpha=0.0, out=None):
     z = matmul_with(gemm_rm, x, W, out)
     if z.size == 0:
         return z
-    work = z if z.flags.c_contiguous else np.ascontiguousarray(z)
+    work = contiguous(z, z.dtype)  # z itself when the loop can write it
     bias = work[0, :0] if b is None else contiguous(b, work.dtype)
     bias_act(work, bias, work, code, alpha)
-    if work is not z:
-        z[...] = work
-    return z
+    return deliver(work, z)
 
 
 def dense_backward(x, W, a, delta, act, alpha=0.0, need_dx=True, dW=None, db=None, z=None):
@@ -70,17 +68,13 @@ def dense_backward(x, W, a, delta, act, alpha=0.0, need_dx=True, dW=None, db=Non
     dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
     a2, d2 = contiguous(derivative_input(a, z, code), dtype), contiguous(delta, dtype)
     g = np.empty(d2.shape, dtype=dtype)
-    db_work = db if db is not None and db.flags.c_contiguous and db.dtype == dtype \
-        else np.empty(d2.shape[1], dtype=dtype)
+    db_work = buffer_for((d2.shape[1],), dtype, db)
     if d2.shape[0] == 0:
         g[...] = d2
         db_work[...] = 0
     else:
         act_grad_2d(a2, d2, g, db_work, code, float(alpha))
-    if db is None:
-        db = db_work
-    elif db_work is not db:
-        db[...] = db_work
+    db = deliver(db_work, db)
     dW = matmul_with(gemm_rm, x if x.dtype == dtype else contiguous(x, dtype), g, dW, ta=True)
     dx = matmul_with(gemm_rm, g, contiguous(W, W.dtype), None, tb=True) if need_dx else None
     return dW, db, dx

@@ -1,18 +1,14 @@
 # cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Cython dropout kernels: the counter-based SplitMix64 RNG of the reference.
+"""Cython dropout kernels: the reference's counter-based mask in typed OpenMP loops.
 
-The book's form draws u_i uniform in [0, 1) and keeps unit i when u_i ≥ rate.
-Here u_i is a hash of (seed, step, i), so every backend draws the same mask:
-
-  bits_i = splitmix64(key + i),  k_i = bits_i ≫ 40   (u_i = k_i·2⁻²⁴),
-  keep_i = k_i ≥ ⌈rate·2²⁴⌉      (the same test as u_i ≥ rate, in integers;
-                                  test_kernels_rearranged.py checks it).
-
-Each element depends only on (key, i), so the mask is the same bit for bit
-on any number of threads.  All integer arithmetic is uint64 (mod 2⁶⁴).  The
-public kernels (``dropout_uniform`` … ``alpha_dropout_backward``, the
-reference's names and signatures) check their arguments and run the typed
-loops below; masks are written through a uint8 view of the bool array.
+keep_i = (splitmix64(key + i) ≫ 40) ≥ ⌈rate·2²⁴⌉ is the book's test u_i ≥ rate
+in integers, with u_i drawn from a hash of (seed, step, i) instead of a
+random stream, so the mask is the same bit for bit on every backend and any
+number of threads (the book's form beside it: ``numba_cpu/dropout.py``;
+tests/test_kernels_rearranged.py checks that they agree).  The public
+kernels (the reference's names and signatures) check their arguments and run
+the loops below; a mask that broadcasts (``mask_shape``) goes to the
+reference.  Masks are written through a uint8 view of the bool array.
 """
 import math
 
@@ -22,7 +18,8 @@ from cython.parallel cimport prange
 from libc.stdint cimport uint64_t
 
 from nnlite._kernels import checks
-from nnlite._kernels.host_arrays import deliver, output_for
+from nnlite._kernels import reference as ref
+from nnlite._kernels.host_arrays import buffer_for, deliver, elementwise, output_for
 from nnlite._kernels.reference.dropout import (alpha_dropout_coefs, dropout_key, dropout_scale,
                                                keep_threshold)
 
@@ -73,7 +70,7 @@ def _forward(const real[::1] x, uint64_t key, uint64_t thresh, real a, real b, r
 
 
 def _backward(const real[::1] dy, const unsigned char[::1] m, real a, real[::1] dx):
-    """dx_i = a·δ_i·keep_i."""
+    """The gradient of either dropout: δ where kept, 0 elsewhere, times its factor a."""
     cdef Py_ssize_t i, n = dy.shape[0]
     if n == 0:
         return
@@ -94,6 +91,11 @@ Pair = tuple[np.ndarray, np.ndarray]
 def _key(seed, step):
     """key = splitmix64(seed ⊕ splitmix64(step)) as the loops take it."""
     return np.uint64(dropout_key(seed, step))
+
+
+def _bytes(mask):
+    """A bool mask as the loops read it: a C-contiguous uint8 view."""
+    return np.ascontiguousarray(mask).view(np.uint8)
 
 
 def dropout_uniform(size, seed, step):
@@ -119,9 +121,7 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out):
     """One pass: keep from the hash, y = a·(x·keep + fill·(1 − keep)) + b; returns (y, keep)."""
     x = np.ascontiguousarray(x)
     y = output_for(x, out)
-    mask = mask_out
-    if mask is None or not mask.flags.c_contiguous or mask.dtype != np.bool_:
-        mask = np.empty(x.shape, dtype=np.bool_)
+    mask = buffer_for(x.shape, np.bool_, mask_out)
     if x.size:
         t = x.dtype.type
         _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a), t(b),
@@ -129,51 +129,38 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out):
     return deliver(y, out), deliver(mask, mask_out)
 
 
-def _masked_scale(dy, mask, a, out):
-    """∂x = a·keep·δ (a mask of another shape broadcasts, with NumPy)."""
-    if mask.shape != dy.shape:
-        dx = np.multiply(dy, mask, out=out)
-        dx *= dy.dtype.type(a)
-        return dx
-    dy = np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if dy.size:
-        _backward(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1).view(np.uint8),
-                  dy.dtype.type(a), dx.reshape(-1))
-    return deliver(dx, out)
-
-
 def dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
-    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    """Inverted dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.Dropout)."""
     checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:
-        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
-        y = np.multiply(x, mask, out=out)
-        y *= x.dtype.type(dropout_scale(rate))
-        return y, mask
+    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
+        return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                   mask_out=mask_out)
     return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
 
 
 def dropout_backward(dy, mask, rate, out=None):
-    """∂x = δ·keep/(1 − rate)."""
+    """The gradient of inverted dropout (equations: nnlite.layers.Dropout)."""
     checks.dropout_backward(dy, mask, rate, out)
-    return _masked_scale(dy, mask, dropout_scale(rate), out)
+    if mask.shape != dy.shape:  # a broadcast mask: NumPy
+        return ref.dropout_backward(dy, mask, rate, out)
+    return elementwise(_backward, out, (dy, _bytes(mask)), dy.dtype.type(dropout_scale(rate)))
 
 
 def alpha_dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
-    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    """Alpha dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
                                  mask_out=mask_out)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
+        return ref.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                         mask_out=mask_out)
     a, b, ap = alpha_dropout_coefs(rate)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:
-        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
-        t = x.dtype.type
-        y = (np.where(mask, x, t(ap)) * t(a) + t(b)).astype(x.dtype, copy=False)
-        return deliver(y, out), mask
     return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
 
 
 def alpha_dropout_backward(dy, mask, rate, out=None):
-    """∂x = a·keep·δ."""
+    """The gradient of alpha dropout (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_backward(dy, mask, rate, out)
-    return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)
+    if mask.shape != dy.shape:  # a broadcast mask: NumPy
+        return ref.alpha_dropout_backward(dy, mask, rate, out)
+    return elementwise(_backward, out, (dy, _bytes(mask)),
+                       dy.dtype.type(alpha_dropout_coefs(rate)[0]))

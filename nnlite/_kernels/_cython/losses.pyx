@@ -11,17 +11,41 @@ import numpy as np
 from libc.math cimport exp, log, log1p, fabs
 
 from nnlite._kernels import checks
-from nnlite._kernels.host_arrays import as2d
+from nnlite._kernels.host_arrays import flat_in, loss_rows
 from nnlite._kernels.reference.losses import EPSILON
 
 from ._floats cimport real
 
 
+cdef inline double _clip(double p, double eps) noexcept nogil:
+    return eps if p < eps else (1.0 - eps if p > 1.0 - eps else p)
+
+
+cdef inline void _soft_targets(const real[:, ::1] q, const real[:, ::1] t, Py_ssize_t i,
+                               double lse, bint logits, double eps, double scale,
+                               real[::1] loss, real[:, ::1] grad) noexcept nogil:
+    """Row i of a cross-entropy with one-hot or soft targets t: its loss and gradient.
+
+    The probabilities are e^(q − lse) for logits q, else q itself (clipped to
+    [ε, 1 − ε] inside the log); the equations: nnlite.losses.CategoricalCrossentropy.
+    """
+    cdef Py_ssize_t j, k = q.shape[1]
+    cdef double tsum = 0.0, acc = 0.0, logp, prob
+    for j in range(k):
+        logp = (q[i, j] - lse) if logits else log(_clip(q[i, j], eps))
+        tsum += t[i, j]
+        acc += t[i, j] * logp
+    loss[i] = <real>(-acc)
+    for j in range(k):
+        prob = exp(q[i, j] - lse) if logits else q[i, j]
+        grad[i, j] = <real>(scale * (prob * tsum - t[i, j]))
+
+
 def _softmax_xent(const real[:, ::1] z, const real[:, ::1] t, const long long[::1] y, bint sparse, double scale,
                   real[::1] loss, real[:, ::1] grad):
-    """ℓ = logsumexp(z) − Σ t z (or − z_y);  grad = scale(softmax(z)·Σt − t)."""
+    """Per row: softmax cross-entropy from logits (labels or targets), its gradient × ``scale``."""
     cdef Py_ssize_t i, j, n = z.shape[0], k = z.shape[1]
-    cdef double zmax, s, lse, tsum, acc
+    cdef double zmax, s, lse
     with nogil:
         for i in range(n):
             zmax = z[i, 0]
@@ -38,19 +62,12 @@ def _softmax_xent(const real[:, ::1] z, const real[:, ::1] t, const long long[::
                     grad[i, j] = <real>(scale * exp(z[i, j] - lse))
                 grad[i, y[i]] = <real>(grad[i, y[i]] - scale)
             else:
-                tsum = 0.0
-                acc = 0.0
-                for j in range(k):
-                    tsum += t[i, j]
-                    acc += t[i, j] * (z[i, j] - lse)
-                loss[i] = <real>(-acc)
-                for j in range(k):
-                    grad[i, j] = <real>(scale * (exp(z[i, j] - lse) * tsum - t[i, j]))
+                _soft_targets(z, t, i, lse, True, 0.0, scale, loss, grad)
 
 
 def _sigmoid_bce(const real[:, ::1] z, const real[:, ::1] t, double scale, real[::1] loss,
                  real[:, ::1] grad):
-    """ℓ = mean_j [max(z,0) − zt + log1p(e^{−|z|})],  grad = scale(σ(z) − t)/k."""
+    """Per row: binary cross-entropy from logits (stable form) and its gradient times ``scale``."""
     cdef Py_ssize_t i, j, n = z.shape[0], k = z.shape[1]
     cdef double c = scale / k, v, e, acc, sig
     with nogil:
@@ -65,15 +82,12 @@ def _sigmoid_bce(const real[:, ::1] z, const real[:, ::1] t, double scale, real[
             loss[i] = <real>(acc / k)
 
 
-cdef inline double _clip(double p, double eps) noexcept nogil:
-    return eps if p < eps else (1.0 - eps if p > 1.0 - eps else p)
 
 
 def _xent_probs(const real[:, ::1] p, const real[:, ::1] t, const long long[::1] y, bint sparse, double scale,
                 double eps, real[::1] loss, real[:, ::1] grad):
-    """ℓ = −Σ t log clip(p, ε, 1−ε);  grad = scale(p·Σt − t)."""
+    """Per row: cross-entropy from probabilities clipped to [ε, 1 − ε], the logits' gradient."""
     cdef Py_ssize_t i, j, n = p.shape[0], k = p.shape[1]
-    cdef double tsum, acc
     with nogil:
         for i in range(n):
             if sparse:
@@ -82,19 +96,12 @@ def _xent_probs(const real[:, ::1] p, const real[:, ::1] t, const long long[::1]
                     grad[i, j] = <real>(scale * p[i, j])
                 grad[i, y[i]] = <real>(grad[i, y[i]] - scale)
             else:
-                tsum = 0.0
-                acc = 0.0
-                for j in range(k):
-                    tsum += t[i, j]
-                    acc += t[i, j] * log(_clip(p[i, j], eps))
-                loss[i] = <real>(-acc)
-                for j in range(k):
-                    grad[i, j] = <real>(scale * (p[i, j] * tsum - t[i, j]))
+                _soft_targets(p, t, i, 0.0, False, eps, scale, loss, grad)
 
 
 def _bce_probs(const real[:, ::1] p, const real[:, ::1] t, double scale, double eps, real[::1] loss,
                real[:, ::1] grad):
-    """ℓ = −mean_j [t log p̃ + (1−t) log(1−p̃)];  grad = scale(p − t)/k."""
+    """Per row: binary cross-entropy from clipped probabilities and the logits' gradient."""
     cdef Py_ssize_t i, j, n = p.shape[0], k = p.shape[1]
     cdef double c = scale / k, pc, acc
     with nogil:
@@ -114,66 +121,40 @@ def _bce_probs(const real[:, ::1] p, const real[:, ::1] t, double scale, double 
 # unchecked loops index with.
 # ----------------------------------------------------------------------------
 
-Pair = tuple[np.ndarray, np.ndarray]
-
-
-def _sparse_rows(loop, p, y, scale, *extra):
-    """(loss, grad) of a row loop with integer labels y."""
-    z2 = as2d(p)
-    labels = np.ascontiguousarray(y, dtype=np.int64).reshape(-1)
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    loop(z2, z2[:0, :0], labels, True, float(scale), *extra, loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
-
-
-def _dense_rows(loop, p, t, scale, *extra):
-    """(loss, grad) of a row loop with one-hot or soft targets t."""
-    z2 = as2d(p)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    loop(z2, t2, np.zeros(0, np.int64), False, float(scale), *extra, loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+NO_LABELS = np.zeros(0, np.int64)  # the loops' labels argument with soft targets
 
 
 def softmax_xent_sparse(z, y, scale):
     """Sparse softmax cross-entropy from logits z (n, k) and int labels y (n,)."""
     checks.softmax_xent_sparse(z, y, scale)
-    return _sparse_rows(_softmax_xent, z, y, scale)
+    return loss_rows(_softmax_xent, z, None, flat_in(y, np.int64), True, float(scale))
 
 
 def softmax_xent_dense(z, t, scale):
     """Softmax cross-entropy from logits z and one-hot (or soft) targets t."""
     checks.softmax_xent_dense(z, t, scale)
-    return _dense_rows(_softmax_xent, z, t, scale)
+    return loss_rows(_softmax_xent, z, t, NO_LABELS, False, float(scale))
 
 
 def xent_sparse_from_probs(p, y, scale, eps=EPSILON):
     """Sparse CE from softmax probabilities p; grad is w.r.t. the logits."""
     checks.xent_sparse_from_probs(p, y, scale, eps)
-    return _sparse_rows(_xent_probs, p, y, scale, float(eps))
+    return loss_rows(_xent_probs, p, None, flat_in(y, np.int64), True, float(scale), float(eps))
 
 
 def xent_dense_from_probs(p, t, scale, eps=EPSILON):
     """Categorical CE from softmax probabilities p and targets t."""
     checks.xent_dense_from_probs(p, t, scale, eps)
-    return _dense_rows(_xent_probs, p, t, scale, float(eps))
+    return loss_rows(_xent_probs, p, t, NO_LABELS, False, float(scale), float(eps))
 
 
 def sigmoid_bce(z, t, scale):
     """Binary CE from logits z and targets t (loss averaged over the last axis)."""
     checks.sigmoid_bce(z, t, scale)
-    z2 = as2d(z)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    _sigmoid_bce(z2, t2, float(scale), loss, grad)
-    return loss.reshape(z.shape[:-1]), grad.reshape(z.shape)
+    return loss_rows(_sigmoid_bce, z, t, float(scale))
 
 
 def bce_from_probs(p, t, scale, eps=EPSILON):
     """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
     checks.bce_from_probs(p, t, scale, eps)
-    z2 = as2d(p)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    _bce_probs(z2, t2, float(scale), float(eps), loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+    return loss_rows(_bce_probs, p, t, float(scale), float(eps))

@@ -43,7 +43,7 @@ cdef inline real sqrt_r(real x) noexcept nogil:
 
 def _sgd(real[::1] p_, const real[::1] g_, double lr):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_)
     cdef const real* g = cptr(g_)
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         p[i] = <real>(p[i] - lr * g[i])
@@ -52,9 +52,8 @@ def _sgd(real[::1] p_, const real[::1] g_, double lr):
 def _sgd_momentum(real[::1] p_, const real[::1] g_, real[::1] vel_, double lr, double momentum,
                   bint nesterov, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *vel = ptr(vel_)
     cdef const real* g = cptr(g_)
-    cdef real* vel = ptr(vel_)
     cdef double m
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         m = ftz(momentum * vel[i] - lr * g[i], tiny)
@@ -67,9 +66,8 @@ def _sgd_momentum(real[::1] p_, const real[::1] g_, real[::1] vel_, double lr, d
 
 def _adagrad(real[::1] p_, const real[::1] g_, real[::1] acc_, double lr, double eps):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *acc = ptr(acc_)
     cdef const real* g = cptr(g_)
-    cdef real* acc = ptr(acc_)
     cdef double s
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         s = acc[i] + <double>g[i] * g[i]
@@ -81,11 +79,8 @@ def _rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, rea
              bint use_mom, bint centered, double lr, double rho, double eps, double momentum,
              double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *s = ptr(s_), *mom = ptr(mom_), *mg = ptr(mg_)
     cdef const real* g = cptr(g_)
-    cdef real* s = ptr(s_)
-    cdef real* mom = ptr(mom_)
-    cdef real* mg = ptr(mg_)
     cdef double si, denom, mgi, inc, mi
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         si = ftz(rho * s[i] + (1.0 - rho) * g[i] * g[i], tiny)
@@ -107,48 +102,34 @@ def _rmsprop(real[::1] p_, const real[::1] g_, real[::1] s_, real[::1] mom_, rea
 def _adam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, real[::1] vhat_,
           bint amsgrad, double alpha, double b1c, double b2c, double eps, double lr_wd,
           double tiny):
-    """θ ← θ − ηλθ − α m/(√v + ε) with m, v updated (AMSGrad: v̂ = max(v̂, v)).
+    """AdamW's decay (``lr_wd`` = ηλ, 0 for Adam), then Adam's step with the folded step α.
 
     Computed in the arrays' precision (like the NumPy reference): float32
     lanes are twice as many per vector as float64 ones, and √ and ÷ dominate.
     """
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *m = ptr(m_), *v = ptr(v_), *vhat = ptr(vhat_)
     cdef const real* g = cptr(g_)
-    cdef real* m = ptr(m_)
-    cdef real* v = ptr(v_)
-    cdef real* vhat = ptr(vhat_)
     cdef real gi, mi, vi
     cdef real a = <real>alpha, c1 = <real>b1c, c2 = <real>b2c, e = <real>eps
     cdef real wd = <real>lr_wd, t = <real>tiny
-    if amsgrad:
-        for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
-            gi = g[i]
-            mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
-            vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
-            m[i] = mi
-            v[i] = vi
-            if vhat[i] >= vi or vhat[i] != vhat[i]:  # np.maximum: NaN wins
-                vi = vhat[i]
-            vhat[i] = vi
-            p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
-        return
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         gi = g[i]
         mi = ftz_r(m[i] + (gi - m[i]) * c1, t)
         vi = ftz_r(v[i] + (gi * gi - v[i]) * c2, t)
         m[i] = mi
         v[i] = vi
+        if amsgrad:
+            if vhat[i] >= vi or vhat[i] != vhat[i]:  # np.maximum: NaN wins
+                vi = vhat[i]
+            vhat[i] = vi
         p[i] = p[i] - wd * p[i] - a * mi / (sqrt_r(vi) + e)
-
 
 def _adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double lr_t,
             double b1c, double beta2, double eps, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *m = ptr(m_), *u = ptr(u_)
     cdef const real* g = cptr(g_)
-    cdef real* m = ptr(m_)
-    cdef real* u = ptr(u_)
     cdef double mi, ui
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         mi = ftz(m[i] + (g[i] - m[i]) * b1c, tiny)
@@ -164,10 +145,8 @@ def _adamax(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] u_, double
 def _nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double lr, double b1c,
            double b2c, double c_m, double c_g, double inv_b2, double eps, double tiny):
     cdef Py_ssize_t i, n = p_.shape[0]
-    cdef real* p = ptr(p_)
+    cdef real *p = ptr(p_), *m = ptr(m_), *v = ptr(v_)
     cdef const real* g = cptr(g_)
-    cdef real* m = ptr(m_)
-    cdef real* v = ptr(v_)
     cdef double gi, mi, vi
     for i in prange(n, nogil=True, schedule="static", use_threads_if=n > PARALLEL_MIN):
         gi = g[i]
@@ -185,7 +164,7 @@ def _nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double 
 
 
 def sgd_update(param, grad, lr):
-    r"""θ ← θ − η g."""
+    r"""Plain SGD's update of ``param`` in place (equations: nnlite.optimizers.SGD)."""
     checks.sgd_update(param, grad, lr)
     if not inplace_ok(param):
         return ref.sgd_update(param, grad, lr)
@@ -193,7 +172,10 @@ def sgd_update(param, grad, lr):
 
 
 def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
-    r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
+    r"""SGD with momentum (or Nesterov) in place (equations: nnlite.optimizers.SGD).
+
+    The velocity is flushed to zero when subnormal.
+    """
     checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     if not inplace_ok(param, velocity):
         return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
@@ -202,7 +184,7 @@ def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
 
 
 def adagrad_update(param, grad, accum, lr, eps):
-    r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
+    r"""AdaGrad's update in place, ε inside the root (equations: nnlite.optimizers.Adagrad)."""
     checks.adagrad_update(param, grad, accum, lr, eps)
     if not inplace_ok(param, accum):
         return ref.adagrad_update(param, grad, accum, lr, eps)
@@ -211,7 +193,10 @@ def adagrad_update(param, grad, accum, lr, eps):
 
 
 def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None):
-    r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
+    r"""RMSProp's update, plain, centered or with momentum (equations: nnlite.optimizers.RMSprop).
+
+    The state is flushed to zero when subnormal.
+    """
     checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
     extra = [a for a in (mom, mg) if a is not None]
     if not inplace_ok(param, s, *extra):
@@ -223,9 +208,10 @@ def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None
 
 
 def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weight_decay=0.0):
-    r"""Adam (Keras), optional AMSGrad ``vhat``; m, v flushed to zero when subnormal.
+    r"""Adam's update in place, AMSGrad with ``vhat`` (equations: nnlite.optimizers.Adam).
 
-    ``weight_decay`` λ > 0 gives AdamW (θ ← θ − ηλθ first), fused in the same pass.
+    m and v are flushed to zero when subnormal; ``weight_decay`` > 0 gives
+    AdamW's decoupled decay (nnlite.optimizers.AdamW), fused in the same pass.
     """
     checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
                        weight_decay=weight_decay)
@@ -244,13 +230,13 @@ def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weigh
 
 
 def adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay):
-    r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
+    r"""AdamW's decay and Adam's step fused in one pass (equations: nnlite.optimizers.AdamW)."""
     checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
     adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
 
 
 def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
-    r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
+    r"""Adamax's update in place (equations: nnlite.optimizers.Adamax), state flushed to 0."""
     checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
@@ -261,10 +247,10 @@ def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
 
 def nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new, m_sched_next,
                  t):
-    r"""Nadam (Keras 3); the optimizer supplies the momentum-schedule scalars.
+    r"""Nadam's update in place (Keras 3; equations: nnlite.optimizers.Nadam).
 
-    m̂ = c_m·m + c_g·g with c_m = u_{t+1}/(1 − m_sched_next),
-    c_g = (1 − u_t)/(1 − m_sched_new);  θ ← θ − η m̂/(√(v/(1−β₂ᵗ)) + ε).
+    The optimizer supplies the momentum-schedule scalars; the loop takes
+    them as the two coefficients of m and g in Nadam's corrected momentum.
     """
     checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
                         m_sched_next, t)

@@ -12,8 +12,9 @@ out views of the device copies:
 * outside it they are the NumPy arrays; after a step has changed the device
   copy ("host copy stale") the first read copies value, gradient and slots
   back (``get_weights``, ``save``, a callback reading a weight);
-* ``Variable.assign`` between steps (``set_weights``, ``load_weights``)
-  marks the device copy stale: it is copied to the device before the next step.
+* ``Variable.assign`` between steps (``set_weights``, ``load_weights``), or
+  a step run on the host (:meth:`DeviceWeights.host_step`), marks the device
+  copy stale: it is copied to the device before the next step.
 
 Weights outside the flat buffer (those of frozen layers) are copied once and
 only read on the device.  :meth:`DeviceWeights.release` (end of ``fit``)
@@ -105,6 +106,16 @@ class DeviceWeights:
         finally:
             self.inside = False
 
+    @contextlib.contextmanager
+    def host_step(self) -> Iterator[None]:
+        """A training step on the host arrays: copied back first, to the device after."""
+        if self.host_stale:
+            self.pull()
+        try:
+            yield
+        finally:
+            self.device_stale = True
+
     def step_done(self) -> None:
         """The device copy changed (an optimizer step)."""
         self.host_stale = True
@@ -118,9 +129,11 @@ class DeviceWeights:
             transfers.to_host(arr, self.host_slots[name])
 
     def push(self) -> None:
-        """Copy the host values to the device (after ``assign``)."""
+        """Copy the host values and optimizer slots to the device (after ``assign``)."""
         self.device_stale = False
         transfers.to_device(self.flat.value, into=self.device.value)
+        for name, arr in self.slots.items():
+            transfers.to_device(self.host_slots[name], into=arr)
         for var in self.others:
             transfers.to_device(var._value, into=self._views[id(var)][0])
 

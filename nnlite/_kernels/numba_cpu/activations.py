@@ -39,7 +39,7 @@ from ..activation_codes import (
     act_code,
     derivative_input,
 )
-from ..host_arrays import as2d, output_2d
+from ..host_arrays import as2d, deliver_rows, output_2d
 from ..reference.activations import (
     GELU_TANH_CUBIC,
     GELU_TANH_SCALE,
@@ -223,34 +223,26 @@ def _expm1_nonpos(x, like):
 # loop nest LLVM vectorized none (ReLU 3× slower).
 
 @jit(fastmath={"contract"})
-def _relu_rows(z, b, out, has_b, slope):
-    """out = v if v > 0 else slope·v, v = z + b: relu (0), leaky_relu (α), linear (1)."""
+def _piecewise_rows(z, b, out, has_b, hi, lo, elu):
+    """out = v if v > 0 else lo·v, v = z + b; with ``elu``: hi·v above 0, lo·(e^v − 1) below.
+
+    relu (lo 0), leaky_relu (α), linear (1); elu (hi 1, lo α), selu (λ, λα_s).
+    """
     dt = out.dtype.type
-    zero, slope = dt(0.0), dt(slope)
+    zero, hi, lo = dt(0.0), dt(hi), dt(lo)
     n, k = z.shape
     row = np.empty(k, dtype=out.dtype)
     for i in range(n):
         zi, oi = z[i], out[i]
-        for j in range(k):
-            v = zi[j] + (b[j] if has_b else zero)
-            row[j] = v if v > zero else slope * v
-        for j in range(k):
-            oi[j] = row[j]
-
-
-@jit(fastmath={"contract"})
-def _elu_rows(z, b, out, has_b, scale, alpha):
-    """out = scale·v if v > 0 else α·(e^v − 1), v = z + b: elu (1, α), selu (λ, λα_s)."""
-    dt = out.dtype.type
-    zero, scale, alpha = dt(0.0), dt(scale), dt(alpha)
-    n, k = z.shape
-    row = np.empty(k, dtype=out.dtype)
-    for i in range(n):
-        zi, oi = z[i], out[i]
-        for j in range(k):
-            v = zi[j] + (b[j] if has_b else zero)
-            e = alpha * _expm1_nonpos(min(v, zero), out)
-            row[j] = scale * v if v > zero else e
+        if elu:  # the branch outside the loops over j, so that each vectorizes
+            for j in range(k):
+                v = zi[j] + (b[j] if has_b else zero)
+                e = lo * _expm1_nonpos(min(v, zero), out)
+                row[j] = hi * v if v > zero else e
+        else:
+            for j in range(k):
+                v = zi[j] + (b[j] if has_b else zero)
+                row[j] = v if v > zero else lo * v
         for j in range(k):
             oi[j] = row[j]
 
@@ -274,15 +266,15 @@ def bias_act_2d(z, b, out, code, alpha):
     """φ of z + b row by row (b may be empty: no bias), each activation family in its own loop."""
     has_b = b.shape[0] > 0
     if code == RELU:
-        _relu_rows(z, b, out, has_b, 0.0)
+        _piecewise_rows(z, b, out, has_b, 1.0, 0.0, False)
     elif code == LEAKY:
-        _relu_rows(z, b, out, has_b, alpha)
+        _piecewise_rows(z, b, out, has_b, 1.0, alpha, False)
     elif code == LINEAR:
-        _relu_rows(z, b, out, has_b, 1.0)
+        _piecewise_rows(z, b, out, has_b, 1.0, 1.0, False)
     elif code == ELU:
-        _elu_rows(z, b, out, has_b, 1.0, alpha)
+        _piecewise_rows(z, b, out, has_b, 1.0, alpha, True)
     elif code == SELU:
-        _elu_rows(z, b, out, has_b, SELU_SCALE, SELU_SCALE * SELU_ALPHA)
+        _piecewise_rows(z, b, out, has_b, SELU_SCALE, SELU_SCALE * SELU_ALPHA, True)
     elif code == SOFTMAX:
         for i in range(z.shape[0]):
             _softmax_row(z[i], b, out[i], has_b)
@@ -295,8 +287,11 @@ def bias_act_2d(z, b, out, code, alpha):
 # (256×300 ReLU: 22 µs → 11 µs).
 
 @jit(fastmath={"contract"})
-def _grad_rows_step(a, d, g, acc, want_db, hi, lo):
-    """g = δ·(hi if a > 0 else lo): relu (1, 0), leaky_relu (1, α), linear (1, 1)."""
+def _grad_rows_piecewise(a, d, g, acc, want_db, hi, lo, elu):
+    """g = δ·(hi if a > 0 else lo), or δ·(hi if a > 0 else a + lo) when ``elu``.
+
+    relu (1, 0), leaky_relu (1, α), linear (1, 1); elu (1, α), selu (λ, λα_s).
+    """
     dt = g.dtype.type
     zero, hi, lo = dt(0.0), dt(hi), dt(lo)
     n, k = a.shape
@@ -304,25 +299,7 @@ def _grad_rows_step(a, d, g, acc, want_db, hi, lo):
     for i in range(n):
         ai, di, gi = a[i], d[i], g[i]
         for j in range(k):
-            row[j] = di[j] * (hi if ai[j] > zero else lo)
-        for j in range(k):
-            gi[j] = row[j]
-        if want_db:
-            for j in range(k):
-                acc[j] += row[j]
-
-
-@jit(fastmath={"contract"})
-def _grad_rows_elu(a, d, g, acc, want_db, hi, shift):
-    """g = δ·(hi if a > 0 else a + shift): elu (1, α), selu (λ, λα_s)."""
-    dt = g.dtype.type
-    zero, hi, shift = dt(0.0), dt(hi), dt(shift)
-    n, k = a.shape
-    row = np.empty(k, dtype=g.dtype)
-    for i in range(n):
-        ai, di, gi = a[i], d[i], g[i]
-        for j in range(k):
-            row[j] = di[j] * (hi if ai[j] > zero else ai[j] + shift)
+            row[j] = di[j] * (hi if ai[j] > zero else (ai[j] + lo if elu else lo))
         for j in range(k):
             gi[j] = row[j]
         if want_db:
@@ -373,15 +350,15 @@ def act_grad_2d(a, delta, g, db, code, alpha):
     want_db = db.shape[0] > 0
     acc = np.zeros(k if want_db else 0, dtype=np.float64)
     if code == RELU:
-        _grad_rows_step(a, delta, g, acc, want_db, 1.0, 0.0)
+        _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, 0.0, False)
     elif code == LEAKY:
-        _grad_rows_step(a, delta, g, acc, want_db, 1.0, alpha)
+        _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, alpha, False)
     elif code == LINEAR:
-        _grad_rows_step(a, delta, g, acc, want_db, 1.0, 1.0)
+        _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, 1.0, False)
     elif code == ELU:
-        _grad_rows_elu(a, delta, g, acc, want_db, 1.0, alpha)
+        _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, alpha, True)
     elif code == SELU:
-        _grad_rows_elu(a, delta, g, acc, want_db, SELU_SCALE, SELU_SCALE * SELU_ALPHA)
+        _grad_rows_piecewise(a, delta, g, acc, want_db, SELU_SCALE, SELU_SCALE * SELU_ALPHA, True)
     elif code == SIGMOID or code == TANH:
         _grad_rows_sigmoid_tanh(a, delta, g, acc, want_db, code == SIGMOID)
     else:
@@ -411,9 +388,7 @@ def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
     if z.size:
         z2 = as2d(z)
         bias_act(z2, z2[0, :0], work, code, alpha)
-        if not np.shares_memory(work, out):
-            out[...] = work.reshape(z.shape)
-    return out
+    return deliver_rows(work, out)
 
 
 def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
@@ -427,6 +402,4 @@ def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float
         a2 = as2d(derivative_input(a, z, code))
         d2 = as2d(delta.astype(a.dtype, copy=False))
         act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
-        if not np.shares_memory(work, out):
-            out[...] = work.reshape(delta.shape)
-    return out
+    return deliver_rows(work, out)

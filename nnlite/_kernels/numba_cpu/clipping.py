@@ -14,7 +14,7 @@ from numba import prange
 
 from .. import checks
 from .. import reference as ref
-from ..host_arrays import inplace_ok
+from ..host_arrays import flat_in_place, inplace_ok
 from ._jit import jit, jit_parallel
 
 
@@ -41,7 +41,7 @@ def _scale(g, f):
 
 @jit()
 def _max_norm_cols(W, c):
-    """Column norms n_j (float64), then W[:, j] *= clip(n_j, 0, c)/(1e-7 + n_j)."""
+    """Keras' max-norm of each column of W in place, norms in float64 (constraints.MaxNorm)."""
     rows, cols = W.shape
     acc = np.zeros(cols)
     for i in range(rows):
@@ -66,23 +66,19 @@ def _squared_norm(g: np.ndarray) -> float:
 
 
 def clip_by_value_(grad: np.ndarray, value: float) -> None:
-    r"""g ← clip(g, −c, c) in place."""
+    r"""Clips each entry of ``grad`` to [−value, value] in place (nnlite.optimizers.Optimizer)."""
     checks.clip_by_value_(grad, value)
-    if not inplace_ok(grad):
-        return ref.clip_by_value_(grad, value)
-    _clip(grad.reshape(-1), float(value))
+    flat_in_place(_clip, ref.clip_by_value_, grad, value)
 
 
 def scale_(arr: np.ndarray, factor: float) -> None:
-    r"""arr ← factor·arr in place."""
+    r"""Multiplies ``arr`` by ``factor`` in place."""
     checks.scale_(arr, factor)
-    if not inplace_ok(arr):
-        return ref.scale_(arr, factor)
-    _scale(arr.reshape(-1), float(factor))
+    flat_in_place(_scale, ref.scale_, arr, factor)
 
 
 def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
-    r"""g ← g·c/‖g‖₂ when ‖g‖₂ > c (per tensor)."""
+    r"""Rescales ``grad`` to the norm ``clipnorm`` if larger (nnlite.optimizers.Optimizer)."""
     checks.clip_by_norm_(grad, clipnorm)
     norm = math.sqrt(_squared_norm(grad))
     if norm > clipnorm:
@@ -90,13 +86,13 @@ def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
 
 
 def global_norm(grads: list[np.ndarray]) -> float:
-    r"""√(Σ_j ‖g_j‖²) over all tensors."""
+    r"""The norm of all the gradients together (nnlite.optimizers.Optimizer)."""
     checks.global_norm(grads)
     return math.sqrt(sum(_squared_norm(g) for g in grads))
 
 
 def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
-    r"""Keras MaxNorm: w ← w·clip(n, 0, c)/(ε + n), n = ‖w‖₂ along ``axis``."""
+    r"""Keras' max-norm constraint on ``W`` in place (equations: nnlite.constraints.MaxNorm)."""
     checks.max_norm_(W, max_value, axis)
     if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:
         return ref.max_norm_(W, max_value, axis)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import checks
 from ..activation_codes import act_code, derivative_input
-from ..host_arrays import contiguous
+from ..host_arrays import buffer_for, contiguous, deliver
 from .activations import act_grad_2d, bias_act
 
 
@@ -27,12 +27,10 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
     z = np.matmul(x, W, out=out)
     if z.size == 0:
         return z
-    work = z if z.flags.c_contiguous else np.ascontiguousarray(z)
+    work = contiguous(z, z.dtype)  # z itself when the loop can write it
     bias = work[0, :0] if b is None else contiguous(b, work.dtype)
     bias_act(work, bias, work, code, alpha)
-    if work is not z:
-        z[...] = work
-    return z
+    return deliver(work, z)
 
 
 def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
@@ -46,17 +44,13 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
     dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
     a2, d2 = contiguous(derivative_input(a, z, code), dtype), contiguous(delta, dtype)
     g = np.empty(d2.shape, dtype=dtype)
-    db_work = db if db is not None and db.flags.c_contiguous and db.dtype == dtype \
-        else np.empty(d2.shape[1], dtype=dtype)
+    db_work = buffer_for((d2.shape[1],), dtype, db)
     if d2.shape[0] == 0:
         g[...] = d2
         db_work[...] = 0
     else:
         act_grad_2d(a2, d2, g, db_work, code, float(alpha))
-    if db is None:
-        db = db_work
-    elif db_work is not db:
-        db[...] = db_work
+    db = deliver(db_work, db)
     dW = np.matmul((x if x.dtype == dtype else contiguous(x, dtype)).T, g, out=dW)
     dx = np.matmul(g, contiguous(W, W.dtype).T) if need_dx else None
     return dW, db, dx

@@ -11,7 +11,8 @@ Each element depends only on (key, i), so the mask is the same bit for bit
 on any number of threads.  All integer arithmetic is uint64 (mod 2⁶⁴).  The
 public kernels (``dropout_uniform`` … ``alpha_dropout_backward``, the
 reference's names and signatures) check their arguments and run the ``@jit``
-loops below; masks are written through a uint8 view of the bool array.
+loops below; a mask that broadcasts (``mask_shape``) goes to the reference.
+Masks are written through a uint8 view of the bool array.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import numpy as np
 from numba import prange
 
 from .. import checks
-from ..host_arrays import deliver, output_for
+from .. import reference as ref
+from ..host_arrays import buffer_for, deliver, elementwise, output_for
 from ..reference.dropout import alpha_dropout_coefs, dropout_key, dropout_scale, keep_threshold
 from ._jit import jit, jit_parallel
 
@@ -72,7 +74,7 @@ def _forward(x, key, thresh, a, b, fill, y, mask):
 
 @jit_parallel()
 def _backward(dy, mask, a, dx):
-    """dx_i = a·δ_i·keep_i."""
+    """The gradient of either dropout: δ where kept, 0 elsewhere, times its factor a."""
     for i in prange(dy.shape[0]):
         dx[i] = dy[i] * (a * dy.dtype.type(mask[i]))
 
@@ -87,6 +89,11 @@ Pair = tuple[np.ndarray, np.ndarray]
 def _key(seed: int, step: int) -> np.uint64:
     """key = splitmix64(seed ⊕ splitmix64(step)) as the loops take it."""
     return np.uint64(dropout_key(seed, step))
+
+
+def _bytes(mask: np.ndarray) -> np.ndarray:
+    """A bool mask as the loops read it: a C-contiguous uint8 view."""
+    return np.ascontiguousarray(mask).view(np.uint8)
 
 
 def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
@@ -112,9 +119,7 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
     """One pass: keep from the hash, y = a·(x·keep + fill·(1 − keep)) + b; returns (y, keep)."""
     x = np.ascontiguousarray(x)
     y = output_for(x, out)
-    mask = mask_out
-    if mask is None or not mask.flags.c_contiguous or mask.dtype != np.bool_:
-        mask = np.empty(x.shape, dtype=np.bool_)
+    mask = buffer_for(x.shape, np.bool_, mask_out)
     if x.size:
         t = x.dtype.type
         _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a), t(b),
@@ -122,58 +127,45 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
     return deliver(y, out), deliver(mask, mask_out)
 
 
-def _masked_scale(dy, mask, a, out) -> np.ndarray:
-    """∂x = a·keep·δ (a mask of another shape broadcasts, with NumPy)."""
-    if mask.shape != dy.shape:
-        dx = np.multiply(dy, mask, out=out)
-        dx *= dy.dtype.type(a)
-        return dx
-    dy = np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if dy.size:
-        _backward(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1).view(np.uint8),
-                  dy.dtype.type(a), dx.reshape(-1))
-    return deliver(dx, out)
-
-
 def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                     out: np.ndarray | None = None, *, mask_shape: tuple[int, ...] | None = None,
                     mask_out: np.ndarray | None = None) -> Pair:
-    """Inverted dropout y = x·keep/(1 − rate); returns (y, keep)."""
+    """Inverted dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.Dropout)."""
     checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:
-        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
-        y = np.multiply(x, mask, out=out)
-        y *= x.dtype.type(dropout_scale(rate))
-        return y, mask
+    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
+        return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                   mask_out=mask_out)
     return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
 
 
 def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                      out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = δ·keep/(1 − rate)."""
+    """The gradient of inverted dropout (equations: nnlite.layers.Dropout)."""
     checks.dropout_backward(dy, mask, rate, out)
-    return _masked_scale(dy, mask, dropout_scale(rate), out)
+    if mask.shape != dy.shape:  # a broadcast mask: NumPy
+        return ref.dropout_backward(dy, mask, rate, out)
+    return elementwise(_backward, out, (dy, _bytes(mask)), dy.dtype.type(dropout_scale(rate)))
 
 
 def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                           out: np.ndarray | None = None, *,
                           mask_shape: tuple[int, ...] | None = None,
                           mask_out: np.ndarray | None = None) -> Pair:
-    """Alpha dropout y = a(x·keep + α'(1 − keep)) + b; returns (y, keep)."""
+    """Alpha dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
                                  mask_out=mask_out)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
+        return ref.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                         mask_out=mask_out)
     a, b, ap = alpha_dropout_coefs(rate)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:
-        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
-        t = x.dtype.type
-        y = (np.where(mask, x, t(ap)) * t(a) + t(b)).astype(x.dtype, copy=False)
-        return deliver(y, out), mask
     return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
 
 
 def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                            out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = a·keep·δ."""
+    """The gradient of alpha dropout (equations: nnlite.layers.AlphaDropout)."""
     checks.alpha_dropout_backward(dy, mask, rate, out)
-    return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)
+    if mask.shape != dy.shape:  # a broadcast mask: NumPy
+        return ref.alpha_dropout_backward(dy, mask, rate, out)
+    return elementwise(_backward, out, (dy, _bytes(mask)),
+                       dy.dtype.type(alpha_dropout_coefs(rate)[0]))

@@ -13,14 +13,32 @@ import math
 import numpy as np
 
 from .. import checks
-from ..host_arrays import as2d
+from ..host_arrays import flat_in, loss_rows
 from ..reference.losses import EPSILON
 from ._jit import jit
 
 
 @jit()
+def _soft_targets(q, t, i, lse, logits, eps, scale, loss, grad):
+    """Row i of a cross-entropy with one-hot or soft targets t: its loss and gradient.
+
+    The probabilities are e^(q − lse) for logits q, else q itself (clipped to
+    [ε, 1 − ε] inside the log); the equations: nnlite.losses.CategoricalCrossentropy.
+    """
+    tsum = 0.0
+    acc = 0.0
+    for j in range(q.shape[1]):
+        logp = (q[i, j] - lse) if logits else math.log(min(max(q[i, j], eps), 1.0 - eps))
+        tsum += t[i, j]
+        acc += t[i, j] * logp
+    loss[i] = -acc
+    for j in range(q.shape[1]):
+        grad[i, j] = scale * ((math.exp(q[i, j] - lse) if logits else q[i, j]) * tsum - t[i, j])
+
+
+@jit()
 def _softmax_xent(z, t, y, sparse, scale, loss, grad):
-    """Row-wise: ℓ = logsumexp(z) − Σ t z  (t one-hot/soft or label y); grad = scale(p·Σt − t)."""
+    """Per row: softmax cross-entropy from logits (labels or targets), its gradient × ``scale``."""
     n, k = z.shape
     for i in range(n):
         zmax = -np.inf
@@ -36,19 +54,12 @@ def _softmax_xent(z, t, y, sparse, scale, loss, grad):
                 grad[i, j] = scale * math.exp(z[i, j] - lse)
             grad[i, y[i]] -= scale
         else:
-            tsum = 0.0
-            acc = 0.0
-            for j in range(k):
-                tsum += t[i, j]
-                acc += t[i, j] * (z[i, j] - lse)
-            loss[i] = -acc
-            for j in range(k):
-                grad[i, j] = scale * (math.exp(z[i, j] - lse) * tsum - t[i, j])
+            _soft_targets(z, t, i, lse, True, 0.0, scale, loss, grad)
 
 
 @jit()
 def _sigmoid_bce(z, t, scale, loss, grad):
-    """ℓ = mean_j [max(z,0) − zt + log1p(e^{−|z|})],  grad = scale(σ(z) − t)/k."""
+    """Per row: binary cross-entropy from logits (stable form) and its gradient times ``scale``."""
     n, k = z.shape
     c = scale / k
     for i in range(n):
@@ -64,7 +75,7 @@ def _sigmoid_bce(z, t, scale, loss, grad):
 
 @jit()
 def _xent_probs(p, t, y, sparse, scale, eps, loss, grad):
-    """ℓ = −Σ t log clip(p, ε, 1−ε);  grad = scale(p·Σt − t)."""
+    """Per row: cross-entropy from probabilities clipped to [ε, 1 − ε], the logits' gradient."""
     n, k = p.shape
     for i in range(n):
         if sparse:
@@ -73,19 +84,12 @@ def _xent_probs(p, t, y, sparse, scale, eps, loss, grad):
                 grad[i, j] = scale * p[i, j]
             grad[i, y[i]] -= scale
         else:
-            tsum = 0.0
-            acc = 0.0
-            for j in range(k):
-                tsum += t[i, j]
-                acc += t[i, j] * math.log(min(max(p[i, j], eps), 1.0 - eps))
-            loss[i] = -acc
-            for j in range(k):
-                grad[i, j] = scale * (p[i, j] * tsum - t[i, j])
+            _soft_targets(p, t, i, 0.0, False, eps, scale, loss, grad)
 
 
 @jit()
 def _bce_probs(p, t, scale, eps, loss, grad):
-    """ℓ = −mean_j [t log p̃ + (1−t) log(1−p̃)], p̃ = clip(p);  grad = scale(p − t)/k."""
+    """Per row: binary cross-entropy from clipped probabilities and the logits' gradient."""
     n, k = p.shape
     c = scale / k
     for i in range(n):
@@ -105,67 +109,42 @@ def _bce_probs(p, t, scale, eps, loss, grad):
 # ----------------------------------------------------------------------------
 
 Pair = tuple[np.ndarray, np.ndarray]
-
-
-def _sparse_rows(loop, p, y, scale, *extra) -> Pair:
-    """(loss, grad) of a row loop with integer labels y."""
-    z2 = as2d(p)
-    labels = np.ascontiguousarray(y, dtype=np.int64).reshape(-1)
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    loop(z2, z2[:0, :0], labels, True, float(scale), *extra, loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
-
-
-def _dense_rows(loop, p, t, scale, *extra) -> Pair:
-    """(loss, grad) of a row loop with one-hot or soft targets t."""
-    z2 = as2d(p)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    loop(z2, t2, np.zeros(0, np.int64), False, float(scale), *extra, loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+NO_LABELS = np.zeros(0, np.int64)  # the loops' labels argument with soft targets
 
 
 def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> Pair:
     """Sparse softmax cross-entropy from logits z (n, k) and int labels y (n,)."""
     checks.softmax_xent_sparse(z, y, scale)
-    return _sparse_rows(_softmax_xent, z, y, scale)
+    return loss_rows(_softmax_xent, z, None, flat_in(y, np.int64), True, float(scale))
 
 
 def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
     """Softmax cross-entropy from logits z and one-hot (or soft) targets t."""
     checks.softmax_xent_dense(z, t, scale)
-    return _dense_rows(_softmax_xent, z, t, scale)
+    return loss_rows(_softmax_xent, z, t, NO_LABELS, False, float(scale))
 
 
 def xent_sparse_from_probs(p: np.ndarray, y: np.ndarray, scale: float,
                            eps: float = EPSILON) -> Pair:
     """Sparse CE from softmax probabilities p; grad is w.r.t. the logits."""
     checks.xent_sparse_from_probs(p, y, scale, eps)
-    return _sparse_rows(_xent_probs, p, y, scale, float(eps))
+    return loss_rows(_xent_probs, p, None, flat_in(y, np.int64), True, float(scale), float(eps))
 
 
 def xent_dense_from_probs(p: np.ndarray, t: np.ndarray, scale: float,
                           eps: float = EPSILON) -> Pair:
     """Categorical CE from softmax probabilities p and targets t."""
     checks.xent_dense_from_probs(p, t, scale, eps)
-    return _dense_rows(_xent_probs, p, t, scale, float(eps))
+    return loss_rows(_xent_probs, p, t, NO_LABELS, False, float(scale), float(eps))
 
 
 def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
     """Binary CE from logits z and targets t (loss averaged over the last axis)."""
     checks.sigmoid_bce(z, t, scale)
-    z2 = as2d(z)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    _sigmoid_bce(z2, t2, float(scale), loss, grad)
-    return loss.reshape(z.shape[:-1]), grad.reshape(z.shape)
+    return loss_rows(_sigmoid_bce, z, t, float(scale))
 
 
 def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> Pair:
     """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
     checks.bce_from_probs(p, t, scale, eps)
-    z2 = as2d(p)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    _bce_probs(z2, t2, float(scale), float(eps), loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+    return loss_rows(_bce_probs, p, t, float(scale), float(eps))

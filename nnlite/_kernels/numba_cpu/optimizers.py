@@ -42,6 +42,20 @@ def _nanmax(a, b):
     return a if (a >= b or a != a) else b
 
 
+@jit()
+def _moments(m, v, gi, i, b1c, b2c, tiny):
+    """Adam's and Nadam's moving averages of g and g² at element i, updated and returned.
+
+    Written m + (g − m)(1 − β₁), the same average as β₁m + (1 − β₁)g
+    (test_kernels_rearranged.py); values below ``tiny`` flushed to zero.
+    """
+    mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
+    vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
+    m[i] = mi
+    v[i] = vi
+    return mi, vi
+
+
 @jit_parallel()
 def _sgd(p, g, lr):
     lr = p.dtype.type(lr)
@@ -93,16 +107,12 @@ def _rmsprop(p, g, s, mom, mg, use_mom, centered, lr, rho, eps, momentum, tiny):
 
 @jit_parallel()
 def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
-    """θ ← θ − ηλθ (AdamW; λ=0 for Adam), then the Adam step with α = η√(1−β₂ᵗ)/(1−β₁ᵗ)."""
+    """AdamW's decay (``lr_wd`` = ηλ, 0 for Adam), then Adam's step with the folded step α."""
     dt = p.dtype.type
     alpha, b1c, b2c, eps, lr_wd, tiny = dt(alpha), dt(b1c), dt(b2c), dt(eps), dt(lr_wd), \
         dt(tiny)
     for i in prange(p.shape[0]):
-        gi = g[i]
-        mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
-        vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
-        m[i] = mi
-        v[i] = vi
+        mi, vi = _moments(m, v, g[i], i, b1c, b2c, tiny)
         if amsgrad:
             vi = _nanmax(vhat[i], vi)
             vhat[i] = vi
@@ -123,16 +133,13 @@ def _adamax(p, g, m, u, lr_t, b1c, beta2, eps, tiny):
 
 @jit_parallel()
 def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
-    """m̂ = c_m·m + c_g·g,  v̂ = v/(1−β₂ᵗ),  θ ← θ − η m̂/(√v̂ + ε)."""
+    """Nadam's step with the coefficients c_m, c_g of its corrected momentum and 1/(1 − β₂ᵗ)."""
     dt = p.dtype.type
     lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny = dt(lr), dt(b1c), dt(b2c), dt(c_m), dt(c_g), \
         dt(inv_b2), dt(eps), dt(tiny)
     for i in prange(p.shape[0]):
         gi = g[i]
-        mi = _ftz(m[i] + (gi - m[i]) * b1c, tiny)
-        vi = _ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
-        m[i] = mi
-        v[i] = vi
+        mi, vi = _moments(m, v, gi, i, b1c, b2c, tiny)
         p[i] -= lr * (c_m * mi + c_g * gi) / (math.sqrt(vi * inv_b2) + eps)
 
 
@@ -143,7 +150,7 @@ def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
 
 
 def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
-    r"""θ ← θ − η g."""
+    r"""Plain SGD's update of ``param`` in place (equations: nnlite.optimizers.SGD)."""
     checks.sgd_update(param, grad, lr)
     if not inplace_ok(param):
         return ref.sgd_update(param, grad, lr)
@@ -152,7 +159,10 @@ def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
 
 def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
                         lr: float, momentum: float, nesterov: bool) -> None:
-    r"""m ← βm − ηg;  θ ← θ + m  (Nesterov: θ ← θ + βm − ηg); m flushed when subnormal."""
+    r"""SGD with momentum (or Nesterov) in place (equations: nnlite.optimizers.SGD).
+
+    The velocity is flushed to zero when subnormal.
+    """
     checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
     if not inplace_ok(param, velocity):
         return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
@@ -162,7 +172,7 @@ def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarra
 
 def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
                    lr: float, eps: float) -> None:
-    r"""s ← s + g²;  θ ← θ − η g/√(s + ε)  (Keras: ε inside the root)."""
+    r"""AdaGrad's update in place, ε inside the root (equations: nnlite.optimizers.Adagrad)."""
     checks.adagrad_update(param, grad, accum, lr, eps)
     if not inplace_ok(param, accum):
         return ref.adagrad_update(param, grad, accum, lr, eps)
@@ -173,7 +183,10 @@ def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
 def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float,
                    rho: float, eps: float, mom: np.ndarray | None = None,
                    momentum: float = 0.0, mg: np.ndarray | None = None) -> None:
-    r"""RMSProp (plain / centered / momentum), see the reference; state flushed to zero."""
+    r"""RMSProp's update, plain, centered or with momentum (equations: nnlite.optimizers.RMSprop).
+
+    The state is flushed to zero when subnormal.
+    """
     checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
     extra = [a for a in (mom, mg) if a is not None]
     if not inplace_ok(param, s, *extra):
@@ -187,9 +200,10 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
 def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                 lr: float, beta1: float, beta2: float, eps: float, t: int,
                 vhat: np.ndarray | None = None, *, weight_decay: float = 0.0) -> None:
-    r"""Adam (Keras), optional AMSGrad ``vhat``; m, v flushed to zero when subnormal.
+    r"""Adam's update in place, AMSGrad with ``vhat`` (equations: nnlite.optimizers.Adam).
 
-    ``weight_decay`` λ > 0 gives AdamW (θ ← θ − ηλθ first), fused in the same pass.
+    m and v are flushed to zero when subnormal; ``weight_decay`` > 0 gives
+    AdamW's decoupled decay (nnlite.optimizers.AdamW), fused in the same pass.
     """
     checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
                        weight_decay=weight_decay)
@@ -210,14 +224,14 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
 def adamw_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                  lr: float, beta1: float, beta2: float, eps: float, t: int,
                  weight_decay: float) -> None:
-    r"""AdamW: θ ← θ − ηλθ, then Adam — fused in one pass."""
+    r"""AdamW's decay and Adam's step fused in one pass (equations: nnlite.optimizers.AdamW)."""
     checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
     adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
 
 
 def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndarray,
                   lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
-    r"""Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|); θ ← θ − η/(1−β₁ᵗ)·m/(u+ε)."""
+    r"""Adamax's update in place (equations: nnlite.optimizers.Adamax), state flushed to 0."""
     checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
@@ -229,10 +243,10 @@ def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndar
 def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                  lr: float, beta1: float, beta2: float, eps: float, u_t: float,
                  u_t1: float, m_sched_new: float, m_sched_next: float, t: int) -> None:
-    r"""Nadam (Keras 3); the optimizer supplies the momentum-schedule scalars.
+    r"""Nadam's update in place (Keras 3; equations: nnlite.optimizers.Nadam).
 
-    m̂ = c_m·m + c_g·g with c_m = u_{t+1}/(1 − m_sched_next),
-    c_g = (1 − u_t)/(1 − m_sched_new);  θ ← θ − η m̂/(√(v/(1−β₂ᵗ)) + ε).
+    The optimizer supplies the momentum-schedule scalars; the loop takes
+    them as the two coefficients of m and g in Nadam's corrected momentum.
     """
     checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
                         m_sched_next, t)

@@ -15,7 +15,7 @@ from numba import prange
 
 from .. import checks
 from .. import reference as ref
-from ..host_arrays import deliver, output_for, same_float_dtype, trailing_row_length
+from ..host_arrays import deliver, elementwise, output_for, same_float_dtype, trailing_row_length
 from ..reference.dropout import dropout_key
 from ._jit import jit, jit_parallel
 from .dropout import _splitmix64
@@ -107,23 +107,19 @@ def _rrelu_bwd(x, dy, key, lower, width, dx):
 
 def prelu_forward(x: np.ndarray, alpha: np.ndarray,
                   out: np.ndarray | None = None) -> np.ndarray:
-    """y = x if x > 0 else α ⊙ x (see the reference)."""
+    """PReLU's output (equations: nnlite.layers.PReLU)."""
     checks.prelu_forward(x, alpha, out)
     k = trailing_row_length(x.shape, np.shape(alpha))
     if k is None or not same_float_dtype(x):
         return ref.prelu_forward(x, alpha, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        _prelu_fwd(x.reshape(-1, k), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
-                   y.reshape(-1, k))
-    return deliver(y, out)
+    return elementwise(_prelu_fwd, out, (x,), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
+                       row_length=k)
 
 
 def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *,
                    need_dx: bool = True, dx_out: np.ndarray | None = None,
                    ) -> tuple[np.ndarray | None, np.ndarray]:
-    """(∂x or None, ∂α): ∂x = δ ⊙ (1 if x > 0 else α), ∂α = Σ δ ⊙ min(x, 0)."""
+    """PReLU's gradients (∂x or None, ∂α) (equations: nnlite.layers.PReLU)."""
     checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
     alpha_shape = np.shape(alpha)
     k = trailing_row_length(x.shape, alpha_shape)
@@ -143,59 +139,41 @@ def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *,
 def relu_general_forward(x: np.ndarray, max_value: float | None,
                          negative_slope: float, threshold: float,
                          out: np.ndarray | None = None) -> np.ndarray:
-    """y = min(x, M) if x > t else s·(x − t) (see the reference)."""
+    """The general ReLU's output: cap, slope and threshold (equations: nnlite.layers.ReLU)."""
     checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x):
         return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        _relu_general_fwd(x.reshape(-1), *_relu_args(x.dtype, max_value, negative_slope,
-                                                     threshold), y.reshape(-1))
-    return deliver(y, out)
+    return elementwise(_relu_general_fwd, out, (x,),
+                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
 
 
 def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None,
                           negative_slope: float, threshold: float,
                           out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = δ·f'(x): 0 above the threshold and the cap, 1 between them, s below."""
+    """The general ReLU's gradient (equations: nnlite.layers.ReLU)."""
     checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if x.size:
-        _relu_general_bwd(x.reshape(-1), dy.reshape(-1),
-                          *_relu_args(x.dtype, max_value, negative_slope, threshold),
-                          dx.reshape(-1))
-    return deliver(dx, out)
+    return elementwise(_relu_general_bwd, out, (x, dy),
+                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
 
 
 def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: float,
                   out: np.ndarray | None = None) -> np.ndarray:
-    """y = x if x ≥ 0 else a ⊙ x, a = lower + (upper − lower)·u (see the reference)."""
+    """RReLU's output with slopes drawn from (seed, step) (equations: nnlite.layers.RReLU)."""
     checks.rrelu_forward(x, seed, step, lower, upper, out)
     if not same_float_dtype(x):
         return ref.rrelu_forward(x, seed, step, lower, upper, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        _rrelu_fwd(x.reshape(-1), *_rrelu_args(seed, step, lower, upper), y.reshape(-1))
-    return deliver(y, out)
+    return elementwise(_rrelu_fwd, out, (x,), *_rrelu_args(seed, step, lower, upper))
 
 
 def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int,
                    lower: float, upper: float, out: np.ndarray | None = None) -> np.ndarray:
-    """∂x = δ if x ≥ 0 else a ⊙ δ, the slopes a drawn again from (seed, step)."""
+    """RReLU's gradient, the slopes drawn again from (seed, step) (nnlite.layers.RReLU)."""
     checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if x.size:
-        _rrelu_bwd(x.reshape(-1), dy.reshape(-1), *_rrelu_args(seed, step, lower, upper),
-                   dx.reshape(-1))
-    return deliver(dx, out)
+    return elementwise(_rrelu_bwd, out, (x, dy), *_rrelu_args(seed, step, lower, upper))
 
 
 def _relu_args(dtype: np.dtype, max_value: float | None, negative_slope: float,

@@ -27,8 +27,7 @@ class PolynomialDecay(LearningRateSchedule):
         check_positive("PolynomialDecay", "decay_steps", decay_steps)
         self.initial_learning_rate = float(initial_learning_rate)
         self.decay_steps = decay_steps
-        self.end_learning_rate = float(end_learning_rate)
-        self.power = float(power)
+        self.end_learning_rate, self.power = float(end_learning_rate), float(power)
         self.cycle = bool(cycle)
         self.name = name
 
