@@ -385,3 +385,27 @@ def test_what_keeps_a_fit_off_the_device_is_named(change, named):
     problem = device_problem(model, None)
     assert (problem is None) if named is None else named in problem, problem
     assert "sample or class weights" in device_problem(model, weighted=True)
+
+
+@sim_only
+def test_sim_generator_batches_with_sample_weights_match_reference():
+    """Weights that come with the batches train those steps on the host, the rest on the GPU."""
+    x, y = _data()
+    w = np.linspace(0.5, 1.5, len(x)).astype(np.float32)
+
+    def run(backend):
+        def batches():
+            for start in (0, 8, 16):
+                end = start + 8
+                if start == 8:  # one batch without weights: a device step
+                    yield x[start:end], y[start:end]
+                else:
+                    yield x[start:end], y[start:end], w[start:end]
+
+        model = _mlp(backend)
+        history = model.fit(batches(), epochs=1, verbose=0)
+        return history, model.get_weights()
+
+    h_ref, w_ref = run("reference")
+    h_cuda, w_cuda = run("cuda")
+    _assert_same_training(h_ref, h_cuda, w_ref, w_cuda)
