@@ -78,6 +78,15 @@ def _drive(k) -> None:
             getattr(k, key.split(":")[0])(*args, **kwargs)
 
 
+def _drive_fit_only() -> None:
+    """The kernels only a cuda ``fit`` launches (on device arrays): zero fill, non-finite count."""
+    from nnlite._kernels.cuda import dense, finite
+
+    for dtype in (np.float32, np.float64):
+        dense.zero_fill(np.ones(5, dtype))
+        finite.add_nonfinite_count(np.ones(5, dtype), np.zeros(1, dtype))
+
+
 def _nvvm_available() -> bool:
     def probe(a):
         a[0] = 1.0
@@ -100,6 +109,7 @@ def main() -> int:
     failed = []
     try:
         _drive(k)
+        _drive_fit_only()
     except Exception as exc:
         print(f"driving the kernels failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

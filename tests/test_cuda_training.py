@@ -166,9 +166,8 @@ def test_sim_each_step_copies_the_batch_in_and_one_report_out():
 def test_sim_public_kernels_keep_device_arrays_on_the_device():
     from numba import cuda
 
-    from nnlite._kernels import cuda as k
     from nnlite._kernels import reference as ref
-    from nnlite._kernels.cuda import transfers
+    from nnlite._kernels.cuda import activations, dense, losses, optimizers, transfers
 
     rng = np.random.default_rng(2)
     x = rng.normal(size=(5, 4)).astype(np.float32)
@@ -178,13 +177,14 @@ def test_sim_public_kernels_keep_device_arrays_on_the_device():
     dx, dW, db, dy = (cuda.to_device(a) for a in (x, W, b, y))
     p, m, v = (cuda.to_device(np.zeros(12, np.float32)) for _ in range(3))
     with transfers.counting() as counted:
-        a = k.dense_forward(dx, dW, db, "relu")
-        loss, grad = k.xent_sparse_from_probs(k.activation_forward(a, "softmax"), dy, 0.2)
-        gW, gb, gx = k.dense_backward(dx, dW, a, grad, "relu")
+        a = dense.dense_forward(dx, dW, db, "relu")
+        probs = activations.activation_forward(a, "softmax")
+        loss, grad = losses.xent_sparse_from_probs(probs, dy, 0.2)
+        gW, gb, gx = dense.dense_backward(dx, dW, a, grad, "relu")
     assert counted["to_device"] == counted["to_host"] == 0
     assert counted["launches"] == 2 + 1 + 1 + 3  # forward, softmax, loss, backward
     with transfers.counting() as counted:
-        k.adam_update(p, gW.reshape(12), m, v, 0.01, 0.9, 0.999, 1e-7, 1)
+        optimizers.adam_update(p, gW.reshape(12), m, v, 0.01, 0.9, 0.999, 1e-7, 1)
     assert counted["to_device"] == counted["to_host"] == 0 and counted["launches"] == 1
     for arr in (a, loss, grad, gW, gb, gx, p):
         assert transfers.is_device_array(arr)

@@ -27,7 +27,8 @@ def _count_nonfinite(a, count):
         cuda.atomic.add(count, 0, bad)
 
 
-_count = launcher(_count_nonfinite, (1,), lambda a, count: a.size)
+#: the launcher: count[0] += the number of non-finite entries of a
+add_nonfinite_count = launcher(_count_nonfinite, (1,), lambda a, count: a.size)
 _ZERO: dict = {}
 
 
@@ -40,4 +41,4 @@ def count_nonfinite(a, count) -> None:
     if key not in _ZERO:  # one transfer, the first time only
         _ZERO[key] = transfers.to_device(np.zeros(1, dtype=key))
     count.copy_to_device(_ZERO[key])  # device to device
-    _count(a, count)
+    add_nonfinite_count(a, count)
