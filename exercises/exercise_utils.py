@@ -19,6 +19,7 @@ Import it from an exercise (the notebook's folder is on ``sys.path``)::
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 
@@ -48,16 +49,24 @@ def show_equations(obj):
     return None
 
 
-def load_fashion_mnist(n_train: int | None = None, n_valid: int = 5000):
-    """``(X_train, y_train), (X_valid, y_valid)`` scaled to [0, 1], validation first (book)."""
+@functools.lru_cache(maxsize=1)
+def _training_images():
+    """(X, y, pixel scale) of the training set, loaded once per Python session."""
     try:
         (X_full, y_full), _ = keras.datasets.fashion_mnist.load_data()
-        scale = 255.0
+        return X_full, y_full, 255.0
     except keras.datasets.DatasetUnavailableError as exc:
         print("Fashion-MNIST unavailable, using scikit-learn's digits:",
               str(exc).splitlines()[0])
         (X_full, y_full), _ = keras.datasets.digits.load_data()
-        scale, n_valid = 16.0, min(n_valid, 300)
+        return X_full, y_full, 16.0
+
+
+def load_fashion_mnist(n_train: int | None = None, n_valid: int = 5000):
+    """``(X_train, y_train), (X_valid, y_valid)`` scaled to [0, 1], validation first (book)."""
+    X_full, y_full, scale = _training_images()
+    if scale == 16.0:  # the digits: 1,797 images in all
+        n_valid = min(n_valid, 300)
     end = None if n_train is None else n_valid + n_train
     X_valid, y_valid = X_full[:n_valid] / scale, y_full[:n_valid]
     X_train, y_train = X_full[n_valid:end] / scale, y_full[n_valid:end]

@@ -193,7 +193,8 @@ def check_variants(name: str) -> dict[str, Verdict]:
 
 
 # ------------------------------------------------------------------ whole runs
-def _kernel_available() -> bool:
+def kernel_available() -> bool:
+    """Can notebooks run in a Jupyter kernel here (nbclient, nbformat, ipykernel)?"""
     try:
         import ipykernel  # noqa: F401
         import nbclient  # noqa: F401
@@ -203,30 +204,84 @@ def _kernel_available() -> bool:
     return True
 
 
-def run_whole(name: str, code: str, timeout: int = 300) -> str:
-    """Run the whole exercise with ``code`` as the learner cell, in a fresh Python: a
-    Jupyter kernel (nbclient) when installed, else a subprocess.  Returns what it
-    printed; raises RuntimeError with the error's text when a cell fails."""
-    cells = code_cells(name, code)
-    if _kernel_available():
-        import nbclient
-        import nbformat
-        notebook = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(source) for source in cells],
-            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}})
-        try:
-            nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                    resources={"metadata": {"path": str(HERE)}}).execute()
-        except nbclient.exceptions.CellExecutionError as exc:
-            raise RuntimeError(f"{name}: a cell failed in the Jupyter kernel:\n{exc}") from None
-        return "".join(out.get("text", "") for cell in notebook.cells
-                       for out in cell.get("outputs", []))
-    proc = subprocess.run([sys.executable, "-c", "\n".join(cells)], cwd=HERE,
+@dataclass
+class Run:
+    """What a whole exercise printed, and the error that stopped it (None: it finished)."""
+
+    output: str
+    error: str | None
+
+
+def _groups(names: list[str]) -> list[list[str]]:
+    """Exercises that may share one Python, and each one that switches the CUDA
+    simulator on (numba must be imported after it) alone."""
+    fresh = [n for n in names if "NUMBA_ENABLE_CUDASIM" in exercise_path(n).read_text("utf-8")]
+    shared = [n for n in names if n not in fresh]
+    return ([shared] if shared else []) + [[n] for n in fresh]
+
+
+def _in_kernel(items: dict[str, list[str]], timeout: int) -> dict[str, Run]:
+    """One notebook in one Jupyter kernel: each exercise after ``%reset -f`` (a fresh
+    namespace; imported modules, and so the loaded data, stay); errors recorded."""
+    import nbclient
+    import nbformat
+
+    cells, owner = [], []
+    for name, sources in items.items():
+        for source in ["%reset -f", *sources]:
+            cells.append(nbformat.v4.new_code_cell(source))
+            owner.append(name)
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            allow_errors=True,
+                            resources={"metadata": {"path": str(HERE)}}).execute()
+    runs = {name: Run("", None) for name in items}
+    for cell, name in zip(notebook.cells, owner):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and runs[name].error is None:
+                runs[name].error = "\n".join([*out.get("traceback", []),
+                                              f"{out['ename']}: {out['evalue']}"])
+            runs[name].output += out.get("text", "")
+    return runs
+
+
+_SCRIPT = """
+import contextlib, io, json, sys, traceback
+results = {}
+for name, sources in json.loads(sys.stdin.read()).items():
+    namespace, printed, error = {"__name__": "__main__"}, io.StringIO(), None
+    try:
+        with contextlib.redirect_stdout(printed):
+            for k, source in enumerate(sources):
+                exec(compile(source, f"<{name} cell {k}>", "exec"), namespace)
+    except BaseException:
+        error = traceback.format_exc()
+    results[name] = {"output": printed.getvalue(), "error": error}
+print(json.dumps(results))
+"""
+
+
+def _in_subprocess(items: dict[str, list[str]], timeout: int) -> dict[str, Run]:
+    """One fresh Python running each exercise in its own namespace; errors recorded."""
+    proc = subprocess.run([sys.executable, "-c", _SCRIPT], input=json.dumps(items), cwd=HERE,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                              [str(HERE), os.environ.get("PYTHONPATH", "")])},
                           capture_output=True, text=True, timeout=timeout)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{name} failed:\n{proc.stderr[-4000:]}")
-    return proc.stdout
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"running {list(items)} failed:\n{proc.stderr[-4000:]}")
+    return {k: Run(**v) for k, v in json.loads(proc.stdout.splitlines()[-1]).items()}
+
+
+def run_exercises(codes: dict[str, str], timeout: int = 600) -> dict[str, Run]:
+    """Run whole exercises, each with its learner cell replaced by ``codes[name]``:
+    in a Jupyter kernel when one is installed, else in a plain Python; the exercises
+    share one process, each in a fresh namespace (the CUDA one gets its own)."""
+    run = _in_kernel if kernel_available() else _in_subprocess
+    runs: dict[str, Run] = {}
+    for group in _groups(list(codes)):
+        runs.update(run({n: code_cells(n, codes[n]) for n in group}, timeout))
+    return runs
 
 
 # ------------------------------------------------------------------ command line
@@ -257,9 +312,12 @@ def main(argv: list[str] | None = None) -> int:
         code = submitted_code(args.submission)
         verdict = check_variants_one(args.exercise, code)
         print(verdict.message)
-        if verdict.passed:
-            print(run_whole(exercise_path(args.exercise).stem, code))
-        return 0 if verdict.passed else 1
+        if not verdict.passed:
+            return 1
+        name = exercise_path(args.exercise).stem
+        run = run_exercises({name: code})[name]
+        print(run.output if run.error is None else run.error)
+        return 0 if run.error is None else 1
     if args.json:
         verdicts = check_variants(exercise_path(args.exercise).stem)
         print(json.dumps({k: v.__dict__ for k, v in verdicts.items()}))
