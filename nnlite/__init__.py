@@ -39,7 +39,7 @@ from . import (
     utils,
 )
 from ._kernels import available_backends as backends
-from ._kernels import get_backend, set_backend
+from ._kernels import get_backend, kernel_table, register_backend, set_backend
 from ._version import __version__ as __version__  # "2.8.N": tf.keras 2.8 API, release N
 from .array_constant import constant
 from .layers import Input
@@ -53,11 +53,15 @@ _tuner_hook.install()  # a later `import keras_tuner` tunes nnlite models (nnlit
 #: name -> (module, attribute or None): imported on first use, because they
 #: import scikit-learn (~1 s at start-up) or matplotlib (~0.5 s).
 _LAZY = {"wrappers": ("wrappers", None), "Perceptron": ("perceptron", "Perceptron"),
-         "plot": ("plot", None), "inspect": ("inspect", None)}
+         "plot": ("plot", None), "inspect": ("inspect", None),
+         "checking": ("checking", None), "check_kernels": ("checking", "check_kernels"),
+         "check_layer": ("checking", "check_layer"),
+         "check_optimizer": ("checking", "check_optimizer")}
 
 
 def __getattr__(name: str):
-    """``nnlite.wrappers``, ``Perceptron``, ``plot`` and ``inspect`` load on first access.
+    """``nnlite.wrappers``, ``Perceptron``, ``plot``, ``inspect`` and the ``check_*``
+    functions load on first access.
 
     TensorFlow's own names (``tf.Variable``, ``tf.data`` …) raise a
     :class:`~nnlite.tensorflow_only.TensorFlowOnlyError` that says what to use instead.
@@ -77,5 +81,6 @@ __all__ = ["activations", "backend", "callbacks", "config", "constraints", "data
            "regularizers", "summary",
            "utils", "wrappers",
            "Model", "Sequential", "Input", "constant", "Perceptron", "set_backend",
-           "get_backend", "backends",
+           "get_backend", "backends", "register_backend", "kernel_table", "check_kernels",
+           "check_layer", "check_optimizer",
            "keras"]

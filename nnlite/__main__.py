@@ -1,4 +1,5 @@
-"""``python -m nnlite <command>``: ``demo`` (train the book's MLP), ``bench`` (kernels)."""
+"""``python -m nnlite <command>``: ``demo`` (train the book's MLP), ``bench`` (kernels),
+``check`` (your kernels against the reference), ``info``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ COMMANDS = {
     "demo": "train the Hands-On ML ch.10 MLP on Fashion-MNIST and plot its learning curves",
     "bench": "time every kernel on every backend (same as python -m nnlite.bench)",
     "info": "show the version and the kernel backends that are available",
+    "check": "check your kernels (a .py file) against the reference: check FILE.py "
+             "[--kernels a,b]",
 }
 
 
@@ -24,6 +27,26 @@ def _info() -> None:
         print(f"  {name:<10} {status}")
 
 
+def _check(argv: list[str]) -> int:
+    """``check FILE.py [--kernels a,b]``: print the report; 1 when a kernel fails."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m nnlite check",
+                                     description="Check your kernels against the reference.")
+    parser.add_argument("source", help="a .py file defining kernels (or a backend's name)")
+    parser.add_argument("--kernels", help="comma-separated kernel names (default: all in FILE)")
+    args = parser.parse_args(argv)
+    from .checking import check_kernels
+
+    kernels = [k.strip() for k in args.kernels.split(",") if k.strip()] if args.kernels else None
+    try:
+        report = check_kernels(args.source, kernels)
+    except (ValueError, TypeError) as exc:
+        print(f"check: {exc}", file=sys.stderr)
+        return 2
+    return 0 if report.passed else 1
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
@@ -38,6 +61,8 @@ def main(argv=None) -> int:
         bench(rest)
     elif command == "info":
         _info()
+    elif command == "check":
+        return _check(rest)
     else:
         print(f"unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
         return 2

@@ -20,8 +20,11 @@ library's pool (OpenBLAS, OpenMP, PyTorch) go to sleep before the next one
 is timed.
 
 Options: ``--quick`` (tiny shapes, one round: a smoke test), ``--backend``
-(repeatable), ``--threads N`` (BLAS, OpenMP, numba and PyTorch; 1 is the
-robust choice on a machine shared with other busy processes), ``--rounds N``,
+(repeatable: a backend's name, or the path of your own kernels' ``.py`` file,
+timed as the backend named after the file beside the built-in ones; or
+``--backend mine --backend-module path/to/mine.py``), ``--threads N`` (BLAS,
+OpenMP, numba and PyTorch; 1 is the robust choice on a machine shared with
+other busy processes), ``--rounds N``,
 ``--json FILE``, ``--plot FILE.png``, ``--no-compile``.
 """
 
@@ -142,6 +145,7 @@ class Op:
     work: float  # flops or bytes
     unit: str  # "GFLOP/s" or "GB/s"
     make: Callable[[str], Callable[[], object] | None]
+    kernel: str = ""  # the kernel timed (a registered backend is timed only where it has it)
 
 
 def _k(name: str, backend: str) -> Callable:
@@ -178,8 +182,8 @@ def dense_ops(shape: tuple[int, int, int]) -> list[Op]:
 
     flops = 2.0 * n * d_in * d_out
     label = "x".join(map(str, shape))
-    return [Op("dense fwd", label, flops, "GFLOP/s", fwd),
-            Op("dense bwd", label, 2 * flops, "GFLOP/s", bwd)]
+    return [Op("dense fwd", label, flops, "GFLOP/s", fwd, "dense_forward"),
+            Op("dense bwd", label, 2 * flops, "GFLOP/s", bwd, "dense_backward")]
 
 
 def bn_ops(shape: tuple[int, int]) -> list[Op]:
@@ -212,8 +216,8 @@ def bn_ops(shape: tuple[int, int]) -> list[Op]:
     # Bytes of the two-pass algorithm (statistics, then the elementwise pass) with no
     # wasted traffic — fwd: read x twice, write y;  bwd: read δ and x twice, write ∂x.
     label = "x".join(map(str, shape))
-    return [Op("BN fwd", label, 3 * nbytes, "GB/s", fwd),
-            Op("BN bwd", label, 5 * nbytes, "GB/s", bwd)]
+    return [Op("BN fwd", label, 3 * nbytes, "GB/s", fwd, "bn_forward_train"),
+            Op("BN bwd", label, 5 * nbytes, "GB/s", bwd, "bn_backward")]
 
 
 def adam_ops(shapes: list[tuple[int, ...]], label: str) -> list[Op]:
@@ -235,7 +239,7 @@ def adam_ops(shapes: list[tuple[int, ...]], label: str) -> list[Op]:
         return lambda: [k(*s, 1e-3, 0.9, 0.999, 1e-7, 10) for s in state]
 
     # read θ, g, m, v; write θ, m, v
-    return [Op("Adam", label, 7 * 4 * n, "GB/s", make)]
+    return [Op("Adam", label, 7 * 4 * n, "GB/s", make, "adam_update")]
 
 
 def _numpy_adam(p, g, m, v, lr, b1, b2, eps, t):
@@ -267,7 +271,8 @@ def dropout_ops(shape: tuple[int, int]) -> list[Op]:
         return call
 
     # read x, write y (4 B) and the mask (1 B)
-    return [Op("dropout fwd", "x".join(map(str, shape)), 9 * x.size, "GB/s", make)]
+    return [Op("dropout fwd", "x".join(map(str, shape)), 9 * x.size, "GB/s", make,
+               "dropout_forward")]
 
 
 # --------------------------------------------------------------------------- torch
@@ -378,9 +383,17 @@ class Row:
     vs_torch: float | None
 
 
+def _times_backend(op: Op, backend: str) -> bool:
+    """A registered backend is timed only on the kernels it defines (not the reference's)."""
+    if backend in BASELINES or backend in _kernels.BUILTIN_BACKENDS:
+        return True
+    return op.kernel in _kernels._load(backend)
+
+
 def _time_op(op: Op, names: list[str], quick: bool, rounds: int) -> dict[str, float]:
     """Median over ``rounds`` of each backend's median time (s)."""
-    fns = {be: fn for be in names if (fn := op.make(be)) is not None}
+    fns = {be: fn for be in names
+           if _times_backend(op, be) and (fn := op.make(be)) is not None}
     samples: dict[str, list[float]] = {be: [] for be in fns}
     for r in range(rounds):
         for be, fn in fns.items():
@@ -416,8 +429,9 @@ def _with_peaks(row: Row, peaks: dict[str, float]) -> Row:
 # --------------------------------------------------------------------------- compile time
 
 def touch_all_kernels(K, dtype=np.float32, rows: int = 4) -> None:
-    """Call every kernel of backend module ``K`` once on inputs of ``rows`` × 3 (compiles
-    them; numba's parallel kernels need ≥ 10,923 rows, their serial twins fewer)."""
+    """Call every kernel of ``K`` (``_kernels.backend_kernels(name)``) once on inputs of
+    ``rows`` × 3 (compiles them; numba's parallel kernels need ≥ 10,923 rows, their serial
+    twins fewer)."""
     x = np.linspace(-1, 1, 3 * rows, dtype=dtype).reshape(rows, 3)
     W, b, c3 = np.ones((3, 2), dtype), np.zeros(2, dtype), np.ones(3, dtype)
     p, y = np.ones(3 * rows, dtype), np.zeros(rows, np.int64)
@@ -478,7 +492,8 @@ _COMPILE_SNIPPET = r"""
 import time
 import nnlite  # NNLITE_BACKEND=reference: numba's kernels are not loaded yet
 c0, t0 = time.process_time(), time.perf_counter()
-from nnlite._kernels import numba_cpu as K
+from nnlite import _kernels
+K = _kernels.backend_kernels("numba")
 t1 = time.perf_counter()
 from nnlite.bench import touch_all_kernels
 touch_all_kernels(K, rows=4)  # serial twins
@@ -578,7 +593,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nnlite.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny shapes, one round")
-    parser.add_argument("--backend", action="append", help="backend(s) to time (default: all)")
+    parser.add_argument("--backend", action="append",
+                        help="backend(s) to time (default: all built-in ones), or the path of "
+                             "a .py file of your kernels (timed beside the built-in ones)")
+    parser.add_argument("--backend-module", metavar="FILE.py",
+                        help="your kernels' .py file, registered as the one --backend name "
+                             "that is not a built-in backend")
     parser.add_argument("--rounds", type=int, default=None, help="rounds per op (default 3)")
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
     parser.add_argument("--plot", metavar="FILE.png", help="grouped bar chart of speed-ups")
@@ -597,12 +617,12 @@ def main(argv: list[str] | None = None) -> int:
 def _main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     rounds = args.rounds or (1 if args.quick else 3)
 
+    wanted, yours = _register_yours(args, parser)
     status = _kernels.available_backends()
-    wanted = args.backend or [b for b in _kernels.BACKENDS if b != "cuda" or _cuda_real()]
     unknown = sorted(set(wanted) - set(_kernels.BACKENDS))
     if unknown:
         parser.error(f"unknown backend(s) {unknown}; choose from {list(_kernels.BACKENDS)}")
-    backends = [b for b in wanted if status.get(b) == "available"]
+    backends = [b for b in wanted if status.get(b) == "available"] + yours
     if "reference" not in backends:
         backends.insert(0, "reference")
     peaks = machine_peaks(args.quick)
@@ -637,6 +657,34 @@ def _main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.plot:
         plot(rows, args.plot)
     return 0
+
+
+def _register_yours(args: argparse.Namespace, parser: argparse.ArgumentParser
+                    ) -> tuple[list[str], list[str]]:
+    """Register the learner's kernels given by ``--backend FILE.py`` (named after the file)
+    or ``--backend NAME --backend-module FILE.py``; return (built-in names, your names)."""
+    given = args.backend or []
+    builtin = [b for b in given if b in _kernels.BACKENDS and not b.endswith(".py")]
+    others = [b for b in given if b not in builtin]
+    yours = []
+    for entry in others:
+        if entry.endswith(".py"):
+            name = os.path.splitext(os.path.basename(entry))[0]
+            name = name if name.isidentifier() and name not in _kernels.BUILTIN_BACKENDS \
+                else "yours"
+            _kernels.register_backend(name, entry)
+        elif args.backend_module:
+            name = entry
+            _kernels.register_backend(name, args.backend_module)
+        else:
+            parser.error(f"unknown backend {entry!r}; choose from {list(_kernels.BACKENDS)}, "
+                         f"give a .py file, or add --backend-module FILE.py")
+        yours.append(name)
+    if args.backend_module and not yours:
+        parser.error("--backend-module needs a --backend NAME to register it as")
+    if not builtin:  # yours beside every built-in backend
+        builtin = [b for b in _kernels.BUILTIN_BACKENDS if b != "cuda" or _cuda_real()]
+    return builtin, yours
 
 
 def _cuda_real() -> bool:

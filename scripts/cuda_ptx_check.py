@@ -21,7 +21,6 @@ host arrays.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numba
 import numba.cuda
@@ -71,8 +70,7 @@ def _patch() -> None:
 
 def _drive(k) -> None:
     """Call every public kernel on the cases of the agreement tests (float32 and float64)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from test_kernels_cases import CASES
+    from nnlite.checking.kernel_cases import CASES
 
     for key, build in sorted(CASES.items()):
         for dtype in (np.float32, np.float64):
@@ -97,7 +95,8 @@ def main() -> int:
     _patch()
     if not _nvvm_available():
         return 3
-    from nnlite._kernels import cuda as k
+    from nnlite import _kernels
+    k = _kernels.backend_kernels("cuda")
     failed = []
     try:
         _drive(k)

@@ -1,7 +1,7 @@
 """Every public kernel × every backend refuses mismatched arguments with a ValueError.
 
 Each :class:`Break` takes the valid arguments of a case of
-``test_kernels_cases.CASES`` and breaks one thing (a size, a number of axes,
+``nnlite.checking.kernel_cases.CASES`` and breaks one thing (a size, a number of axes,
 a dtype or a value the unchecked loops rely on).  The kernel must raise
 ``ValueError("<kernel>: ...")`` naming the argument, on every backend, with
 the reference's message; a compiled kernel that read or wrote out of bounds
@@ -27,11 +27,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_kernels_cases import CASES
 
 from nnlite import _kernels
 from nnlite._kernels import checks
 from nnlite._kernels import reference as ref
+from nnlite.checking.kernel_cases import CASES
 
 COMPILED = ("numba", "cython", "cuda")
 VARIANT = "odd"  # 33 rows, vectors of 481: every axis can lose an element

@@ -38,9 +38,10 @@ PATCH
 warnings.simplefilter("always")
 with warnings.catch_warnings(record=True) as caught:
     import numpy as np
-    from nnlite._kernels import numba_cpu as K, reference as R
-    mask = K.dropout_mask((37, 11), 5, 6, 0.3)
-kernel = K.dropout._mask.serial  # 407 elements: the serial twin
+    from nnlite._kernels import reference as R
+    from nnlite._kernels.numba_cpu import dropout
+    mask = dropout.dropout_mask((37, 11), 5, 6, 0.3)
+kernel = dropout._mask.serial  # 407 elements: the serial twin
 print(json.dumps({"hits": sum(kernel.stats.cache_hits.values()),
                   "misses": sum(kernel.stats.cache_misses.values()),
                   "cache": type(kernel._cache).__name__,

@@ -3,17 +3,17 @@ identical bit for bit on every backend, and numba's parallel loops.
 
 The agreement with the reference on every backend (batch 1, odd sizes,
 strided, zero rows, large) is in ``test_kernels_agreement.py``; the cases
-are declared in ``test_kernels_cases.py``.
+are declared in ``nnlite/checking/kernel_cases.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_kernels_cases import CASES
 
 from nnlite import _kernels
 from nnlite._kernels import reference as ref
+from nnlite.checking.kernel_cases import CASES
 
 DTYPES = pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
 

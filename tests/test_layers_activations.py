@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from layer_harness import run_layer_test
 
 import nnlite as keras
 from nnlite import _kernels as kernels
+from nnlite.checking.layer_harness import run_layer_test
 
 L = keras.layers
 X = np.array([[-3.0, -1.0, -0.2, 0.3, 1.0, 7.0]], dtype="float32")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from layer_harness import run_layer_test
 
 import nnlite as keras
+from nnlite.checking.layer_harness import run_layer_test
 from nnlite.examples import batch_norm_model
 
 BN = keras.layers.BatchNormalization

@@ -1,12 +1,12 @@
-"""The core layers through the shared layer harness (tests/layer_harness.py)."""
+"""The core layers through the shared layer harness (nnlite/checking/layer_harness.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from layer_harness import run_layer_test
 
 import nnlite as keras
+from nnlite.checking.layer_harness import run_layer_test
 
 ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
                "softmax", "gelu", "gelu:approximate", "swish", "silu", "mish"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from layer_harness import run_layer_test
 
 import nnlite as keras
 from nnlite._kernels import reference
 from nnlite._kernels.reference.dropout import alpha_dropout_coefs
+from nnlite.checking.layer_harness import run_layer_test
 from nnlite.utils import mc_predict
 
 L = keras.layers

@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
-from layer_harness import run_layer_test
 
 import nnlite as keras
+from nnlite.checking.layer_harness import run_layer_test
 
 Norm = keras.layers.Normalization
 ADAPT_2D = np.random.default_rng(5).normal(3.0, 2.0, (12, 4))

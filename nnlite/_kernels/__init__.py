@@ -28,11 +28,15 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import pkgutil
+import types
 import warnings
 from collections.abc import Callable, Iterator
 
 from . import openmp_wait_policy  # noqa: F401  (before any OpenMP runtime loads)
 from . import reference as _reference
+from .kernel_table import KernelTable
+from .learner_backend import collect_kernels
 
 BACKENDS = ("reference", "numba", "cython", "cuda")
 #: Preference order of ``"auto"``: the first backend that loads wins.
@@ -44,7 +48,6 @@ _MODULES = {
     "cuda": "nnlite._kernels.cuda",
 }
 
-_loaded: dict[str, object] = {"reference": _reference}
 _errors: dict[str, str] = {}
 _warned: set[str] = set()
 _active = "reference"
@@ -136,8 +139,42 @@ _kernels: dict[str, Kernel] = {
 KERNEL_NAMES: tuple[str, ...] = tuple(_kernels)
 
 
-def _load(name: str):
-    """Import a backend module; return None (and remember why) on failure."""
+#: The backends that ship with nnlite (``register_backend`` adds learners' own).
+BUILTIN_BACKENDS: tuple[str, ...] = BACKENDS
+
+
+def _reference_families() -> dict[str, str]:
+    """Kernel name -> the reference module (family) that defines it, e.g. ``"dense"``."""
+    families = {}
+    for info in pkgutil.iter_modules(_reference.__path__):
+        module = importlib.import_module(f"{_reference.__name__}.{info.name}")
+        for name, obj in vars(module).items():
+            if name in _kernels and getattr(obj, "__module__", None) == module.__name__:
+                families[name] = info.name
+    return families
+
+
+#: Kernel name -> family: each built-in backend has a module of that name holding it.
+FAMILY: dict[str, str] = _reference_families()
+
+
+def _import_backend(package: str) -> dict[str, Callable]:
+    """The kernels of a built-in backend: ``<package>.<family>.<kernel>`` for each kernel."""
+    importlib.import_module(package)  # raises ImportError with the reason when unusable
+    impls = {}
+    for family in sorted(set(FAMILY.values())):
+        module = importlib.import_module(f"{package}.{family}")
+        for name in KERNEL_NAMES:
+            if FAMILY[name] == family and hasattr(module, name):
+                impls[name] = getattr(module, name)
+    return impls
+
+
+_loaded: dict[str, dict[str, Callable]] = {"reference": _import_backend(_MODULES["reference"])}
+
+
+def _load(name: str) -> dict[str, Callable] | None:
+    """A backend's kernels by name; None (and remember why) when it cannot load."""
     if name in _loaded:
         return _loaded[name]
     if name not in _MODULES:
@@ -145,12 +182,12 @@ def _load(name: str):
     if name in _errors:
         return None
     try:
-        module = importlib.import_module(_MODULES[name])
+        impls = _import_backend(_MODULES[name])
     except Exception as exc:  # ImportError, numba errors, missing GPU, ...
         _errors[name] = f"{type(exc).__name__}: {exc}"
         return None
-    _loaded[name] = module
-    return module
+    _loaded[name] = impls
+    return impls
 
 
 def available_backends() -> dict[str, str]:
@@ -193,11 +230,11 @@ def set_backend(name: str) -> str:
     """Select the kernel backend; returns the backend actually used."""
     global _active
     resolved = _resolve(name)
-    module = _loaded[resolved]
+    impls = _loaded[resolved]
     for kname, kernel in _kernels.items():
-        impl = getattr(module, kname, None)
+        impl = impls.get(kname)
         if impl is None:
-            kernel.impl, kernel.backend = getattr(_reference, kname), "reference"
+            kernel.impl, kernel.backend = _loaded["reference"][kname], "reference"
         else:
             kernel.impl, kernel.backend = impl, resolved
     _active = resolved
@@ -219,20 +256,56 @@ def use_backend(name: str) -> Iterator[str]:
         set_backend(previous)
 
 
-def kernel_table() -> dict[str, str]:
-    """Which backend implements each kernel right now."""
-    return {name: k.backend for name, k in _kernels.items()}
+def kernel_table() -> KernelTable:
+    """Which backend implements each kernel right now (a dict that prints as a table)."""
+    return KernelTable({name: k.backend for name, k in _kernels.items()}, FAMILY)
 
 
 def get_kernel(name: str, backend: str | None = None) -> Callable:
     """The implementation of ``name`` in ``backend`` (default: active one)."""
     if backend is None:
         return _kernels[name].impl
-    module = _load(backend)
-    if module is None:
+    impls = _load(backend)
+    if impls is None:
         raise RuntimeError(f"backend {backend!r} is unavailable: {_errors[backend]}")
-    impl = getattr(module, name, None)
-    return getattr(_reference, name) if impl is None else impl
+    return impls.get(name) or _loaded["reference"][name]
+
+
+def backend_kernels(backend: str) -> types.SimpleNamespace:
+    """Every kernel as ``backend`` runs it (the reference's where it has none), by name:
+    ``backend_kernels("numba").dense_forward``."""
+    return types.SimpleNamespace(**{name: get_kernel(name, backend) for name in KERNEL_NAMES})
+
+
+def register_backend(name: str, source: object) -> None:
+    """Add your own kernels as backend ``name`` (see :mod:`nnlite._kernels.learner_backend`).
+
+    ``source``: a module, an object with the kernels as attributes, a dict
+    ``{kernel name: function}`` or the path of a ``.py`` file.  Any subset of
+    the kernels, with the reference's names and signatures; the others come
+    from the reference.  Registering ``name`` again replaces its kernels.
+    """
+    global BACKENDS
+    impls, origin = collect_kernels(name, source, BUILTIN_BACKENDS + ("auto",),
+                                   _loaded["reference"])
+    _loaded[name], _MODULES[name] = impls, origin
+    if name not in BACKENDS:
+        BACKENDS = BACKENDS + (name,)
+    if _active == name:
+        set_backend(name)
+
+
+def unregister_backend(name: str) -> None:
+    """Forget a backend added with ``register_backend`` (the reference becomes active if
+    it was)."""
+    global BACKENDS
+    if name in BUILTIN_BACKENDS or name not in BACKENDS:
+        raise ValueError(f"unregister_backend: {name!r} is not a registered backend; "
+                         f"registered: {[b for b in BACKENDS if b not in BUILTIN_BACKENDS]}")
+    BACKENDS = tuple(b for b in BACKENDS if b != name)
+    del _loaded[name], _MODULES[name]
+    if _active == name:
+        set_backend("reference")
 
 
 set_backend(os.environ.get("NNLITE_BACKEND", "auto"))

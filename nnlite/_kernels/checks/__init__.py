@@ -9,70 +9,26 @@ same error everywhere instead of a NumPy broadcast error, a silently wrong
 number or an out-of-bounds read.  Each check compares shapes and dtypes only
 (the label checks of the sparse losses also take the labels' min and max).
 
-One module per kernel family, with the reference's module names.
+One module per kernel family; this package exposes every public function
+defined in them (``checks.dense_forward`` …), found by walking the modules.
 """
 
-from .activations import activation_backward, activation_forward
-from .batchnorm import (
-    bn_backward,
-    bn_forward_infer,
-    bn_forward_train,
-    bn_moving_update,
-    bn_stats,
-)
-from .dense import dense_backward, dense_forward
-from .dropout import (
-    alpha_dropout_backward,
-    alpha_dropout_forward,
-    dropout_backward,
-    dropout_forward,
-    dropout_mask,
-    dropout_uniform,
-)
-from .losses import (
-    bce_from_probs,
-    sigmoid_bce,
-    softmax_xent_dense,
-    softmax_xent_sparse,
-    xent_dense_from_probs,
-    xent_sparse_from_probs,
-)
-from .optimizers import (
-    adagrad_update,
-    adam_update,
-    adamax_update,
-    adamw_update,
-    clip_by_norm_,
-    clip_by_value_,
-    global_norm,
-    max_norm_,
-    nadam_update,
-    rmsprop_update,
-    scale_,
-    sgd_momentum_update,
-    sgd_update,
-)
-from .rectifiers import (
-    prelu_backward,
-    prelu_forward,
-    relu_general_backward,
-    relu_general_forward,
-    rrelu_backward,
-    rrelu_forward,
-)
+import importlib
+import pkgutil
 
-__all__ = [
-    "activation_forward", "activation_backward",
-    "dense_forward", "dense_backward",
-    "softmax_xent_sparse", "softmax_xent_dense", "sigmoid_bce",
-    "xent_sparse_from_probs", "xent_dense_from_probs", "bce_from_probs",
-    "sgd_update", "sgd_momentum_update",
-    "adagrad_update", "rmsprop_update", "adam_update", "adamw_update",
-    "adamax_update", "nadam_update",
-    "clip_by_value_", "clip_by_norm_", "global_norm", "scale_", "max_norm_",
-    "bn_stats", "bn_forward_train", "bn_forward_infer", "bn_backward", "bn_moving_update",
-    "dropout_uniform", "dropout_mask", "dropout_forward", "dropout_backward",
-    "alpha_dropout_forward", "alpha_dropout_backward",
-    "prelu_forward", "prelu_backward", "relu_general_forward", "relu_general_backward",
-    "rrelu_forward", "rrelu_backward",
-]
+
+def _public_checks() -> dict:
+    """Each family module's public functions (not those it imports), by name."""
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if info.name != "common":
+            found.update({name: fn for name, fn in vars(module).items()
+                          if not name.startswith("_") and callable(fn)
+                          and getattr(fn, "__module__", None) == module.__name__})
+    return found
+
+
+_CHECKS = _public_checks()
+globals().update(_CHECKS)
+__all__ = sorted(_CHECKS)

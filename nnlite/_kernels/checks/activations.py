@@ -10,7 +10,7 @@ from .common import fail, out_shape, same_shape
 FROM_Z = ("gelu", "gelu_approximate", "swish", "mish")
 
 
-def pre_activation(kernel: str, act: str, z: np.ndarray | None, a: np.ndarray) -> None:
+def _pre_activation(kernel: str, act: str, z: np.ndarray | None, a: np.ndarray) -> None:
     """For an activation of :data:`FROM_Z`, z is given, has a's shape and is a float array."""
     if act not in FROM_Z:
         return
@@ -34,4 +34,4 @@ def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float
     """δ has the shape of the output a; ``out`` too; z as well when ``act`` needs it."""
     same_shape("activation_backward", "delta", delta, "a", a)
     out_shape("activation_backward", "out", out, a.shape, "the shape of a and delta")
-    pre_activation("activation_backward", act, z, a)
+    _pre_activation("activation_backward", act, z, a)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import pre_activation
+from .activations import _pre_activation
 from .common import fail, matrix, out_shape, shape_is
 
 
@@ -39,4 +39,4 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
     shape_is(kernel, "delta", delta, rows_units, "the shape of the output a")
     out_shape(kernel, "dW", dW, W.shape, "the shape of W")
     out_shape(kernel, "db", db, (W.shape[1],), "one value per column of W")
-    pre_activation(kernel, act, z, a)
+    _pre_activation(kernel, act, z, a)

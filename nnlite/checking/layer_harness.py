@@ -115,10 +115,12 @@ def check_weights(layer, rng, n_trainable, n_non_trainable):
         np.testing.assert_array_equal(got, want)
 
 
-def check_gradients(cls, kwargs, input_shape, multi, rng, training, input_data=None,
-                    max_entries=24, h=1e-6, rtol=1e-5, atol=1e-7,
-                    prepare=None, adapt_data=None):
-    """Float64 central differences of L = Σ R ⊙ layer(x) for x and each trainable weight."""
+def gradient_pairs(cls, kwargs, input_shape, multi, rng, training, input_data=None,
+                   max_entries: int | None = 24, h=1e-6, prepare=None,
+                   adapt_data=None) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    """Float64 (label, analytic, numerical, flat indices) of L = Σ R ⊙ layer(x) for each
+    input and each trainable weight; ``max_entries=None`` checks every entry, and then the
+    analytic gradient keeps the shape the layer gave it (the numerical one: the array's)."""
     previous = backend.floatx()
     backend.set_floatx("float64")
     try:
@@ -142,21 +144,33 @@ def check_gradients(cls, kwargs, input_shape, multi, rng, training, input_data=N
         loss()
         grads = layer.backward(R)
         grads = grads if multi else [grads]
-        for k, (x, g) in enumerate(zip(xs, grads)):
-            idx = _pick(x.size, rng, max_entries)
-            num = numerical_gradient(loss, x, h, idx)
-            np.testing.assert_allclose(np.asarray(g).reshape(-1)[idx], num, rtol=rtol,
-                                       atol=atol, err_msg=f"{layer.name}: ∂L/∂x[{k}] "
-                                       f"(training={training})")
-        analytic = {id(w): w.grad.copy() for w in layer.trainable_weights}
-        for w in layer.trainable_weights:
-            idx = _pick(w.size, rng, max_entries)
-            num = numerical_gradient(loss, w.value, h, idx)
-            np.testing.assert_allclose(analytic[id(w)].reshape(-1)[idx], num, rtol=rtol,
-                                       atol=atol, err_msg=f"{w.name}: ∂L/∂w "
-                                       f"(training={training})")
+        analytic = {id(w): np.array(w.grad, dtype=float) for w in layer.trainable_weights}
+        arrays = [(f"∂L/∂x[{k}]" if multi else "∂L/∂inputs", x, np.asarray(g, dtype=float))
+                  for k, (x, g) in enumerate(zip(xs, grads))]
+        arrays += [(f"∂L/∂{w.name.split('/')[-1]}", w.value, analytic[id(w)])
+                   for w in layer.trainable_weights]
+        pairs = []
+        for label, array, grad in arrays:
+            idx = _pick(array.size, rng, array.size if max_entries is None else max_entries)
+            num = numerical_gradient(loss, array, h, idx)
+            if max_entries is None:
+                pairs.append((label, grad, num.reshape(array.shape), idx))
+            else:
+                pairs.append((label, grad.reshape(-1)[idx], num, idx))
+        return pairs
     finally:
         backend.set_floatx(previous)
+
+
+def check_gradients(cls, kwargs, input_shape, multi, rng, training, input_data=None,
+                    max_entries=24, h=1e-6, rtol=1e-5, atol=1e-7,
+                    prepare=None, adapt_data=None):
+    """Float64 central differences of L = Σ R ⊙ layer(x) for x and each trainable weight."""
+    for label, analytic, numerical, _ in gradient_pairs(
+            cls, kwargs, input_shape, multi, rng, training, input_data, max_entries, h,
+            prepare, adapt_data):
+        np.testing.assert_allclose(analytic, numerical, rtol=rtol, atol=atol,
+                                   err_msg=f"{cls.__name__}: {label} (training={training})")
 
 
 def check_training_step(cls, kwargs, input_shape, multi, rng, input_data=None,

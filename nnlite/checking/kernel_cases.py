@@ -1,4 +1,4 @@
-"""Input builders for the kernel agreement tests (no tests in this module).
+"""Inputs of every kernel: the agreement tests and :func:`nnlite.check_kernels` use them.
 
 ``CASES[key](rng, dtype, variant) -> (args, kwargs)``; the kernel's name is
 the part of ``key`` before ``:``.  Variants: ``batch1`` (one row), ``odd``
