@@ -40,7 +40,7 @@ show_equations(keras.layers.Dense)
 # %% [markdown]
 # ## Your code
 #
-# `build` and the shapes are written for you.  `forward` must keep in
+# `build`, the shapes and the config (for saving) are written for you.  `forward` must keep in
 # `self._cache` what `backward` needs; `backward` writes the weight gradients
 # **into** `self.kernel.grad` and `self.bias.grad` (arrays of the weights'
 # shapes, read by the optimizer) and returns ∂L/∂x.
@@ -59,6 +59,9 @@ class MyDense(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
 
     def forward(self, x, training=False):
         # W = self.kernel.value (d_in, units), b = self.bias.value (units,)

@@ -44,17 +44,20 @@ show_equations(keras.losses.SparseCategoricalCrossentropy)
 # `z` has shape (n, k) (logits), `y` shape (n,) (integer labels); `scale` is
 # what the gradient is multiplied by — the model passes 1/n, the mean over
 # the batch.  Return `(loss, grad)`: one loss per sample (shape (n,)) and
-# `scale · ∂loss/∂z` (shape (n, k)).
+# `scale · ∂loss/∂z` (shape (n, k)).  A sequence of predictions has more
+# axes, z (..., k) and y (...): work on `z.reshape(-1, k)` and
+# `y.reshape(-1)`, then give the results the shapes of y and z back.
 #
 # Stability: e^z overflows for z ≈ 89 in float32.  Subtracting each row's
 # maximum changes neither p nor the loss: log Σ e^{z_j} = m + log Σ e^{z_j − m}.
 
 # %% tags=["learner"]
 def softmax_xent_sparse(z, y, scale):
-    """Sparse softmax cross-entropy from logits z (n, k) and labels y (n,)."""
-    # rows = np.arange(len(y));  m = z.max(axis=1, keepdims=True)
-    # log-sum-exp per row: m + log Σ e^{z − m};  loss = logsumexp − z[rows, y]
-    # p = e^{z − m} / Σ e^{z − m};  grad = (p − onehot(y)) · scale
+    """Sparse softmax cross-entropy from logits z (..., k) and labels y (...)."""
+    # as rows: z2 = z.reshape(-1, k), y2 = y.reshape(-1);  rows = np.arange(len(y2))
+    # m = z2.max(axis=1, keepdims=True);  log-sum-exp per row: m + log Σ e^{z2 − m}
+    # loss = logsumexp − z2[rows, y2]          (one value per sample: no mean here)
+    # p = e^{z2 − m} / Σ e^{z2 − m};  grad = (p − onehot(y2)) · scale
     raise NotImplementedError("softmax_xent_sparse is not implemented yet: "
                               "return (loss per sample, scale * (p - onehot(y)))")
 

@@ -4,7 +4,7 @@
 import nnlite as keras
 
 
-# %% mistake="bias_gradient_averaged" expect="bias"
+# %% mistake="bias_gradient_averaged" expect="a mean over the batch"
 class MyDense(keras.layers.Layer):
     """∂L/∂b averaged over the batch instead of summed."""
 
@@ -19,6 +19,9 @@ class MyDense(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
     def forward(self, x, training=False):
         self._cache = x
         return x @ self.kernel.value + self.bias.value
@@ -30,7 +33,7 @@ class MyDense(keras.layers.Layer):
         return grad_output @ self.kernel.value.T
 
 
-# %% mistake="kernel_gradient_not_stored" expect="kernel"
+# %% mistake="kernel_gradient_not_stored" expect="∂L/∂kernel"
 class MyDense(keras.layers.Layer):
     """∂L/∂W computed but bound to a new name instead of written into kernel.grad."""
 
@@ -45,6 +48,9 @@ class MyDense(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
     def forward(self, x, training=False):
         self._cache = x
         return x @ self.kernel.value + self.bias.value
@@ -56,7 +62,7 @@ class MyDense(keras.layers.Layer):
         return grad_output @ self.kernel.value.T
 
 
-# %% mistake="input_gradient_wrong_sign" expect="input"
+# %% mistake="input_gradient_wrong_sign" expect="sign flipped"
 class MyDense(keras.layers.Layer):
     """∂L/∂x with the wrong sign (a descent step written into the gradient)."""
 
@@ -70,6 +76,9 @@ class MyDense(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
 
     def forward(self, x, training=False):
         self._cache = x

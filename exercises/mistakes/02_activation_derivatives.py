@@ -9,7 +9,7 @@ from nnlite._kernels import reference
 MINE = ("relu", "elu", "selu")
 LAMBDA, SELU_ALPHA = keras.activations.SELU_SCALE, keras.activations.SELU_ALPHA
 
-# %% mistake="derivative_from_z_formula_applied_to_a" expect="activation_backward"
+# %% mistake="derivative_from_z_formula_applied_to_a" expect="activation_backward:elu"
 
 
 def activation_forward(z, act, alpha=0.0, out=None):
@@ -37,7 +37,7 @@ def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
     return out
 
 
-# %% mistake="relu_derivative_one_at_zero" expect="activation_backward"
+# %% mistake="relu_derivative_one_at_zero" expect="activation_backward:relu"
 
 
 def activation_forward(z, act, alpha=0.0, out=None):
@@ -65,7 +65,7 @@ def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
     return out
 
 
-# %% mistake="selu_without_lambda" expect="activation_forward"
+# %% mistake="selu_without_lambda" expect="activation_forward:selu"
 
 
 def activation_forward(z, act, alpha=0.0, out=None):

@@ -4,7 +4,7 @@
 import numpy as np
 
 
-# %% mistake="epsilon_forgotten" expect="eps"
+# %% mistake="epsilon_forgotten" expect="bn_forward_train"
 def bn_forward_train(x, gamma, beta, eps, out=None, *, xhat_out=None, keep_xhat=True):
     """1/√σ²: no ε (a constant feature divides by zero)."""
     mean = x.mean(axis=0)
@@ -33,7 +33,7 @@ def bn_backward(dy, xhat, gamma, inv_std, *, dx_out=None, mean=None, need_dx=Tru
     return dx, dgamma, dbeta
 
 
-# %% mistake="unbiased_variance" expect="var"
+# %% mistake="unbiased_variance" expect="bn_forward_train"
 def bn_forward_train(x, gamma, beta, eps, out=None, *, xhat_out=None, keep_xhat=True):
     """σ² divided by N − 1 (np.var(ddof=1), pandas' default) instead of N."""
     mean = x.mean(axis=0)

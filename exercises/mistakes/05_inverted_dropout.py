@@ -26,7 +26,7 @@ def dropout_backward(dy, mask, rate, out=None):
     return dx
 
 
-# %% mistake="scaled_by_keep_probability" expect="1/(1"
+# %% mistake="scaled_by_keep_probability" expect="constant factor"
 def dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
     """Multiplied by (1 − p) — the test-time rule of the original paper — instead of
     divided by it."""

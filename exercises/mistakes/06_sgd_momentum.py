@@ -13,18 +13,19 @@ def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
         param += velocity
 
 
-# %% mistake="gradient_ascent" expect="sign"
+# %% mistake="velocity_subtracted" expect="sign flipped"
 def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
-    """m ← βm + ηg: the step goes up the loss."""
+    """θ ← θ − m: two conventions mixed (Keras' m already holds −ηg), so the step
+    climbs the loss."""
     velocity *= momentum
-    velocity += lr * grad
+    velocity -= lr * grad
     if nesterov:
-        param += momentum * velocity + lr * grad
+        param -= momentum * velocity - lr * grad
     else:
-        param += velocity
+        param -= velocity
 
 
-# %% mistake="nesterov_ignored" expect="nesterov"
+# %% mistake="nesterov_ignored" expect="sgd_momentum_update:nesterov"
 def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
     """The `nesterov` flag is ignored: always plain momentum."""
     velocity *= momentum

@@ -17,6 +17,9 @@ class MyDense(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
     def forward(self, x, training=False):
         self._cache = x
         return x @ self.kernel.value + self.bias.value
