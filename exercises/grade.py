@@ -311,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.submission is not None:
         code = submitted_code(args.submission)
         verdict = check_variants_one(args.exercise, code)
-        print(verdict.message)
         if not verdict.passed:
+            print(verdict.message)
             return 1
         name = exercise_path(args.exercise).stem
         run = run_exercises({name: code})[name]
