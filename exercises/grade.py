@@ -122,7 +122,7 @@ def submitted_code(path: Path) -> str:
     """The learner cell of a learner's notebook (``.ipynb``) or jupytext script."""
     if path.suffix == ".ipynb":
         notebook = json.loads(path.read_text(encoding="utf-8"))
-        cells = [Cell(c["cell_type"] == "markdown", "".join(c["source"]) + "\n",
+        cells = [Cell(c["cell_type"] == "markdown", "".join(c["source"]).strip("\n") + "\n",
                       c.get("metadata", {})) for c in notebook["cells"]]
     else:
         cells = read_cells(path.read_text(encoding="utf-8"))

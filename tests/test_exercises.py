@@ -17,8 +17,10 @@ subprocess: it switches numba's simulator on); whole runs in quick mode
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,7 +54,8 @@ def quick_mode():
 
 
 def test_every_exercise_has_its_parts():
-    assert [n[:2] for n in NAMES] == [f"{k:02d}" for k in range(1, 11)]
+    assert len(NAMES) >= 10
+    assert [n[:2] for n in NAMES] == [f"{k:02d}" for k in range(1, len(NAMES) + 1)]
     for name in NAMES:
         source = (EXERCISES / f"{name}.py").read_text(encoding="utf-8")
         assert source.startswith("# ---\n# jupyter:"), name
@@ -79,6 +82,28 @@ def test_no_exercise_copies_an_equation():
         for piece in pieces:
             copies = [p.name for p, text in texts.items() if piece in text]
             assert not copies, (piece, copies)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jupytext") is None,
+                    reason="jupytext is in the docs extra: pip install -e '.[docs]'")
+def test_downloaded_notebook_keeps_the_learner_cell_and_writes_its_helper(tmp_path: Path):
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+    import nnlite_docs
+
+    name = NAMES[3]
+    notebook = nnlite_docs.tutorial_notebook(EXERCISES / f"{name}.py",
+                                             nnlite_docs.EXERCISE_UTILS_CELL,
+                                             EXERCISES / "exercise_utils.py")
+    nbformat.write(notebook, tmp_path / "work.ipynb")
+    assert grade.submitted_code(tmp_path / "work.ipynb") == grade.skeleton_code(name)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert code[0] == nnlite_docs.SETUP_CELL and "exercise_utils" in code[1]
+    subprocess.run([sys.executable, "-c", "import importlib.util\n" + code[1]], cwd=tmp_path,
+                   check=True, timeout=60)
+    assert (tmp_path / "exercise_utils.py").read_text(encoding="utf-8") == \
+        (EXERCISES / "exercise_utils.py").read_text(encoding="utf-8")
 
 
 @checkers

@@ -6,7 +6,11 @@
   ``docs/tutorials/download/NN_name.ipynb``, the file learners download.
   Both start with a set-up cell that makes them run anywhere (see
   :data:`SETUP_CELL`), then a hidden cell that writes ``tutorial_utils.py``
-  next to the notebook when it is not importable.
+  next to the notebook when it is not importable.  Each exercise
+  ``exercises/NN_name.py`` becomes a download only,
+  ``docs/tutorials/download/exercises/NN_name.ipynb`` (not executed: its
+  learner cell raises until filled in), whose second cell writes
+  ``exercise_utils.py``.
 * ``{korean-glossary}`` — the table of Korean terms, read from the tutorials
   at build time (``korean_glossary.py``).
 * ``{nnlite-equations} nnlite.layers.BatchNormalization`` — a class's
@@ -38,6 +42,8 @@ TUTORIALS = ROOT / "tutorials"
 DOCS = ROOT / "docs"
 NOTEBOOKS = DOCS / "tutorials"
 DOWNLOADS = NOTEBOOKS / "download"
+EXERCISES = ROOT / "exercises"
+EXERCISE_DOWNLOADS = DOWNLOADS / "exercises"
 
 #: MathJax 2 files the site needs (TeX input, CommonHTML output, its web fonts)
 MATHJAX_FILES = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "jax/input/TeX",
@@ -73,14 +79,30 @@ if importlib.util.find_spec("tutorial_utils") is None:
     importlib.invalidate_caches()'''
 
 
+EXERCISE_UTILS_CELL = '''\
+# exercise_utils.py — the exercises' shared set-up (quick mode, the book's data and
+# model). In the repository it sits next to the exercises; anywhere else this cell
+# writes it next to the notebook.
+import importlib
+from pathlib import Path
+
+EXERCISE_UTILS = {source!r}
+if importlib.util.find_spec("exercise_utils") is None:
+    Path("exercise_utils.py").write_text(EXERCISE_UTILS, encoding="utf-8")
+    importlib.invalidate_caches()'''
+
+
 # ------------------------------------------------------------------ notebooks
-def tutorial_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook learners download: the set-up cells, then the tutorial."""
+def tutorial_notebook(path: Path, utils_cell: str = UTILS_CELL,
+                      utils_path: Path = TUTORIALS / "tutorial_utils.py"
+                      ) -> nbformat.NotebookNode:
+    """The notebook learners download: the set-up cells, then the tutorial (or the
+    exercise, with ``EXERCISE_UTILS_CELL`` and ``exercise_utils.py``)."""
     notebook = jupytext.read(path, fmt="py:percent")
-    utils = (TUTORIALS / "tutorial_utils.py").read_text(encoding="utf-8")
+    utils = utils_path.read_text(encoding="utf-8")
     setup = nbformat.v4.new_code_cell(SETUP_CELL)
     setup.metadata["tags"] = ["setup"]
-    helper = nbformat.v4.new_code_cell(UTILS_CELL.format(source=utils))
+    helper = nbformat.v4.new_code_cell(utils_cell.format(source=utils))
     helper.metadata.update({"tags": ["hide-input"], "jupyter": {"source_hidden": True}})
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = [setup, helper]
@@ -111,6 +133,10 @@ def write_notebooks(app: Sphinx) -> None:
         page = nbformat.from_dict(notebook)
         page.cells.insert(1, links)
         _write_if_changed(NOTEBOOKS / f"{path.stem}.ipynb", nbformat.writes(page) + "\n")
+    for path in sorted(EXERCISES.glob("[0-9][0-9]_*.py")):
+        notebook = tutorial_notebook(path, EXERCISE_UTILS_CELL, EXERCISES / "exercise_utils.py")
+        _write_if_changed(EXERCISE_DOWNLOADS / f"{path.stem}.ipynb",
+                          nbformat.writes(notebook) + "\n")
 
 
 # ------------------------------------------------------------------ MathJax
