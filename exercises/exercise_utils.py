@@ -35,18 +35,18 @@ def pick(quick_value, full_value):
     return quick_value if QUICK else full_value
 
 
-def show_equations(obj):
-    """Show ``obj.equations`` (markdown with LaTeX) under a notebook cell, or print it."""
+def show_equations(obj) -> None:
+    """Show ``obj.equations`` (markdown with LaTeX): rendered in a notebook, printed otherwise."""
     text = obj.equations
     try:
         from IPython import get_ipython
-        from IPython.display import Markdown
+        from IPython.display import Markdown, display
     except ImportError:
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
-        return Markdown(text)
-    print(text)
-    return None
+        display(Markdown(text))
+    else:
+        print(text)
 
 
 @functools.lru_cache(maxsize=1)
