@@ -192,6 +192,21 @@ def check_variants(name: str) -> dict[str, Verdict]:
     return {label: check_here(name, code) for label, code in variants.items()}
 
 
+def check_submission(name: str, code: str) -> Verdict:
+    """The verdict on one learner cell (in a subprocess when the exercise needs one)."""
+    name = exercise_path(name).stem
+    if not needs_own_process(name):
+        return check_here(name, code)
+    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1"}
+    script = (f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import grade; "
+              f"v = grade.check_here({name!r}, sys.stdin.read()); print(json.dumps(v.__dict__))")
+    proc = subprocess.run([sys.executable, "-c", script], input=code, env=env,
+                          capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"grading {name} in a subprocess failed:\n{proc.stderr[-3000:]}")
+    return Verdict(**json.loads(proc.stdout.splitlines()[-1]))
+
+
 # ------------------------------------------------------------------ whole runs
 def kernel_available() -> bool:
     """Can notebooks run in a Jupyter kernel here (nbclient, nbformat, ipykernel)?"""
@@ -310,7 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.submission is not None:
         code = submitted_code(args.submission)
-        verdict = check_variants_one(args.exercise, code)
+        try:
+            verdict = check_submission(args.exercise, code)
+        except Exception as exc:  # the learner's cell itself does not run
+            print(f"the learner cell of {args.submission} raised {type(exc).__name__}: {exc}")
+            return 1
         if not verdict.passed:
             print(verdict.message)
             return 1
@@ -328,21 +347,6 @@ def main(argv: list[str] | None = None) -> int:
         print(name)
         ok &= _grade_exercise(name)
     return 0 if ok else 1
-
-
-def check_variants_one(name: str, code: str) -> Verdict:
-    """The verdict on one learner cell (in a subprocess when the exercise needs one)."""
-    name = exercise_path(name).stem
-    if not needs_own_process(name):
-        return check_here(name, code)
-    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1"}
-    script = (f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import grade; "
-              f"v = grade.check_here({name!r}, sys.stdin.read()); print(json.dumps(v.__dict__))")
-    proc = subprocess.run([sys.executable, "-c", script], input=code, env=env,
-                          capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise RuntimeError(f"grading {name} in a subprocess failed:\n{proc.stderr[-3000:]}")
-    return Verdict(**json.loads(proc.stdout.splitlines()[-1]))
 
 
 if __name__ == "__main__":
