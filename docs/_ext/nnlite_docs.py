@@ -66,30 +66,24 @@ if importlib.util.find_spec("nnlite") is None:
                     os.environ.get("NNLITE_PIP_SPEC", "nnlite")], check=True)
 %matplotlib inline'''
 
-UTILS_CELL = '''\
-# tutorial_utils.py — the tutorials' shared set-up (quick mode, figure folder, data
-# loading). In the repository it sits next to the tutorials; anywhere else this
-# cell writes it next to the notebook.
-import importlib
-from pathlib import Path
+def helper_cell(module: str, folder: str, what: str) -> str:
+    """The hidden cell that writes ``module``.py (its text: ``.format(source=...)``) next
+    to a downloaded notebook, unless it is importable (as in the repository)."""
+    constant = module.upper()
+    return (f"# {module}.py — the {folder}' shared set-up ({what}).\n"
+            f"# In the repository it sits next to the {folder}; anywhere else this\n"
+            "# cell writes it next to the notebook.\n"
+            "import importlib\nfrom pathlib import Path\n\n"
+            f"{constant} = {{source!r}}\n"
+            f'if importlib.util.find_spec("{module}") is None:\n'
+            f'    Path("{module}.py").write_text({constant}, encoding="utf-8")\n'
+            "    importlib.invalidate_caches()")
 
-TUTORIAL_UTILS = {source!r}
-if importlib.util.find_spec("tutorial_utils") is None:
-    Path("tutorial_utils.py").write_text(TUTORIAL_UTILS, encoding="utf-8")
-    importlib.invalidate_caches()'''
 
-
-EXERCISE_UTILS_CELL = '''\
-# exercise_utils.py — the exercises' shared set-up (quick mode, the book's data and
-# model). In the repository it sits next to the exercises; anywhere else this cell
-# writes it next to the notebook.
-import importlib
-from pathlib import Path
-
-EXERCISE_UTILS = {source!r}
-if importlib.util.find_spec("exercise_utils") is None:
-    Path("exercise_utils.py").write_text(EXERCISE_UTILS, encoding="utf-8")
-    importlib.invalidate_caches()'''
+UTILS_CELL = helper_cell("tutorial_utils", "tutorials",
+                         "quick mode, figure folder, data loading")
+EXERCISE_UTILS_CELL = helper_cell("exercise_utils", "exercises",
+                                  "quick mode, the book's data and model")
 
 
 # ------------------------------------------------------------------ notebooks
