@@ -663,20 +663,20 @@ def _register_yours(args: argparse.Namespace, parser: argparse.ArgumentParser
                     ) -> tuple[list[str], list[str]]:
     """Register the learner's kernels given by ``--backend FILE.py`` (named after the file)
     or ``--backend NAME --backend-module FILE.py``; return (built-in names, your names)."""
-    given = args.backend or []
-    builtin = [b for b in given if b in _kernels.BACKENDS and not b.endswith(".py")]
-    others = [b for b in given if b not in builtin]
-    yours = []
-    for entry in others:
+    builtin, yours = [], []
+    for entry in args.backend or []:
+        if entry in _kernels.BUILTIN_BACKENDS:
+            builtin.append(entry)
+            continue
+        name = entry
         if entry.endswith(".py"):
             name = os.path.splitext(os.path.basename(entry))[0]
             name = name if name.isidentifier() and name not in _kernels.BUILTIN_BACKENDS \
                 else "yours"
             _kernels.register_backend(name, entry)
         elif args.backend_module:
-            name = entry
             _kernels.register_backend(name, args.backend_module)
-        else:
+        elif entry not in _kernels.BACKENDS:  # not registered in this process either
             parser.error(f"unknown backend {entry!r}; choose from {list(_kernels.BACKENDS)}, "
                          f"give a .py file, or add --backend-module FILE.py")
         yours.append(name)

@@ -13,6 +13,14 @@ Backends (``nnlite.backends()`` lists them with their status):
 ``cuda``       numba.cuda kernels (needs a GPU)
 ``auto``       the fastest working CPU backend (the default)
 
+Each backend package has one module per family of the reference
+(``reference/<family>.py``: ``dense``, ``optimizers`` …) holding the kernels
+of that family under the reference's names; the registry finds each kernel
+in the module of its family (:data:`FAMILY`, read from the reference's
+modules).  ``register_backend(name, source)`` adds a learner's own kernels
+(a flat module, object, dict or ``.py`` file; see :mod:`.learner_backend`)
+as one more backend, listed by ``nnlite.backends()``.
+
 Every public kernel of every backend first checks the sizes, numbers of axes
 and dtypes its loops rely on (``checks``, one function per kernel) and raises
 ``ValueError("<kernel>: ...")`` instead of reading or writing out of bounds.
@@ -21,6 +29,7 @@ A backend that cannot load warns once with the reason and the engine falls
 back to ``reference`` (``"auto"``: to the next backend of ``AUTO_ORDER``,
 warning about each faster one that failed); a backend that lacks one kernel
 uses the reference version of that kernel (``kernel_table()`` shows which).
+``_loaded`` maps each loaded backend to its kernels by name.
 """
 
 from __future__ import annotations

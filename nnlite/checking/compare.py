@@ -26,7 +26,7 @@ class Comparison:
 
     where: str
     ok: bool
-    max_error: float = 0.0
+    max_error: float | None = 0.0
     tolerance: float = 0.0
     index: tuple | None = None
     expected_value: object = None
@@ -69,18 +69,21 @@ def _compare_leaf(where: str, expected, got, rtol: float, atol: float) -> Compar
     if expected is None:
         return Comparison(where, True)
     if isinstance(expected, (str, bool, int, np.bool_)) and not isinstance(expected, np.ndarray):
-        return Comparison(where, got == expected, expected=expected, got=got,
-                          problem="" if got == expected else f"expected {expected!r}, got "
-                                                             f"{got!r}")
+        try:
+            equal = bool(got == expected)
+        except (TypeError, ValueError):  # an array where a single value belongs
+            equal = False
+        return Comparison(where, equal, expected=expected, got=got,
+                          problem="" if equal else f"expected {expected!r}, got {got!r}")
     if isinstance(expected, np.ndarray) and not isinstance(got, (np.ndarray, np.generic,
                                                                    float, int)):
-        return Comparison(where, False, expected=expected, got=got,
+        return Comparison(where, False, None, expected=expected, got=got,
                           problem=f"expected an array of shape {expected.shape}, got "
                                   f"{_describe(got)}")
     e = np.asarray(expected)
     g = np.asarray(got)
     if g.shape != e.shape:
-        return Comparison(where, False, expected=e, got=g,
+        return Comparison(where, False, None, expected=e, got=g,
                           problem=f"wrong shape: expected {e.shape}, got {g.shape}")
     if e.dtype == bool:
         rtol = atol = 0.0
@@ -89,11 +92,10 @@ def _compare_leaf(where: str, expected, got, rtol: float, atol: float) -> Compar
     with np.errstate(invalid="ignore"):
         diff = np.where(same, 0.0, np.abs(g64 - e64))
         allowed = np.where(same, atol, atol + rtol * np.abs(e64))
-    bad = ~(diff <= allowed)
+    bad = ~(diff <= allowed) | (~same & ~(np.isfinite(e64) & np.isfinite(g64)))
     if e.size == 0:
         return Comparison(where, True)
-    ratio = np.where(np.isnan(diff), np.inf, diff / np.maximum(allowed, 1e-300))
-    worst = np.unravel_index(int(np.argmax(ratio)), e.shape)
+    worst = np.unravel_index(int(np.argmax(np.where(np.isnan(diff), np.inf, diff))), e.shape)
     max_error = float("nan") if np.isnan(diff).any() else float(diff.max())
     result = Comparison(where, not bad.any(), max_error, float(allowed[worst]),
                         expected=e, got=g)
@@ -110,7 +112,8 @@ def compare(expected, got, rtol: float, atol: float, where: str = "output") -> l
     results = []
     for leaf_where, e, g, problem in _leaves(expected, got, where):
         if problem:
-            results.append(Comparison(leaf_where, False, expected=e, got=g, problem=problem))
+            results.append(Comparison(leaf_where, False, None, expected=e, got=g,
+                                      problem=problem))
         else:
             results.append(_compare_leaf(leaf_where, e, g, rtol, atol))
     return results

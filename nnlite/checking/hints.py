@@ -12,21 +12,25 @@ entries differ and along which axis.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 #: How close a ratio must be to a named factor to be called by its name.
 FACTOR_RTOL = 2e-3
 
 
-def shape_hint(expected: np.ndarray, got: np.ndarray) -> str:
-    """Why ``got`` has the wrong shape, when it can be told."""
-    e, g = expected.shape, got.shape
+def shape_hint(e: tuple, g: tuple) -> str:
+    """Why shape ``g`` was produced where ``e`` is expected, when it can be told."""
     if len(e) >= 2 and g == e[::-1]:
         return (f"the result has the transposed shape {g} instead of {e}: a transposed "
                 f"gradient (e.g. δ.T @ x where the equation has x.T @ δ)")
     if len(g) == len(e) + 1 and g[1:] == e:
         return (f"one value per example, shape {g}, where {e} is expected: the sum over the "
                 f"batch (axis 0) is missing, e.g. db = δ.sum(axis=0)")
+    if len(g) < len(e) and e[len(e) - len(g):] == g:
+        return (f"shape {g} where one value per example, {e}, is expected: do not sum or "
+                f"average over the batch here (the caller does)")
     return f"wrong shape: expected {e}, got {g}"
 
 
@@ -66,6 +70,9 @@ def placement_hint(expected: np.ndarray, got: np.ndarray, rtol: float, atol: flo
 def constant_ratio(expected: np.ndarray, got: np.ndarray) -> float | None:
     """got / expected when it is the same number everywhere (None otherwise)."""
     e, g = expected.reshape(-1).astype(float), got.reshape(-1).astype(float)
+    if e.size == 1:  # a single number (a norm, a loss): its ratio, whatever it is
+        c = float(g[0] / e[0]) if e[0] != 0 and np.isfinite(g[0]) else 0.0
+        return None if c == 0 or abs(c - 1) < 1e-3 else c
     scale = np.max(np.abs(e)) if e.size else 0.0
     keep = np.abs(e) > 1e-3 * scale
     if scale == 0 or keep.sum() < 2 or not np.isfinite(g).all():
@@ -138,6 +145,22 @@ def spread_hint(expected: np.ndarray, got: np.ndarray, bad: np.ndarray) -> str:
     return text
 
 
+_BROADCAST = re.compile(r"from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
+
+
+def exception_hint(exc: BaseException) -> str:
+    """``raised <type>: <message>``, plus the shape hint for a broadcast into ``w.grad``."""
+    text = f"raised {type(exc).__name__}: {exc}"
+    match = _BROADCAST.search(str(exc))
+    if match:
+        got, expected = (tuple(int(n) for n in m.split(",") if n.strip())
+                         for m in match.groups())
+        hint = shape_hint(expected, got)
+        if not hint.startswith("wrong shape"):
+            text += f" — {hint}"
+    return text
+
+
 def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = None,
              rows: int | None = None, before: np.ndarray | None = None,
              name: str = "the output") -> str:
@@ -145,7 +168,7 @@ def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = N
     params = params or {}
     e, g = np.asarray(expected), np.asarray(got)
     if e.shape != g.shape:
-        return shape_hint(e, g)
+        return shape_hint(e.shape, g.shape)
     if e.dtype == bool or g.dtype.kind not in "fiu":
         return ""
     hint = nan_hint(e, g)
@@ -155,6 +178,9 @@ def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = N
         hint = unchanged_hint(name, before, e, g)
         if hint:
             return hint
+        c = constant_ratio(e, g)  # the values themselves off by a factor (scale_, clipping)
+        if c is not None:
+            return f"{name} is " + factor_hint(c, params, rows)
         e, g = e.astype(float) - before, g.astype(float) - before  # compare the updates
     hint = placement_hint(e, g, rtol, atol)
     if hint:

@@ -23,7 +23,7 @@ import numpy as np
 from .. import _kernels
 from .._kernels.learner_backend import collect_kernels, describe
 from .compare import TOL, Comparison, compare
-from .hints import diagnose
+from .hints import diagnose, exception_hint
 from .kernel_cases import CASES
 from .report import CheckResult, Report
 
@@ -98,7 +98,7 @@ def run_case(name: str, key: str, variant: str, dtype, impl: Callable,
     try:
         got = impl(*got_args, **got_kwargs)
     except Exception as exc:
-        raise KernelRaised(f"{type(exc).__name__}: {exc}") from exc
+        raise KernelRaised(f"{name} raised {type(exc).__name__}: {exc}") from exc
     tol = TOL[dtype]
     comparisons = compare(expected, got, where="result", **tol)
     names = _argument_names(reference, ref_args, ref_kwargs)
@@ -124,34 +124,53 @@ def _failure(name: str, key: str, variant: str, dtype, comp: Comparison, context
     if isinstance(comp.expected, np.ndarray):
         hint = diagnose(comp.expected, comp.got, params=context["params"], rows=context["rows"],
                         before=before, name=arg, **tol)
-    elif comp.problem:
-        hint = comp.problem
+    if hint.startswith("wrong shape") or hint == comp.problem:
+        hint = ""  # the detail says it already
     detail = (f"case {key} ({variant} inputs, {np.dtype(dtype).name}): {comp.where}"
               + (f": {comp.problem}" if comp.problem and comp.problem != "values differ" else ""))
-    return CheckResult(name, False, max(max_error, comp.max_error), comp.tolerance, comp.index,
+    error = comp.max_error
+    if error is not None and not np.isnan(error):
+        error = max(max_error, error)
+    return CheckResult(name, False, error, comp.tolerance, comp.index,
                        comp.expected_value, comp.got_value, hint, detail)
 
 
 def check_one(name: str, impl: Callable, dtypes: Sequence, variants: Sequence[str]
               ) -> CheckResult:
-    """Every case of kernel ``name``: passed, or the first failing case explained."""
+    """Every case of kernel ``name``: passed, or the first failing case explained.
+
+    A case where the kernel raises NotImplementedError (an activation or an
+    option it does not support) is skipped and counted in ``detail``.
+    """
     keys = [k for k in sorted(CASES) if k.split(":")[0] == name]
     worst = CheckResult(name, True)
+    ran, skipped = 0, set()
     for dtype in dtypes:
         for variant in variants:
             for key in keys:
                 try:
                     comparisons, context = run_case(name, key, variant, dtype, impl)
                 except KernelRaised as exc:  # the checked code raised: show it
+                    if isinstance(exc.__cause__, NotImplementedError):
+                        skipped.add(key)
+                        continue
                     return CheckResult(
-                        name, False, None, 0.0, hint=f"raised {exc}",
+                        name, False, None, 0.0, hint=exception_hint(exc.__cause__),
                         detail=f"case {key} ({variant} inputs, {np.dtype(dtype).name})")
+                ran += 1
                 for comp in comparisons:
                     if not comp.ok:
                         return _failure(name, key, variant, dtype, comp, context,
                                         worst.max_error)
                     if comp.max_error > worst.max_error:
                         worst.max_error, worst.tolerance = comp.max_error, comp.tolerance
+    if skipped:
+        names = sorted(key.partition(":")[2] or "plain" for key in skipped)
+        worst.detail = (f"skipped {len(skipped)} of {len(keys)} cases (NotImplementedError): "
+                        f"{', '.join(names)}")
+    if not ran:
+        worst.passed = False
+        worst.hint = "every case raised NotImplementedError: nothing was checked"
     return worst
 
 

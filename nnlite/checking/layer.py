@@ -28,7 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .compare import compare
-from .hints import diagnose
+from .hints import diagnose, exception_hint
 from .layer_harness import (
     _inputs,
     _new_layer,
@@ -51,7 +51,7 @@ def _step(name: str, fn: Callable[[], None]) -> CheckResult:
     except AssertionError as exc:
         return CheckResult(name, False, None, detail=" ".join(str(exc).split()))
     except Exception as exc:
-        return CheckResult(name, False, None, hint=f"raised {type(exc).__name__}: {exc}")
+        return CheckResult(name, False, None, hint=exception_hint(exc))
     return CheckResult(name, True, None)
 
 
@@ -60,7 +60,7 @@ def _gradient_results(cls, kwargs, input_shape, rng) -> list[CheckResult]:
         pairs = gradient_pairs(cls, kwargs, input_shape, False, rng, True, max_entries=None)
     except Exception as exc:
         return [CheckResult("gradients", False, None,
-                            hint=f"raised {type(exc).__name__}: {exc}")]
+                            hint=exception_hint(exc))]
     results = []
     for label, analytic, numerical, _ in pairs:
         comp = compare(numerical, analytic, GRAD_RTOL, GRAD_ATOL, where=label)[0]

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..variables import Variable
 from .compare import compare
-from .hints import diagnose
+from .hints import diagnose, exception_hint
 from .report import CheckResult, Report
 
 QUADRATIC_STEPS = 5
@@ -161,7 +161,15 @@ def _quadratic_results(make_mine: Callable, make_ref: Callable) -> list[CheckRes
     return results
 
 
-def _model_results(make_mine: Callable, make_ref: Callable) -> list[CheckResult]:
+#: The hint of a model step that differs, after the quadratic steps did or did not.
+MODEL_HINTS = {True: "the quadratic steps agree but the model's do not: does update_step "
+                     "keep state outside self.slots(var) (shared by every weight), or "
+                     "depend on the weight's shape?",
+               False: "follows from the quadratic steps' difference above"}
+
+
+def _model_results(make_mine: Callable, make_ref: Callable,
+                   quadratic_passed: bool) -> list[CheckResult]:
     from .. import layers, models
 
     rng = np.random.default_rng(1)
@@ -184,7 +192,7 @@ def _model_results(make_mine: Callable, make_ref: Callable) -> list[CheckResult]
             mine.train_on_batch(x, y)
         except Exception as exc:
             return results + [CheckResult(f"Dense model step {step}", False, None,
-                                          hint=f"raised {type(exc).__name__}: {exc}")]
+                                          hint=exception_hint(exc))]
         ref.train_on_batch(x, y)
         got = np.concatenate([w.ravel() for w in mine.get_weights()]) - start
         expected = np.concatenate([w.ravel() for w in ref.get_weights()]) - start
@@ -194,6 +202,7 @@ def _model_results(make_mine: Callable, make_ref: Callable) -> list[CheckResult]
         if not comp.ok:
             result.detail = ("the change of the model's weights since the start (same initial "
                              "weights, same data)")
+            result.hint = MODEL_HINTS[quadratic_passed]
         results.append(result)
     return results
 
@@ -213,8 +222,8 @@ def check_optimizer(optimizer: object, reference: object = None, verbose: bool =
         results = _quadratic_results(make_mine, make_ref)
     except Exception as exc:
         results = [CheckResult("quadratic", False, None,
-                               hint=f"raised {type(exc).__name__}: {exc}")]
-    results += _model_results(make_mine, make_ref)
+                               hint=exception_hint(exc))]
+    results += _model_results(make_mine, make_ref, all(r.passed for r in results))
     report = Report(f"check_optimizer: {title}", results)
     if verbose:
         print(report)

@@ -35,16 +35,19 @@ class CheckResult:
     hint: str = ""
     detail: str = ""
 
-    def lines(self) -> list[str]:
-        """The table row, then (for a failure) where it differed and the hint."""
+    def lines(self, brief: bool = False) -> list[str]:
+        """The table row, then (for a failure) where it differed and the hint; ``brief``:
+        the hint only (a later step failing like the one above it)."""
         status = "passed" if self.passed else "FAILED"
         error = "-" if self.max_error is None else f"{self.max_error:.2e}"
         tol = "-" if not self.tolerance else f"{self.tolerance:.1e}"
         rows = [f"{self.name:<28}{status:<8}{error:>11}{tol:>11}"]
+        if self.passed and self.detail:
+            rows.append(f"    {self.detail}")
         if not self.passed:
-            if self.detail:
+            if self.detail and not brief:
                 rows.append(f"    {self.detail}")
-            if self.index is not None:
+            if self.index is not None and not brief:
                 rows.append(f"    first difference at index {self.index}: expected "
                             f"{_short(self.expected)}, got {_short(self.got)}")
             if self.hint:
@@ -90,8 +93,13 @@ class Report:
     def __str__(self) -> str:
         head = f"{'check':<28}{'result':<8}{'max error':>11}{'tolerance':>11}"
         lines = [self.title, head, "-" * len(head)]
+        previous = None
         for result in self.results:
-            lines += result.lines()
+            group = result.name.rsplit(" step ", 1)[0]
+            brief = previous is not None and not previous.passed and not result.passed \
+                and previous.name.rsplit(" step ", 1)[0] == group
+            lines += result.lines(brief)
+            previous = result
         n_failed = len(self.failed)
         lines.append(f"{len(self.results) - n_failed} passed, {n_failed} failed")
         return "\n".join(lines)
