@@ -2,7 +2,7 @@
 
 For every exercise (``exercises/grade.py`` does the work):
 
-* its unmodified skeleton fails the check with "not implemented yet", not a crash;
+* its unmodified skeleton fails the check, which says NotImplementedError (not a crash);
 * each planted mistake (``exercises/mistakes/``) fails the check, and the check's
   message contains the words the mistake declares (``expect``);
 * its solution (``exercises/solutions/``) passes the check, and the whole exercise
@@ -111,7 +111,8 @@ def test_downloaded_notebook_keeps_the_learner_cell_and_writes_its_helper(tmp_pa
 def test_check_fails_on_skeleton_and_mistakes_and_passes_on_solution(name: str):
     verdicts = grade.check_variants(name)
     skeleton = verdicts.pop("skeleton")
-    assert not skeleton.passed and grade.NOT_YET in skeleton.message, skeleton.message
+    assert not skeleton.passed, skeleton.message
+    assert grade.SKELETON_FAILS_WITH in skeleton.message, skeleton.message
     solution = verdicts.pop("solution")
     assert solution.passed, solution.message
     for mistake in grade.mistakes(name):

@@ -3,7 +3,6 @@
 import numpy as np
 
 import nnlite as keras
-from nnlite._kernels import reference  # the specification: the activations you do not write
 
 MINE = ("relu", "elu", "selu")
 
@@ -11,7 +10,7 @@ MINE = ("relu", "elu", "selu")
 def activation_forward(z, act, alpha=0.0, out=None):
     """a = φ(z), elementwise."""
     if act not in MINE:
-        return reference.activation_forward(z, act, alpha, out)
+        raise NotImplementedError(f"{act!r} is not part of this exercise")
     if act == "relu":
         a = np.maximum(z, 0)
     elif act == "elu":
@@ -28,7 +27,7 @@ def activation_forward(z, act, alpha=0.0, out=None):
 def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
     """δ ⊙ φ', with φ' written in terms of the OUTPUT a = φ(z) (z is not needed here)."""
     if act not in MINE:
-        return reference.activation_backward(a, delta, act, alpha, out, z=z)
+        raise NotImplementedError(f"{act!r} is not part of this exercise")
     if act == "relu":
         grad = delta * (a > 0)
     elif act == "elu":
