@@ -40,8 +40,9 @@ show_equations(keras.layers.Dense)
 # %% [markdown]
 # ## Your code
 #
-# `build`, the shapes and the config (for saving) are written for you.  `forward` must keep in
-# `self._cache` what `backward` needs; `backward` writes the weight gradients
+# `build`, the shapes and the config (for saving) are written for you.
+# `forward` must keep in `self._cache` what `backward` needs; `backward`
+# writes the weight gradients
 # **into** `self.kernel.grad` and `self.bias.grad` (arrays of the weights'
 # shapes, read by the optimizer) and returns ∂L/∂x.
 
@@ -81,8 +82,10 @@ class MyDense(keras.layers.Layer):
 # %% [markdown]
 # ## Check it
 #
-# `check_layer` builds your layer on a small batch, compares `forward` with
-# `Dense` and `backward` with centred finite differences of the loss.
+# `check_layer` builds your layer on a small batch and checks the output
+# shape, the gradients `backward` gives (∂L/∂x, and what it writes into
+# `kernel.grad` and `bias.grad`) against centred finite differences, the
+# config, saving the weights, and one training step.
 
 # %% tags=["check"]
 report = keras.check_layer(MyDense, input_shape=(4, 5), units=3)
