@@ -42,9 +42,9 @@ show_equations(keras.layers.Dense)
 #
 # `build`, the shapes and the config (for saving) are written for you.
 # `forward` must keep in `self._cache` what `backward` needs; `backward`
-# writes the weight gradients
-# **into** `self.kernel.grad` and `self.bias.grad` (arrays of the weights'
-# shapes, read by the optimizer) and returns ∂L/∂x.
+# writes the weight gradients **into** `self.kernel.grad` and
+# `self.bias.grad` (arrays of the weights' shapes, read by the optimizer)
+# and returns ∂L/∂x.
 
 # %% tags=["learner"]
 class MyDense(keras.layers.Layer):
