@@ -91,7 +91,7 @@ report = keras.check_kernels({"sgd_momentum_update": sgd_momentum_update})
 #
 # Every weight update of the 266,610 weights now runs on the (simulated)
 # GPU.  In the simulator that takes about a second per step, so it trains
-# on a few batches only.
+# one epoch on a few batches only.
 
 # %%
 report.raise_if_failed()
@@ -100,7 +100,7 @@ with keras.backend("mine"):
     model = book_mlp(input_shape=(28, 28))
     history = train_book_model(
         model, optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
-        n_train=pick(64, 512) if SIMULATED else None)
+        n_train=pick(64, 512) if SIMULATED else None, epochs=1 if SIMULATED else None)
 
 # %% [markdown]
 # Copying every array to the GPU and back at each step costs more than the
