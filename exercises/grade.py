@@ -145,12 +145,12 @@ def code_cells(name: str, code: str | None = None, upto_check: bool = False) -> 
 
 # ------------------------------------------------------------------ checking
 def needs_own_process(name: str) -> bool:
-    """True when the exercise must start numba afresh: it switches the CUDA simulator
-    on, and numba is already loaded here without it."""
+    """True when the exercise switches numba's CUDA simulator on (it must be on before
+    numba is imported, and would stay on here) and this process is not already in it."""
     if "NUMBA_ENABLE_CUDASIM" not in exercise_path(name).read_text(encoding="utf-8"):
         return False
     if "numba" not in sys.modules:
-        return False
+        return True
     from numba import config
     return not config.ENABLE_CUDASIM
 
