@@ -149,8 +149,8 @@ def needs_own_process(name: str) -> bool:
     numba is imported, and would stay on here) and this process is not already in it."""
     if "NUMBA_ENABLE_CUDASIM" not in exercise_path(name).read_text(encoding="utf-8"):
         return False
-    if "numba" not in sys.modules:
-        return True
+    if "numba" not in sys.modules:  # it will be imported in the simulator only if asked
+        return os.environ.get("NUMBA_ENABLE_CUDASIM") != "1"
     from numba import config
     return not config.ENABLE_CUDASIM
 
