@@ -28,7 +28,8 @@ def _info() -> None:
 
 
 def _check(argv: list[str]) -> int:
-    """``check FILE.py [--kernels a,b]``: print the report; 1 when a kernel fails."""
+    """``check FILE.py [--kernels a,b]``: print the report; exit status 1 when a kernel
+    fails, 2 when the file cannot be checked."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m nnlite check",
@@ -41,8 +42,12 @@ def _check(argv: list[str]) -> int:
     kernels = [k.strip() for k in args.kernels.split(",") if k.strip()] if args.kernels else None
     try:
         report = check_kernels(args.source, kernels)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:  # a file, a name or a signature nnlite refuses
         print(f"check: {exc}", file=sys.stderr)
+        return 2
+    except Exception:  # importing the file failed: show where
+        import traceback
+        traceback.print_exc()
         return 2
     return 0 if report.passed else 1
 

@@ -98,6 +98,18 @@ def test_registered_kernels_train_the_mlp_and_the_others_come_from_the_reference
     assert nnlite.kernel_table()["dense_backward"] != "mine"  # restored after the block
 
 
+def test_calls_a_kernel_does_not_implement_go_to_the_reference(mine):
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((32, 3)).astype("float32"), rng.standard_normal((32, 1))
+    model = nnlite.Sequential([nnlite.layers.Dense(4, activation="elu", input_shape=(3,)),
+                               nnlite.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="adam")
+    with nnlite.backend("mine"), pytest.warns(RuntimeWarning, match="mine.dense_backward "
+                                              "raised NotImplementedError"):
+        history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+
+
 def test_check_kernels_points_at_the_broken_kernel(mine):
     report = nnlite.check_kernels("mine", verbose=False)
     assert not report.passed

@@ -35,6 +35,7 @@ uses the reference version of that kernel (``kernel_table()`` shows which).
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import pkgutil
@@ -245,9 +246,30 @@ def set_backend(name: str) -> str:
         if impl is None:
             kernel.impl, kernel.backend = _loaded["reference"][kname], "reference"
         else:
+            if resolved not in BUILTIN_BACKENDS:
+                impl = _reference_when_not_implemented(resolved, kname, impl)
             kernel.impl, kernel.backend = impl, resolved
     _active = resolved
     return resolved
+
+
+def _reference_when_not_implemented(backend: str, name: str, impl: Callable) -> Callable:
+    """A registered kernel that hands the calls it raises NotImplementedError for (an
+    activation it lacks, say) to the reference, with one warning per kernel."""
+    reference = _loaded["reference"][name]
+
+    @functools.wraps(impl)
+    def kernel(*args, **kwargs):
+        try:
+            return impl(*args, **kwargs)
+        except NotImplementedError as exc:
+            key = f"{backend}.{name}"
+            if key not in _warned:
+                _warned.add(key)
+                warnings.warn(f"{key} raised NotImplementedError ({exc}); the reference runs "
+                              f"such calls instead", RuntimeWarning, stacklevel=3)
+            return reference(*args, **kwargs)
+    return kernel
 
 
 def get_backend() -> str:
@@ -286,18 +308,27 @@ def backend_kernels(backend: str) -> types.SimpleNamespace:
     return types.SimpleNamespace(**{name: get_kernel(name, backend) for name in KERNEL_NAMES})
 
 
+def _forget_warnings(backend: str) -> None:
+    """A backend registered again warns again about its kernels' NotImplementedError."""
+    _warned.difference_update({key for key in _warned if key.startswith(f"{backend}.")})
+
+
 def register_backend(name: str, source: object) -> None:
     """Add your own kernels as backend ``name`` (see :mod:`nnlite._kernels.learner_backend`).
 
     ``source``: a module, an object with the kernels as attributes, a dict
-    ``{kernel name: function}`` or the path of a ``.py`` file.  Any subset of
-    the kernels, with the reference's names and signatures; the others come
-    from the reference.  Registering ``name`` again replaces its kernels.
+    ``{kernel name: function}``, the path of a ``.py`` file, or one function
+    named like a kernel.  Any subset of the kernels, with the reference's
+    names and signatures; the others come from the reference, and so do the
+    calls a kernel raises NotImplementedError for (with one warning).
+    Registering ``name`` again replaces its kernels.  Then
+    ``with nnlite.backend(name): model.fit(...)`` trains with them.
     """
     global BACKENDS
     impls, origin = collect_kernels(name, source, BUILTIN_BACKENDS + ("auto",),
                                    _loaded["reference"])
     _loaded[name], _MODULES[name] = impls, origin
+    _forget_warnings(name)
     if name not in BACKENDS:
         BACKENDS = BACKENDS + (name,)
     if _active == name:
@@ -313,6 +344,7 @@ def unregister_backend(name: str) -> None:
                          f"registered: {[b for b in BACKENDS if b not in BUILTIN_BACKENDS]}")
     BACKENDS = tuple(b for b in BACKENDS if b != name)
     del _loaded[name], _MODULES[name]
+    _forget_warnings(name)
     if _active == name:
         set_backend("reference")
 

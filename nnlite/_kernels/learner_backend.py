@@ -1,7 +1,8 @@
 """Your own kernels as a backend: what ``nnlite.register_backend(name, source)`` accepts.
 
 ``source`` is a module, an object with the kernels as attributes, a dict
-``{kernel name: function}`` or the path of a ``.py`` file.  Each kernel
+``{kernel name: function}``, the path of a ``.py`` file, or one function
+named like a kernel.  Each kernel
 keeps the reference's name (``dense_backward``, ``adam_update``, …) and
 signature: the same parameters, in the same order and of the same kinds
 (positional, keyword-only); the default values may differ, but a parameter
@@ -69,23 +70,33 @@ def signature_mismatch(fn: Callable, reference: Callable) -> str | None:
     return None
 
 
-def load_file(name: str, path: str | os.PathLike) -> types.ModuleType:
+def load_file(name: str, path: str | os.PathLike, caller: str) -> types.ModuleType:
     """Import the ``.py`` file at ``path`` as module ``nnlite_backend_<name>``."""
     path = os.fspath(path)
     if not path.endswith(".py") or not os.path.isfile(path):
-        raise ValueError(f"register_backend({name!r}): source {path!r} is not a .py file "
+        raise ValueError(f"{caller}: source {path!r} is not a .py file "
                          f"(pass a module, an object, a dict of functions or a .py path)")
     module_name = f"nnlite_backend_{name}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # numba's cache and pickle find functions by module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
     return module
 
 
 def _candidates(source: object) -> tuple[dict[str, object], bool]:
     """The source's named functions and whether every name must be a kernel's."""
+    if inspect.isfunction(source) or hasattr(source, "py_func"):  # one kernel (or numba's)
+        return {source.__name__: source}, True
     if isinstance(source, dict):
+        bad = [k for k in source if not isinstance(k, str)]
+        if bad:
+            raise TypeError(f"the keys of a dict of kernels must be kernel names (str), "
+                            f"got {bad[:3]}")
         return dict(source), True
     if isinstance(source, types.ModuleType):
         if hasattr(source, "__all__"):
@@ -114,15 +125,21 @@ def describe(source: object) -> str:
         return os.fspath(source)
     if isinstance(source, types.ModuleType):
         return getattr(source, "__file__", None) or source.__name__
-    return type(source).__name__
+    if isinstance(source, dict):
+        return f"your dict of {len(source)} kernel(s)"
+    if inspect.isfunction(source) or hasattr(source, "py_func"):
+        return f"your {source.__name__}"
+    return f"your {type(source).__name__}"
 
 
 def collect_kernels(name: str, source: object, reserved: tuple[str, ...],
-                    reference: dict[str, Callable]) -> tuple[dict[str, Callable], str]:
+                    reference: dict[str, Callable], caller: str = ""
+                    ) -> tuple[dict[str, Callable], str]:
     """Check ``source`` and return its kernels by name, and where they came from.
 
     Raises ValueError for a bad backend name or names that are not kernels,
-    TypeError for a kernel whose signature is not the reference's.
+    TypeError for a kernel whose signature is not the reference's; the
+    messages start with ``caller`` (default ``register_backend('<name>')``).
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"register_backend: the name must be a word such as 'mine', "
@@ -130,18 +147,19 @@ def collect_kernels(name: str, source: object, reserved: tuple[str, ...],
     if name in reserved:
         raise ValueError(f"register_backend: {name!r} is a built-in backend and cannot be "
                          f"replaced; choose another name, such as 'mine'")
+    caller = caller or f"register_backend({name!r})"
     origin = describe(source)
     if isinstance(source, (str, os.PathLike)):
-        source = load_file(name, source)
+        source = load_file(name, source, caller)
     found, strict = _candidates(source)
     kernels = list(reference)
     unknown = _unknown_names([n for n in found if n not in reference], kernels, strict)
     if unknown:
-        raise ValueError(f"register_backend({name!r}): not kernel names: {', '.join(unknown)}."
+        raise ValueError(f"{caller}: not kernel names: {', '.join(unknown)}."
                          f" The kernels are: {', '.join(kernels)}")
     impls = {n: fn for n, fn in found.items() if n in reference}
     if not impls:
-        raise ValueError(f"register_backend({name!r}): no kernel found in {origin}; define "
+        raise ValueError(f"{caller}: no kernel found in {origin}; define "
                          f"functions named like the reference's, e.g. dense_backward")
     problems = []
     for n, fn in impls.items():
@@ -150,5 +168,5 @@ def collect_kernels(name: str, source: object, reserved: tuple[str, ...],
         elif (why := signature_mismatch(fn, reference[n])) is not None:
             problems.append(f"{n}: {why}; expected {signature_text(n, reference[n])}")
     if problems:
-        raise TypeError(f"register_backend({name!r}): " + "\n  ".join(["", *problems]).lstrip())
+        raise TypeError(f"{caller}: " + "\n  ".join(["", *problems]).lstrip())
     return impls, origin

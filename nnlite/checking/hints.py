@@ -1,13 +1,16 @@
 """Guess the likely mistake behind a difference from the expected numbers.
 
-Each rule looks at the expected and obtained arrays (for a weight updated
-in place, at the *updates*: the values after minus before) and returns a
-sentence, or "" when the numbers do not tell.  Rules, in order: wrong shape
-(transposed, not summed over the batch), NaN or inf produced, an in-place
-argument left unchanged, the right numbers in the wrong places
-(transposed), a constant ratio (sign, 1/N, the dropout scale, the learning
-rate, Adam's bias corrections, or just the factor), and otherwise how many
-entries differ and along which axis.
+Each rule looks at the expected and obtained arrays (for an array updated in
+place, at its values and then at the *updates*: after minus before) and
+returns a sentence, or "" when the numbers do not tell.  Rules, in order:
+wrong shape (transposed, not summed over the batch, summed where one value
+per example belongs), NaN or inf produced, an in-place argument left
+unchanged, all zeros, a square or a square root too many, the right numbers
+in the wrong places (transposed), a constant ratio (sign, N or 1/N, the
+dropout scale, the learning rate, Adam's bias corrections, or the factor
+itself), and otherwise how many entries differ and where (a row, a column,
+only where one side is 0).  Known other forms of an equation (ε left out,
+the book's Adam) are recognised by :mod:`nnlite.checking.variants`.
 """
 
 from __future__ import annotations
@@ -98,6 +101,8 @@ def _named_factors(params: dict, rows: int | None) -> list[tuple[float, str]]:
         keep = 1 - rate
         named += [(keep, f"off by exactly 1−rate = {keep:g}: the inverted-dropout scale "
                          f"1/(1−rate) = {1 / keep:g} is missing"),
+                  (keep * keep, f"off by exactly (1−rate)² = {keep * keep:g}: multiplied by "
+                                f"1−rate where the inverted-dropout scale divides by it"),
                   (1 / keep, f"off by exactly 1/(1−rate) = {1 / keep:g}: the inverted-dropout "
                              f"scale is applied twice, or where none belongs")]
     lr = params.get("lr")
@@ -128,13 +133,31 @@ def _named_factors(params: dict, rows: int | None) -> list[tuple[float, str]]:
 def factor_hint(c: float, params: dict, rows: int | None) -> str:
     for value, text in _named_factors(params, rows):
         if _close(c, value):
-            return text
+            return text.replace("off by exactly", "off by a constant factor, exactly", 1)
     return f"off by a constant factor: got = {c:.6g} × expected"
 
 
+def value_hint(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> str:
+    """Nothing written, a square or a square root too many."""
+    if not got.any() and expected.any():
+        return ("got all zeros: nothing was written into it (write into the given array: "
+                "w.grad[...] = …, out[...] = …)")
+    if np.allclose(got, expected * expected, rtol=rtol, atol=atol):
+        return "got = expected²: a square root is missing (e.g. a squared norm)"
+    if (expected >= 0).all() and np.allclose(got * got, expected, rtol=rtol, atol=atol):
+        return "got = √expected: a square root too many"
+    return ""
+
+
 def spread_hint(expected: np.ndarray, got: np.ndarray, bad: np.ndarray) -> str:
-    """How many entries differ, and whether they share a row or a column."""
+    """How many entries differ, and where: a row, a column, or where one side is 0."""
     n_bad, n = int(bad.sum()), bad.size
+    if n_bad and n_bad < n and not expected[bad].any():
+        return (f"{n_bad} of {n} entries differ, all where the expected value is 0: a mask or "
+                f"a condition (x > 0, dropped units) is missing or wrong")
+    if n_bad and n_bad < n and not got[bad].any():
+        return (f"{n_bad} of {n} entries differ, all where you got 0: a mask or condition "
+                f"too strict")
     text = f"{n_bad} of {n} entries differ"
     if bad.ndim == 2 and n_bad > 1:
         rows, cols = np.nonzero(bad)
@@ -182,7 +205,7 @@ def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = N
         if c is not None:
             return f"{name} is " + factor_hint(c, params, rows)
         e, g = e.astype(float) - before, g.astype(float) - before  # compare the updates
-    hint = placement_hint(e, g, rtol, atol)
+    hint = value_hint(e, g, rtol, atol) or placement_hint(e, g, rtol, atol)
     if hint:
         return hint
     c = constant_ratio(e, g)

@@ -26,6 +26,7 @@ from .compare import TOL, Comparison, compare
 from .hints import diagnose, exception_hint
 from .kernel_cases import CASES
 from .report import CheckResult, Report
+from .variants import matching_variant
 
 #: Input variants tried for each case: odd sizes first (a batch of 33 tells N apart),
 #: one row, strided views.
@@ -45,7 +46,8 @@ def _resolve(source: object) -> tuple[dict[str, Callable], str]:
         raise ValueError(f"check_kernels: {source!r} is neither a backend "
                          f"{list(_kernels.BACKENDS)} nor a .py file"
                          + (f"; did you mean {close[0]!r}?" if close else ""))
-    impls, _ = collect_kernels("checked", source, (), _kernels._loaded["reference"])
+    impls, _ = collect_kernels("checked", source, (), _kernels._loaded["reference"],
+                               caller="check_kernels")
     return impls, describe(source)
 
 
@@ -120,8 +122,8 @@ def _failure(name: str, key: str, variant: str, dtype, comp: Comparison, context
         original = context["params"].get(arg)
         if isinstance(original, np.ndarray) and not comp.problem.startswith("wrong shape"):
             before = original.astype(float)
-    hint = ""
-    if isinstance(comp.expected, np.ndarray):
+    hint = matching_variant(name, context["params"], comp.where, comp.got, **tol)
+    if isinstance(comp.expected, np.ndarray) and not hint:
         hint = diagnose(comp.expected, comp.got, params=context["params"], rows=context["rows"],
                         before=before, name=arg, **tol)
     if hint.startswith("wrong shape") or hint == comp.problem:
@@ -169,7 +171,7 @@ def check_one(name: str, impl: Callable, dtypes: Sequence, variants: Sequence[st
         worst.detail = (f"skipped {len(skipped)} of {len(keys)} cases (NotImplementedError): "
                         f"{', '.join(names)}")
     if not ran:
-        worst.passed = False
+        worst.passed, worst.max_error = False, None
         worst.hint = "every case raised NotImplementedError: nothing was checked"
     return worst
 
@@ -182,7 +184,8 @@ def check_kernels(source: object = "active", kernels: Sequence[str] | None = Non
 
     ``source``: a backend's name (``"numba"``, one you registered, or
     ``"active"``), or your kernels as ``register_backend`` accepts them (a
-    module, an object, a dict ``{name: function}``, a ``.py`` path).
+    module, an object, a dict ``{name: function}``, a ``.py`` path, or one
+    function named like a kernel).
     ``kernels``: the names to check (default: every kernel the source has).
     Returns a :class:`~nnlite.checking.report.Report`, printed when ``verbose``.
     """

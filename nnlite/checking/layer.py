@@ -3,7 +3,8 @@
 For a layer class (or an instance: its class and ``get_config()``) on
 inputs of ``input_shape`` (batch axis included) it checks
 
-* **output shape** — the output's shape equals ``compute_output_shape``;
+* **output shape** — the output's shape equals ``compute_output_shape``,
+  eagerly and in the functional API (``layer(keras.Input(...))``);
 * **gradients** — in float64, ∂L/∂inputs and ∂L/∂w of every trainable
   weight (what ``backward`` returns and writes into ``w.grad``) against
   central differences (:func:`nnlite.utils.gradient_check.numerical_gradient`),
@@ -34,6 +35,7 @@ from .layer_harness import (
     _new_layer,
     check_config,
     check_shapes,
+    check_symbolic_shape,
     check_training_step,
     check_weights,
     gradient_pairs,
@@ -124,7 +126,9 @@ def check_layer(layer: object, input_shape: tuple = (4, 5), verbose: bool = True
         built["layer"](built["xs"][0])
         check_shapes(built["layer"], built["xs"], False, input_shape)
 
-    results = [_step("output shape", shape)]
+    results = [_step("output shape", shape),
+               _step("functional API shape", lambda: check_symbolic_shape(
+                   cls, kwargs, input_shape, False))]
     results += _gradient_results(cls, kwargs, input_shape, rng)
     if "xs" in built:
         results.append(_step("config round trip", lambda: check_config(

@@ -1,4 +1,6 @@
-"""A shared layer test harness (in the spirit of Keras 3's ``run_layer_test``).
+"""The layer test harness (in the spirit of Keras 3's ``run_layer_test``): nnlite's
+test suite runs it on every built-in layer, and :func:`nnlite.check_layer` reports
+its checks on yours.
 
 ``run_layer_test(Layer, init_kwargs, input_shape)`` checks, for one layer class:
 

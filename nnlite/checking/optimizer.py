@@ -38,6 +38,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..optimizers.optimizer import Optimizer
 from ..variables import Variable
 from .compare import compare
 from .hints import diagnose, exception_hint
@@ -59,10 +60,8 @@ def _tol(expected: np.ndarray, rtol: float) -> dict:
 
 
 def _builtin_base(cls: type) -> type | None:
-    """The nearest nnlite optimizer class ``cls`` derives from (not the abstract base)."""
-    from ..optimizers.optimizer import Optimizer
-
-    for base in cls.__mro__[1:]:
+    """The nearest nnlite optimizer class ``cls`` is or derives from (not the abstract base)."""
+    for base in cls.__mro__:
         if base is not Optimizer and base.__module__.startswith("nnlite.optimizers.") \
                 and issubclass(base, Optimizer):
             return base
@@ -71,8 +70,6 @@ def _builtin_base(cls: type) -> type | None:
 
 def _factories(optimizer, reference, opt_kwargs) -> tuple[Callable, Callable, str]:
     """Fresh-copy makers for the checked optimizer and the reference, and a title."""
-    from ..optimizers.optimizer import Optimizer
-
     if isinstance(optimizer, type):
         if not issubclass(optimizer, Optimizer):
             raise TypeError(f"check_optimizer: {optimizer.__name__} is not an nnlite "

@@ -48,16 +48,18 @@ class CheckResult:
             if self.detail and not brief:
                 rows.append(f"    {self.detail}")
             if self.index is not None and not brief:
+                digits = 6 if _short(self.expected, 6) != _short(self.got, 6) else 12
                 rows.append(f"    first difference at index {self.index}: expected "
-                            f"{_short(self.expected)}, got {_short(self.got)}")
+                            f"{_short(self.expected, digits)}, got {_short(self.got, digits)}")
             if self.hint:
                 rows.append(f"    hint: {self.hint}")
         return rows
 
 
-def _short(value: object) -> str:
+def _short(value: object, digits: int) -> str:
+    """A number with ``digits`` significant digits (enough to tell two apart)."""
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):.6g}"
+        return f"{float(value):.{digits}g}"
     return repr(value)
 
 
