@@ -36,9 +36,10 @@ HERE = Path(__file__).resolve().parent
 LEARNER, CHECK = "learner", "check"
 _CELL = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?P<meta>.*)$")
 _META = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\[[^\]]*\])')
-#: the message every skeleton's NotImplementedError carries, and what a check of an
-#: unmodified skeleton must report (the checks skip cases that raise it)
+#: what every skeleton's NotImplementedError says
 NOT_YET = "not implemented yet"
+#: what the check of an unmodified skeleton reports: the checks skip the cases that
+#: raise NotImplementedError, and fail when every case does
 SKELETON_FAILS_WITH = "NotImplementedError"
 
 
