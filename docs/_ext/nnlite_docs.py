@@ -6,7 +6,11 @@
   ``docs/tutorials/download/NN_name.ipynb``, the file learners download.
   Both start with a set-up cell that makes them run anywhere (see
   :data:`SETUP_CELL`), then a hidden cell that writes ``tutorial_utils.py``
-  next to the notebook when it is not importable.
+  next to the notebook when it is not importable.  Each exercise
+  ``exercises/NN_name.py`` becomes a download only,
+  ``docs/tutorials/download/exercises/NN_name.ipynb`` (not executed: its
+  learner cell raises until filled in), whose second cell writes
+  ``exercise_utils.py``.
 * ``{korean-glossary}`` — the table of Korean terms, read from the tutorials
   at build time (``korean_glossary.py``).
 * ``{nnlite-equations} nnlite.layers.BatchNormalization`` — a class's
@@ -38,6 +42,8 @@ TUTORIALS = ROOT / "tutorials"
 DOCS = ROOT / "docs"
 NOTEBOOKS = DOCS / "tutorials"
 DOWNLOADS = NOTEBOOKS / "download"
+EXERCISES = ROOT / "exercises"
+EXERCISE_DOWNLOADS = DOWNLOADS / "exercises"
 
 #: MathJax 2 files the site needs (TeX input, CommonHTML output, its web fonts)
 MATHJAX_FILES = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "jax/input/TeX",
@@ -60,27 +66,37 @@ if importlib.util.find_spec("nnlite") is None:
                     os.environ.get("NNLITE_PIP_SPEC", "nnlite")], check=True)
 %matplotlib inline'''
 
-UTILS_CELL = '''\
-# tutorial_utils.py — the tutorials' shared set-up (quick mode, figure folder, data
-# loading). In the repository it sits next to the tutorials; anywhere else this
-# cell writes it next to the notebook.
-import importlib
-from pathlib import Path
+def helper_cell(module: str, folder: str, what: str) -> str:
+    """The hidden cell that writes ``module``.py (its text: ``.format(source=...)``) next
+    to a downloaded notebook, unless it is importable (as in the repository)."""
+    constant = module.upper()
+    return (f"# {module}.py — the {folder}' shared set-up ({what}).\n"
+            f"# In the repository it sits next to the {folder}; anywhere else this\n"
+            "# cell writes it next to the notebook.\n"
+            "import importlib\nfrom pathlib import Path\n\n"
+            f"{constant} = {{source!r}}\n"
+            f'if importlib.util.find_spec("{module}") is None:\n'
+            f'    Path("{module}.py").write_text({constant}, encoding="utf-8")\n'
+            "    importlib.invalidate_caches()")
 
-TUTORIAL_UTILS = {source!r}
-if importlib.util.find_spec("tutorial_utils") is None:
-    Path("tutorial_utils.py").write_text(TUTORIAL_UTILS, encoding="utf-8")
-    importlib.invalidate_caches()'''
+
+UTILS_CELL = helper_cell("tutorial_utils", "tutorials",
+                         "quick mode, figure folder, data loading")
+EXERCISE_UTILS_CELL = helper_cell("exercise_utils", "exercises",
+                                  "quick mode, the book's data and model")
 
 
 # ------------------------------------------------------------------ notebooks
-def tutorial_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook learners download: the set-up cells, then the tutorial."""
+def tutorial_notebook(path: Path, utils_cell: str = UTILS_CELL,
+                      utils_path: Path = TUTORIALS / "tutorial_utils.py"
+                      ) -> nbformat.NotebookNode:
+    """The notebook learners download: the set-up cells, then the tutorial (or the
+    exercise, with ``EXERCISE_UTILS_CELL`` and ``exercise_utils.py``)."""
     notebook = jupytext.read(path, fmt="py:percent")
-    utils = (TUTORIALS / "tutorial_utils.py").read_text(encoding="utf-8")
+    utils = utils_path.read_text(encoding="utf-8")
     setup = nbformat.v4.new_code_cell(SETUP_CELL)
     setup.metadata["tags"] = ["setup"]
-    helper = nbformat.v4.new_code_cell(UTILS_CELL.format(source=utils))
+    helper = nbformat.v4.new_code_cell(utils_cell.format(source=utils))
     helper.metadata.update({"tags": ["hide-input"], "jupyter": {"source_hidden": True}})
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = [setup, helper]
@@ -111,6 +127,10 @@ def write_notebooks(app: Sphinx) -> None:
         page = nbformat.from_dict(notebook)
         page.cells.insert(1, links)
         _write_if_changed(NOTEBOOKS / f"{path.stem}.ipynb", nbformat.writes(page) + "\n")
+    for path in sorted(EXERCISES.glob("[0-9][0-9]_*.py")):
+        notebook = tutorial_notebook(path, EXERCISE_UTILS_CELL, EXERCISES / "exercise_utils.py")
+        _write_if_changed(EXERCISE_DOWNLOADS / f"{path.stem}.ipynb",
+                          nbformat.writes(notebook) + "\n")
 
 
 # ------------------------------------------------------------------ MathJax
