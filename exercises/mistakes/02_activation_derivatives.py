@@ -36,7 +36,7 @@ def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
     return out
 
 
-# %% mistake="relu_derivative_one_at_zero" expect="activation_backward:relu"
+# %% mistake="relu_derivative_one_at_zero" expect="a mask or a condition"
 
 
 def activation_forward(z, act, alpha=0.0, out=None):
@@ -64,7 +64,7 @@ def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
     return out
 
 
-# %% mistake="selu_without_lambda" expect="activation_forward:selu"
+# %% mistake="selu_without_lambda" expect="scale λ"
 
 
 def activation_forward(z, act, alpha=0.0, out=None):

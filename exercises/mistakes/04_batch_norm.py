@@ -4,7 +4,7 @@
 import numpy as np
 
 
-# %% mistake="epsilon_forgotten" expect="bn_forward_train"
+# %% mistake="epsilon_forgotten" expect="without ε"
 def bn_forward_train(x, gamma, beta, eps, out=None, *, xhat_out=None, keep_xhat=True):
     """1/√σ²: no ε (a constant feature divides by zero)."""
     mean = x.mean(axis=0)
@@ -33,7 +33,7 @@ def bn_backward(dy, xhat, gamma, inv_std, *, dx_out=None, mean=None, need_dx=Tru
     return dx, dgamma, dbeta
 
 
-# %% mistake="unbiased_variance" expect="bn_forward_train"
+# %% mistake="unbiased_variance" expect="divided by N − 1"
 def bn_forward_train(x, gamma, beta, eps, out=None, *, xhat_out=None, keep_xhat=True):
     """σ² divided by N − 1 (np.var(ddof=1), pandas' default) instead of N."""
     mean = x.mean(axis=0)
@@ -62,7 +62,7 @@ def bn_backward(dy, xhat, gamma, inv_std, *, dx_out=None, mean=None, need_dx=Tru
     return dx, dgamma, dbeta
 
 
-# %% mistake="statistics_treated_as_constants" expect="bn_backward"
+# %% mistake="statistics_treated_as_constants" expect="treated as constants"
 def bn_forward_train(x, gamma, beta, eps, out=None, *, xhat_out=None, keep_xhat=True):
     mean = x.mean(axis=0)
     var = ((x - mean) ** 2).mean(axis=0)

@@ -49,7 +49,7 @@ def dropout_backward(dy, mask, rate, out=None):
     return dx
 
 
-# %% mistake="backward_without_mask" expect="dropout_backward"
+# %% mistake="backward_without_mask" expect="a mask"
 def dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
     keep = dropout_mask(x.shape if mask_shape is None else mask_shape, seed, step, rate)
     if mask_out is not None:

@@ -25,7 +25,7 @@ def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
         param -= velocity
 
 
-# %% mistake="nesterov_ignored" expect="sgd_momentum_update:nesterov"
+# %% mistake="nesterov_ignored" expect="nesterov=True is ignored"
 def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
     """The `nesterov` flag is ignored: always plain momentum."""
     velocity *= momentum

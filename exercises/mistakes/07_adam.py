@@ -27,7 +27,7 @@ def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None):
     param -= alpha * m / (np.sqrt(v) + eps)
 
 
-# %% mistake="square_root_forgotten" expect="adam_update"
+# %% mistake="square_root_forgotten" expect="not by √v"
 def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None):
     """Divided by v instead of √v: the step no longer has the gradient's scale."""
     if vhat is not None:

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 
-# %% mistake="squared_norm" expect="global_norm"
+# %% mistake="squared_norm" expect="square root is missing"
 def global_norm(grads):
     """The sum of squares, without the square root."""
     return sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads)
@@ -16,7 +16,7 @@ def scale_(arr, factor):
     arr *= arr.dtype.type(factor)
 
 
-# %% mistake="sum_of_tensor_norms" expect="global_norm"
+# %% mistake="sum_of_tensor_norms" expect="norms are added"
 def global_norm(grads):
     """Σ‖g_j‖: the norms of the tensors added, not the norm of all of them together."""
     return sum(math.sqrt(float(np.sum(np.square(g, dtype=np.float64)))) for g in grads)

@@ -40,7 +40,7 @@ def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None):
               lr, beta1, beta2, eps)
 
 
-# %% mistake="step_before_moments" expect="adam_update"
+# %% mistake="step_before_moments" expect="update the moments first"
 @njit
 def adam_loop(p, g, m, v, alpha, beta1, beta2, eps):
     """θ moved with the previous step's m and v, then the moments updated."""

@@ -26,7 +26,7 @@ def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
     momentum_kernel[BLOCKS, THREADS](d_p, d_g, d_v, lr, momentum, nesterov)
 
 
-# %% mistake="velocity_not_stored" expect="sgd_momentum_update"
+# %% mistake="velocity_not_stored" expect="velocity was left unchanged"
 BLOCKS, THREADS = (2, 32) if SIMULATED else (256, 256)
 
 
@@ -49,7 +49,7 @@ def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
     velocity[...] = d_v.copy_to_host().reshape(velocity.shape)
 
 
-# %% mistake="stride_of_one_block" expect="sgd_momentum_update"
+# %% mistake="stride_of_one_block" expect="grid-stride loop"
 BLOCKS, THREADS = (2, 32) if SIMULATED else (256, 256)
 
 

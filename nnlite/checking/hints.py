@@ -8,7 +8,8 @@ per example belongs), NaN or inf produced, an in-place argument left
 unchanged, all zeros, a square or a square root too many, the right numbers
 in the wrong places (transposed), a constant ratio (sign, N or 1/N, the
 dropout scale, the learning rate, Adam's bias corrections, or the factor
-itself), and otherwise how many entries differ and where (a row, a column,
+itself), a factor of its own per column (a per-feature statistic such as a
+normalization's variance), and otherwise how many entries differ and where (a row, a column,
 only where one side is 0).  Known other forms of an equation (ε left out,
 the book's Adam) are recognised by :mod:`nnlite.checking.variants`.
 """
@@ -18,6 +19,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
+
+from .._kernels.reference.activations import SELU_SCALE
 
 #: How close a ratio must be to a named factor to be called by its name.
 FACTOR_RTOL = 2e-3
@@ -118,6 +121,9 @@ def _named_factors(params: dict, rows: int | None) -> list[tuple[float, str]]:
                        f"missing"),
                   (1 / c2, f"off by 1/√(1−β₂ᵗ) = {1 / c2:.4g}: the bias correction "
                            f"v̂ = v/(1−β₂ᵗ) is missing")]
+    if params.get("act") == "selu":
+        named += [(1 / SELU_SCALE, f"off by exactly 1/λ = {1 / SELU_SCALE:.6g}: SELU's scale "
+                                   f"λ ≈ {SELU_SCALE:.4f} is missing")]
     if rows is not None and rows > 1:
         named += [(float(rows), f"off by exactly N = {rows} (the batch size): a 1/N is "
                                 f"missing (a sum over the batch where a mean belongs)"),
@@ -149,6 +155,34 @@ def value_hint(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) 
     return ""
 
 
+def column_scale_hint(expected: np.ndarray, got: np.ndarray, rows: int | None = None) -> str:
+    """Each column (feature) scaled by its own factor around its mean: a per-feature statistic.
+
+    Centred by column, ``got − mean(got) = c_j · (expected − mean(expected))``
+    with one c_j per column, not all equal: what a wrong variance or standard
+    deviation does to a normalization (ε left out, N − 1 in place of N).
+    """
+    if expected.ndim != 2 or expected.shape[0] < 3 or expected.shape[1] < 2:
+        return ""
+    e = expected.astype(float) - expected.mean(axis=0)
+    g = got.astype(float) - got.mean(axis=0)
+    norm = np.sum(e * e, axis=0)
+    if not (norm > 0).all() or not np.isfinite(g).all():
+        return ""
+    c = np.sum(e * g, axis=0) / norm  # least-squares factor of each column
+    if not np.allclose(g, c * e, rtol=1e-4, atol=1e-6 * np.max(np.abs(e))) or \
+            np.allclose(c, 1.0, rtol=1e-6):
+        return ""
+    shown = ", ".join(f"{v:.6g}" for v in c[:4]) + (", …" if c.size > 4 else "")
+    if rows is not None and rows > 1 and np.allclose(c, np.sqrt((rows - 1) / rows), rtol=1e-3):
+        return (f"each column (feature) is scaled around its mean by √((N−1)/N) = "
+                f"{np.sqrt((rows - 1) / rows):.6g} (N = {rows}): the variance is divided by "
+                f"N − 1 (unbiased, np.var(ddof=1)) where the equation divides by N")
+    return (f"each column (feature) is scaled around its mean by its own factor ({shown}): "
+            f"a per-feature statistic is off — the variance or standard deviation (ε left "
+            f"out? divided by N − 1 instead of N?)")
+
+
 def spread_hint(expected: np.ndarray, got: np.ndarray, bad: np.ndarray) -> str:
     """How many entries differ, and where: a row, a column, or where one side is 0."""
     n_bad, n = int(bad.sum()), bad.size
@@ -158,6 +192,12 @@ def spread_hint(expected: np.ndarray, got: np.ndarray, bad: np.ndarray) -> str:
     if n_bad and n_bad < n and not got[bad].any():
         return (f"{n_bad} of {n} entries differ, all where you got 0: a mask or condition "
                 f"too strict")
+    flat = bad.reshape(-1)
+    first = int(np.argmax(flat)) if n_bad else 0
+    if 0 < first and flat[first:].all():
+        return (f"the first {first} entries are right and every entry from flat index {first} "
+                f"on differs: a loop that covers only part of the array, or covers some of it "
+                f"twice (in a CUDA grid-stride loop, step by cuda.gridsize(1))")
     text = f"{n_bad} of {n} entries differ"
     if bad.ndim == 2 and n_bad > 1:
         rows, cols = np.nonzero(bad)
@@ -213,4 +253,4 @@ def diagnose(expected, got, *, rtol: float, atol: float, params: dict | None = N
         what = f"the update of {name} is " if before is not None else ""
         return what + factor_hint(c, params, rows)
     bad = ~(np.abs(g - e) <= atol + rtol * np.abs(e))
-    return spread_hint(e, g, bad)
+    return column_scale_hint(e, g, rows) or spread_hint(e, g, bad)

@@ -146,7 +146,7 @@ def check_one(name: str, impl: Callable, dtypes: Sequence, variants: Sequence[st
     """
     keys = [k for k in sorted(CASES) if k.split(":")[0] == name]
     worst = CheckResult(name, True)
-    ran, skipped = 0, set()
+    ran, skipped, first_message = 0, set(), ""
     for dtype in dtypes:
         for variant in variants:
             for key in keys:
@@ -155,6 +155,7 @@ def check_one(name: str, impl: Callable, dtypes: Sequence, variants: Sequence[st
                 except KernelRaised as exc:  # the checked code raised: show it
                     if isinstance(exc.__cause__, NotImplementedError):
                         skipped.add(key)
+                        first_message = first_message or str(exc.__cause__)
                         continue
                     return CheckResult(
                         name, False, None, 0.0, hint=exception_hint(exc.__cause__),
@@ -172,7 +173,8 @@ def check_one(name: str, impl: Callable, dtypes: Sequence, variants: Sequence[st
                         f"{', '.join(names)}")
     if not ran:
         worst.passed, worst.max_error = False, None
-        worst.hint = "every case raised NotImplementedError: nothing was checked"
+        worst.hint = "every case raised NotImplementedError: nothing was checked" + (
+            f" ({first_message})" if first_message else "")
     return worst
 
 

@@ -43,6 +43,35 @@ def adam_book_form(kernel: str, params: dict) -> tuple | None:
     return None, {"param": p["param"] - p["lr"] * m_hat / (np.sqrt(v_hat) + p["eps"])}
 
 
+def adam_folded(params: dict, m: np.ndarray, v: np.ndarray, root) -> dict:
+    """The reference's folded Adam step from given moments, with ``root`` in place of √."""
+    b1, b2, t = params["beta1"], params["beta2"], params["t"]
+    alpha = params["lr"] * np.sqrt(1 - b2**t) / (1 - b1**t)
+    return {"param": params["param"] - alpha * m / (root(v) + params["eps"])}
+
+
+def adam_without_square_root(kernel: str, params: dict) -> tuple | None:
+    """The step divided by v itself, not by √v."""
+    p = params
+    grad = p["grad"].astype(np.float64)
+    m = p["beta1"] * p["m"] + (1 - p["beta1"]) * grad
+    v = p["beta2"] * p["v"] + (1 - p["beta2"]) * grad * grad
+    return None, adam_folded(p, m, v, root=lambda a: a)
+
+
+def adam_step_with_old_moments(kernel: str, params: dict) -> tuple | None:
+    """The step taken with last step's m and v, before they are updated."""
+    if not params["m"].any():  # the first step: old moments are zero, nothing to tell
+        return None
+    return None, adam_folded(params, params["m"], params["v"], root=np.sqrt)
+
+
+def global_norm_summed(kernel: str, params: dict) -> tuple | None:
+    """Σ‖g‖ over the tensors, where the global norm is √(Σ‖g‖²)."""
+    return float(sum(np.sqrt(np.sum(np.asarray(g, np.float64) ** 2))
+                     for g in params["grads"])), {}
+
+
 def bn_backward_constant_statistics(kernel: str, params: dict) -> tuple | None:
     """∂x = γ·δ/σ: the batch mean and variance treated as constants."""
     dx = params["gamma"] * params["inv_std"] * params["dy"]
@@ -59,7 +88,16 @@ VARIANTS: dict[str, list[tuple[Variant, str]]] = {
                      "(as Keras) folds both corrections into the step size "
                      "α = η·√(1−β₂ᵗ)/(1−β₁ᵗ) and adds ε to the uncorrected √v. Where "
                      "gradients are small the two differ by more than the tolerance: write "
-                     "the folded form")],
+                     "the folded form"),
+                    (adam_without_square_root,
+                     "the step is divided by v, not by √v: the square root of the second "
+                     "moment is missing"),
+                    (adam_step_with_old_moments,
+                     "the step uses last step's m and v: update the moments first, then "
+                     "step with the new ones")],
+    "global_norm": [(global_norm_summed,
+                     "the tensors' norms are added: the global norm is √(Σ‖g‖²) over every "
+                     "entry of every tensor, not Σ‖g‖")],
     "bn_backward": [(bn_backward_constant_statistics,
                      "∂x = γ·δ/σ: the batch mean and variance are treated as constants; they "
                      "depend on x too, which adds −(Σδ + x̂·Σ(δ⊙x̂))/N inside the parentheses")],
