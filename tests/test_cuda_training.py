@@ -22,44 +22,23 @@ Shapes are tiny: the simulator runs every GPU thread as a Python thread.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cuda_simulator import run_in_simulator, sim_only, starts_simulator
 
 HERE = Path(__file__).parent
-CUDASIM = os.environ.get("NNLITE_TEST_CUDASIM") == "1"
-sim_only = pytest.mark.skipif(not CUDASIM, reason="runs in the simulator subprocess")
 
 
-def _cuda_importable() -> bool:
-    try:
-        import numba.cuda  # noqa: F401
-    except Exception:
-        return False
-    return True
-
-
-@pytest.mark.skipif(CUDASIM or not _cuda_importable(),
-                    reason="numba.cuda is not importable (or already in the simulator)")
+@starts_simulator
 def test_cuda_training_in_simulator_subprocess():
     # one thread: the reference run must not round differently from one run to the next
     # (fit may switch BLAS between 1 and N threads, see nnlite.utils.fit_threads)
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", NNLITE_TEST_CUDASIM="1",
-               NNLITE_NUM_THREADS="1")
-    env.pop("NNLITE_BACKEND", None)
-    cmd = [sys.executable, "-m", "pytest", str(Path(__file__)), "-o", "addopts=", "-q",
-           "-p", "no:cacheprovider", "-p", "no:randomly", "-k", "test_sim_", "-s"]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
-                          cwd=HERE.parent)
-    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert " passed" in summary and "skipped" not in summary, summary
-    assert int(summary.split()[0]) >= 8, summary
+    passed = run_in_simulator([str(Path(__file__)), "-p", "no:randomly", "-k", "test_sim_", "-s"],
+                              env={"NNLITE_NUM_THREADS": "1", "NNLITE_BACKEND": None})
+    assert passed >= 8, passed
 
 
 # ---------------------------------------------------------------- in the simulator only

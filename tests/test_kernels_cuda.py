@@ -32,40 +32,24 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cuda_simulator import run_in_simulator, sim_only, starts_simulator
 
 HERE = Path(__file__).parent
-CUDASIM = os.environ.get("NNLITE_TEST_CUDASIM") == "1"
 #: Agreement cases run under the simulator (pytest -k expression).
 AGREEMENT = ("test_kernel_matches_reference and not large and not (noncontig and f32) "
              "and not (odd and dense_ and not (dense_forward:relu or dense_forward:nobias or "
              "dense_backward:tanh or no_dx))")
 SELECT = f"test_sim_ or ({AGREEMENT})"
 MIN_PASSED = 500
-sim_only = pytest.mark.skipif(not CUDASIM, reason="runs in the simulator subprocess")
 
 
-def _cuda_importable() -> bool:
-    try:
-        import numba.cuda  # noqa: F401
-    except Exception:
-        return False
-    return True
-
-
-@pytest.mark.skipif(CUDASIM or not _cuda_importable(),
-                    reason="numba.cuda is not importable (or already in the simulator)")
+@starts_simulator
 def test_cuda_kernels_in_simulator_subprocess():
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", NNLITE_TEST_CUDASIM="1")
-    cmd = [sys.executable, "-m", "pytest", str(HERE / "test_kernels_agreement.py"),
-           str(HERE / "test_kernels_cuda.py"), "-o", "addopts=", "-q",
-           "-p", "no:cacheprovider", "-W", "ignore::RuntimeWarning", "-k", SELECT]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
-                          cwd=HERE.parent)
-    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert " passed" in summary and "skipped" not in summary, summary
+    passed = run_in_simulator([str(HERE / "test_kernels_agreement.py"),
+                               str(HERE / "test_kernels_cuda.py"),
+                               "-W", "ignore::RuntimeWarning", "-k", SELECT])
     # the selection did not collapse: (nearly) every agreement case and the test_sim_ tests
-    assert int(summary.split()[0]) >= MIN_PASSED, summary
+    assert passed >= MIN_PASSED, passed
 
 
 def test_auto_never_picks_cuda_under_simulator():

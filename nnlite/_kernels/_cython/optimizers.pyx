@@ -9,14 +9,17 @@ smallest normal float (``tiny``) are flushed to zero (subnormals are ~100×
 slower); see reference/optimizers.py for the equations.  The loops index raw
 pointers taken before the loop (``_floats.pxd``).
 """
-import math
-
 from cython.parallel cimport prange
 from libc.math cimport fabs, sqrt, sqrtf
 
 from nnlite._kernels import checks
 from nnlite._kernels import reference as ref
 from nnlite._kernels.host_arrays import flat_in, flat_or_empty, inplace_ok, tiny
+from nnlite._kernels.reference.optimizers import (
+    adam_step_size,
+    adamax_step_size,
+    nadam_coefficients,
+)
 
 from ._floats cimport cptr, ptr, real
 
@@ -220,12 +223,9 @@ def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weigh
         if weight_decay:
             param -= lr * weight_decay * param
         return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
-    # The book's form: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), θ ← θ − η m̂/(√v̂ + ε̂).
-    # Folded: both corrections go into one step size α, θ ← θ − α m/(√v + ε), the
-    # same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
-    alpha = lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
     _adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-          flat_or_empty(vhat, param), vhat is not None, float(alpha), 1.0 - beta1,
+          flat_or_empty(vhat, param), vhat is not None,
+          float(adam_step_size(lr, beta1, beta2, t)), 1.0 - beta1,
           1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
 
 
@@ -241,7 +241,7 @@ def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     _adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
-            float(lr / (1.0 - beta1**t)), 1.0 - beta1, float(beta2), float(eps),
+            float(adamax_step_size(lr, beta1, t)), 1.0 - beta1, float(beta2), float(eps),
             tiny(param.dtype))
 
 
@@ -258,6 +258,6 @@ def nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_ne
         return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
                                 m_sched_new, m_sched_next, t)
     _nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-           float(lr), 1.0 - beta1, 1.0 - beta2, float(u_t1 / (1.0 - m_sched_next)),
-           float((1.0 - u_t) / (1.0 - m_sched_new)), float(1.0 / (1.0 - beta2**t)),
-           float(eps), tiny(param.dtype))
+           float(lr), 1.0 - beta1, 1.0 - beta2,
+           *nadam_coefficients(beta2, u_t, u_t1, m_sched_new, m_sched_next, t), float(eps),
+           tiny(param.dtype))

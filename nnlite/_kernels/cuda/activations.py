@@ -34,7 +34,7 @@ from ..activation_codes import (
     act_code,
     derivative_input,
 )
-from ..host_arrays import as2d, output_2d
+from ..host_arrays import as2d, deliver_rows, output_2d
 from ..reference.activations import (
     GELU_TANH_CUBIC,
     GELU_TANH_SCALE,
@@ -241,9 +241,7 @@ def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
     if z.size:
         z2 = as2d(z)
         bias_act_2d(z2, z2[0, :0], work, code, float(alpha))
-        if not np.shares_memory(work, out):
-            out[...] = work.reshape(z.shape)
-    return out
+    return deliver_rows(work, out)
 
 
 def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
@@ -257,6 +255,4 @@ def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float
         a2 = as2d(derivative_input(a, z, code))
         d2 = as2d(delta.astype(a.dtype, copy=False))
         act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
-        if not np.shares_memory(work, out):
-            out[...] = work.reshape(delta.shape)
-    return out
+    return deliver_rows(work, out)

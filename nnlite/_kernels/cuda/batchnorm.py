@@ -18,10 +18,17 @@ from numba import cuda
 
 from .. import checks
 from ..host_arrays import block_buffers, deliver, output_for
+from ..reference.batchnorm import inverse_std
 from ._device import dmin
 from ._launch import launcher
 
 ROWS = 64  # rows per statistics block
+
+
+@cuda.jit(device=True, inline=True)
+def standardized(x, mean, inv_std, i, j):
+    """x̂ at (i, j): the entry centred on its column mean, times the column's 1/√(σ² + ε)."""
+    return (x[i, j] - mean[j]) * inv_std[j]
 
 
 @cuda.jit
@@ -49,7 +56,7 @@ def _normalize(x, mean, inv_std, gamma, beta, xhat, y, want_xhat):
     n, c = x.shape
     for idx in range(cuda.grid(1), n * c, cuda.gridsize(1)):
         i, j = idx // c, idx % c
-        h = (x[i, j] - mean[j]) * inv_std[j]
+        h = standardized(x, mean, inv_std, i, j)
         if want_xhat:
             xhat[i, j] = h
         y[i, j] = gamma[j] * h + beta[j]
@@ -63,7 +70,7 @@ def _grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
         s = 0.0
         d = 0.0
         for i in range(b * rows, dmin(n, (b + 1) * rows)):
-            h = (x[i, j] - mean[j]) * inv_std[j]
+            h = standardized(x, mean, inv_std, i, j)
             s += dy[i, j]
             d += dy[i, j] * h
         bsum[b, j] = s
@@ -75,7 +82,7 @@ def _bn_dx(dy, x, mean, inv_std, scale, dbeta, dgamma, dx):
     n, c = dy.shape
     for idx in range(cuda.grid(1), n * c, cuda.gridsize(1)):
         i, j = idx // c, idx % c
-        h = (x[i, j] - mean[j]) * inv_std[j]
+        h = standardized(x, mean, inv_std, i, j)
         dx[i, j] = scale[j] * (n * dy[i, j] - dbeta[j] - h * dgamma[j])
 
 
@@ -144,11 +151,11 @@ def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
     dt = x.dtype
     if x.shape[0] == 0:
         mean, var = bn_stats(x)
-        inv = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(dt)
+        inv = inverse_std(var, eps).astype(dt)
         xhat = deliver(x.copy(), xhat_out) if keep_xhat else None
         return deliver(x.copy(), out), xhat, mean, var, inv
     mean, var = batch_moments(x)
-    inv_std = 1.0 / np.sqrt(var + eps)
+    inv_std = inverse_std(var, eps)
     y = output_for(x, out)
     xhat = output_for(x, xhat_out) if keep_xhat else y  # y: a placeholder, not written
     normalize(x, mean.astype(dt), inv_std.astype(dt), np.ascontiguousarray(gamma, dt),
@@ -163,7 +170,7 @@ def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np
     checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
     x = np.ascontiguousarray(x)
     dt = x.dtype
-    inv_std = (1.0 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    inv_std = inverse_std(var, eps).astype(dt)
     y = output_for(x, out)
     if x.size:
         normalize(x, np.ascontiguousarray(mean, dt), inv_std, np.ascontiguousarray(gamma, dt),

@@ -24,7 +24,7 @@ from numba import cuda, float32, float64
 
 from .. import checks
 from ..activation_codes import FROM_Z_CODES, act_code, derivative_input
-from ..host_arrays import contiguous, matmul_with
+from ..host_arrays import contiguous, deliver, matmul_with
 from . import cublas
 from ._launch import SIMULATED, device_empty, launcher, no_array, on_device
 from .activations import act_grad_2d, bias_act_2d
@@ -106,12 +106,10 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
     z = matmul_with(gemm, x, W, out)
     if z.size == 0:
         return z
-    work = z if z.flags.c_contiguous else np.ascontiguousarray(z)
+    work = contiguous(z, z.dtype)  # z itself when the loop can write it
     bias = work[0, :0] if b is None else contiguous(b, work.dtype)
     bias_act_2d(work, bias, work, code, float(alpha))
-    if work is not z:
-        z[...] = work
-    return z
+    return deliver(work, z)
 
 
 def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,

@@ -73,18 +73,18 @@ class DeviceWeights:
 
     # ------------------------------------------------------------- Variable
     def value_of(self, var):
-        if self.inside:
-            return self._views[id(var)][0]
-        if self.host_stale:
-            self.pull()
-        return var._value
+        return self._current(var, 0)
 
     def grad_of(self, var):
+        return self._current(var, 1)
+
+    def _current(self, var, which: int):
+        """Inside a step the device view, else the up-to-date host array: value (0), grad (1)."""
         if self.inside:
-            return self._views[id(var)][1]
+            return self._views[id(var)][which]
         if self.host_stale:
             self.pull()
-        return var._grad
+        return var._grad if which else var._value
 
     def host_written(self) -> None:
         """A weight was assigned on the host: copy to the device before the next step."""

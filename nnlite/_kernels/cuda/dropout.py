@@ -18,7 +18,8 @@ import numpy as np
 from numba import cuda
 
 from .. import checks
-from ..host_arrays import deliver, output_for
+from .. import reference as ref
+from ..host_arrays import buffer_for, deliver, elementwise, output_for
 from ..reference.dropout import alpha_dropout_coefs, dropout_key, dropout_scale, keep_threshold
 from ._launch import launcher
 
@@ -104,9 +105,7 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
     """One pass: the keep mask from the hash and the masked affine output; returns (y, keep)."""
     x = np.ascontiguousarray(x)
     y = output_for(x, out)
-    mask = mask_out
-    if mask is None or not mask.flags.c_contiguous or mask.dtype != np.bool_:
-        mask = np.empty(x.shape, dtype=np.bool_)
+    mask = buffer_for(x.shape, np.bool_, mask_out)
     if x.size:
         t = x.dtype.type
         dropout_fwd(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a),
@@ -115,18 +114,9 @@ def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
 
 
 def _masked_scale(dy, mask, a, out) -> np.ndarray:
-    """∂x of a masked layer: δ scaled where kept (a mask of another shape broadcasts, with
-    NumPy)."""
-    if mask.shape != dy.shape:
-        dx = np.multiply(dy, mask, out=out)
-        dx *= dy.dtype.type(a)
-        return dx
-    dy = np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if dy.size:
-        dropout_bwd(dy.reshape(-1), np.ascontiguousarray(mask).reshape(-1).view(np.uint8),
-                    dy.dtype.type(a), dx.reshape(-1))
-    return deliver(dx, out)
+    """∂x of a masked layer of dy's shape: δ scaled by ``a`` where kept (one launch)."""
+    mask_bytes = np.ascontiguousarray(mask).view(np.uint8)
+    return elementwise(dropout_bwd, out, (dy, mask_bytes), dy.dtype.type(a))
 
 
 def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
@@ -134,11 +124,9 @@ def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                     mask_out: np.ndarray | None = None) -> Pair:
     """Inverted dropout (:class:`nnlite.layers.Dropout`); returns (y, keep)."""
     checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:
-        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
-        y = np.multiply(x, mask, out=out)
-        y *= x.dtype.type(dropout_scale(rate))
-        return y, mask
+    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
+        return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                   mask_out=mask_out)
     return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
 
 
@@ -146,6 +134,8 @@ def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                      out: np.ndarray | None = None) -> np.ndarray:
     """The gradient of inverted dropout from its keep mask (:class:`nnlite.layers.Dropout`)."""
     checks.dropout_backward(dy, mask, rate, out)
+    if mask.shape != dy.shape:  # a broadcast mask: NumPy
+        return ref.dropout_backward(dy, mask, rate, out)
     return _masked_scale(dy, mask, dropout_scale(rate), out)
 
 
@@ -156,12 +146,10 @@ def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
     """Alpha dropout (:class:`nnlite.layers.AlphaDropout`); returns (y, keep)."""
     checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
                                  mask_out=mask_out)
+    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
+        return ref.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                         mask_out=mask_out)
     a, b, ap = alpha_dropout_coefs(rate)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:
-        mask = deliver(dropout_mask(mask_shape, seed, step, rate), mask_out)
-        t = x.dtype.type
-        y = (np.where(mask, x, t(ap)) * t(a) + t(b)).astype(x.dtype, copy=False)
-        return deliver(y, out), mask
     return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
 
 
@@ -169,4 +157,6 @@ def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                            out: np.ndarray | None = None) -> np.ndarray:
     """The gradient of alpha dropout from its keep mask (:class:`nnlite.layers.AlphaDropout`)."""
     checks.alpha_dropout_backward(dy, mask, rate, out)
+    if mask.shape != dy.shape:  # a broadcast mask: NumPy
+        return ref.alpha_dropout_backward(dy, mask, rate, out)
     return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)

@@ -17,10 +17,25 @@ import numpy as np
 from numba import cuda
 
 from .. import checks
-from ..host_arrays import as2d
+from ..host_arrays import flat_in, loss_rows
 from ..reference.losses import EPSILON
 from ._device import clamp, dmax
 from ._launch import device_empty, launcher, no_array, on_device
+
+
+@cuda.jit(device=True)
+def _soft_targets(q, t, i, lse, logits, eps, scale, loss, grad):
+    """Row i with soft targets t: the loss, and its gradient × ``scale`` w.r.t. the logits
+    (q: logits with their log-sum-exp ``lse``, or probabilities clipped to [ε, 1 − ε])."""
+    tsum = 0.0
+    acc = 0.0
+    for j in range(q.shape[1]):
+        logp = (q[i, j] - lse) if logits else math.log(clamp(q[i, j], eps, 1.0 - eps))
+        tsum += t[i, j]
+        acc += t[i, j] * logp
+    loss[i] = -acc
+    for j in range(q.shape[1]):
+        grad[i, j] = scale * ((math.exp(q[i, j] - lse) if logits else q[i, j]) * tsum - t[i, j])
 
 
 @cuda.jit
@@ -40,14 +55,7 @@ def _softmax_xent(z, t, y, sparse, scale, loss, grad):
                 grad[i, j] = scale * math.exp(z[i, j] - lse)
             grad[i, y[i]] -= scale
         else:
-            tsum = 0.0
-            acc = 0.0
-            for j in range(k):
-                tsum += t[i, j]
-                acc += t[i, j] * (z[i, j] - lse)
-            loss[i] = -acc
-            for j in range(k):
-                grad[i, j] = scale * (math.exp(z[i, j] - lse) * tsum - t[i, j])
+            _soft_targets(z, t, i, lse, True, 0.0, scale, loss, grad)
 
 
 @cuda.jit
@@ -75,14 +83,7 @@ def _xent_probs(p, t, y, sparse, scale, eps, loss, grad):
                 grad[i, j] = scale * p[i, j]
             grad[i, y[i]] -= scale
         else:
-            tsum = 0.0
-            acc = 0.0
-            for j in range(k):
-                tsum += t[i, j]
-                acc += t[i, j] * math.log(clamp(p[i, j], eps, 1.0 - eps))
-            loss[i] = -acc
-            for j in range(k):
-                grad[i, j] = scale * (p[i, j] * tsum - t[i, j])
+            _soft_targets(p, t, i, 0.0, False, eps, scale, loss, grad)
 
 
 @cuda.jit
@@ -116,6 +117,7 @@ bce_probs_rows = launcher(_bce_probs, (4, 5), _rows)
 # ----------------------------------------------------------------------------
 
 Pair = tuple[np.ndarray, np.ndarray]
+NO_LABELS = np.zeros(0, np.int64)
 
 
 def _on_device_rows(kernel: str, p, t) -> bool:
@@ -136,36 +138,26 @@ def _device_labels(kernel: str, p, y) -> None:
                          f"(shape {p.shape[:-1]}), got shape {y.shape} of dtype {y.dtype}")
 
 
-def _device_rows(loop, p, y, t, scale, *extra) -> Pair:
-    """(loss, grad) on the device: labels y or targets t (the other one absent)."""
+def _rows(kernel: str, loop, p, t, *args) -> Pair:
+    """(loss, grad) of ``loop(rows, t, *args, loss, grad)``: device arrays when p is one
+    (t None: labels in ``args``), else :func:`~nnlite._kernels.host_arrays.loss_rows`."""
+    device = on_device(p) if t is None else _on_device_rows(kernel, p, t)
+    if not device:
+        return loss_rows(loop, p, t, *args)
     loss, grad = device_empty(p.shape[0], p.dtype), device_empty(p.shape, p.dtype)
-    sparse = y is not None
     if p.shape[0]:
-        loop(p, no_array(p.dtype, 2) if sparse else t, y if sparse else no_array(np.int64),
-             sparse, float(scale), *extra, loss, grad)
+        loop(p, no_array(p.dtype, 2) if t is None else t, *args, loss, grad)
     return loss, grad
 
 
-def _sparse_rows(loop, p, y, scale, *extra) -> Pair:
-    """(loss, grad) of a row loop with integer labels y."""
-    if on_device(p):
-        return _device_rows(loop, p, y, None, scale, *extra)
-    z2 = as2d(p)
-    labels = np.ascontiguousarray(y, dtype=np.int64).reshape(-1)
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    loop(z2, z2[:0, :0], labels, True, float(scale), *extra, loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+def _labels(p, y):
+    """The integer labels as the loops read them (device labels as they are)."""
+    return y if on_device(p) else flat_in(y, np.int64)
 
 
-def _dense_rows(loop, p, t, scale, *extra) -> Pair:
-    """(loss, grad) of a row loop with one-hot or soft targets t."""
-    if _on_device_rows("the loss", p, t):
-        return _device_rows(loop, p, None, t, scale, *extra)
-    z2 = as2d(p)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    loop(z2, t2, np.zeros(0, np.int64), False, float(scale), *extra, loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+def _no_labels(p):
+    """The empty label array of a loop given soft targets."""
+    return no_array(np.int64) if on_device(p) else NO_LABELS
 
 
 def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> Pair:
@@ -174,13 +166,15 @@ def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> Pair:
         _device_labels("softmax_xent_sparse", z, y)
     else:
         checks.softmax_xent_sparse(z, y, scale)
-    return _sparse_rows(softmax_xent_rows, z, y, scale)
+    return _rows("softmax_xent_sparse", softmax_xent_rows, z, None, _labels(z, y), True,
+                 float(scale))
 
 
 def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
     """Softmax cross-entropy from logits z and one-hot (or soft) targets t."""
     checks.softmax_xent_dense(z, t, scale)
-    return _dense_rows(softmax_xent_rows, z, t, scale)
+    return _rows("softmax_xent_dense", softmax_xent_rows, z, t, _no_labels(z), False,
+                 float(scale))
 
 
 def xent_sparse_from_probs(p: np.ndarray, y: np.ndarray, scale: float,
@@ -190,36 +184,25 @@ def xent_sparse_from_probs(p: np.ndarray, y: np.ndarray, scale: float,
         _device_labels("xent_sparse_from_probs", p, y)
     else:
         checks.xent_sparse_from_probs(p, y, scale, eps)
-    return _sparse_rows(xent_probs_rows, p, y, scale, float(eps))
+    return _rows("xent_sparse_from_probs", xent_probs_rows, p, None, _labels(p, y), True,
+                 float(scale), float(eps))
 
 
 def xent_dense_from_probs(p: np.ndarray, t: np.ndarray, scale: float,
                           eps: float = EPSILON) -> Pair:
     """Categorical CE from softmax probabilities p and targets t."""
     checks.xent_dense_from_probs(p, t, scale, eps)
-    return _dense_rows(xent_probs_rows, p, t, scale, float(eps))
+    return _rows("xent_dense_from_probs", xent_probs_rows, p, t, _no_labels(p), False,
+                 float(scale), float(eps))
 
 
 def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
     """Binary CE from logits z and targets t (loss averaged over the last axis)."""
     checks.sigmoid_bce(z, t, scale)
-    z2 = as2d(z)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    sigmoid_bce_rows(z2, t2, float(scale), loss, grad)
-    return loss.reshape(z.shape[:-1]), grad.reshape(z.shape)
+    return _rows("sigmoid_bce", sigmoid_bce_rows, z, t, float(scale))
 
 
 def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> Pair:
     """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
     checks.bce_from_probs(p, t, scale, eps)
-    if _on_device_rows("bce_from_probs", p, t):
-        loss, grad = device_empty(p.shape[0], p.dtype), device_empty(p.shape, p.dtype)
-        if p.shape[0]:
-            bce_probs_rows(p, t, float(scale), float(eps), loss, grad)
-        return loss, grad
-    z2 = as2d(p)
-    t2 = as2d(np.asarray(t, dtype=z2.dtype))
-    loss, grad = np.empty(z2.shape[0], z2.dtype), np.empty_like(z2)
-    bce_probs_rows(z2, t2, float(scale), float(eps), loss, grad)
-    return loss.reshape(p.shape[:-1]), grad.reshape(p.shape)
+    return _rows("bce_from_probs", bce_probs_rows, p, t, float(scale), float(eps))

@@ -21,6 +21,7 @@ from .. import reference as ref
 from ..host_arrays import flat_in as host_flat_in
 from ..host_arrays import flat_or_empty, tiny
 from ..host_arrays import inplace_ok as host_inplace_ok
+from ..reference.optimizers import adam_step_size, adamax_step_size, nadam_coefficients
 from ._launch import launcher, on_device
 
 
@@ -33,6 +34,16 @@ def ftz(x, tiny):
 def nanmax(a, b):
     """max(a, b) that propagates NaN like ``np.maximum``."""
     return a if (a >= b or a != a) else b
+
+
+@cuda.jit(device=True)
+def moments(m, v, gi, i, b1c, b2c, tiny):
+    """Adam's and Nadam's moving averages of g and g² at element i, updated and returned."""
+    mi = ftz(m[i] + (gi - m[i]) * b1c, tiny)
+    vi = ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
+    m[i] = mi
+    v[i] = vi
+    return mi, vi
 
 
 @cuda.jit
@@ -80,10 +91,7 @@ def _rmsprop(p, g, s, mom, mg, use_mom, centered, lr, rho, eps, momentum, tiny):
 def _adam(p, g, m, v, vhat, amsgrad, alpha, b1c, b2c, eps, lr_wd, tiny):
     for i in range(cuda.grid(1), p.shape[0], cuda.gridsize(1)):
         gi = g[i]
-        mi = ftz(m[i] + (gi - m[i]) * b1c, tiny)
-        vi = ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
-        m[i] = mi
-        v[i] = vi
+        mi, vi = moments(m, v, gi, i, b1c, b2c, tiny)
         if amsgrad:
             vi = nanmax(vhat[i], vi)
             vhat[i] = vi
@@ -104,10 +112,7 @@ def _adamax(p, g, m, u, lr_t, b1c, beta2, eps, tiny):
 def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
     for i in range(cuda.grid(1), p.shape[0], cuda.gridsize(1)):
         gi = g[i]
-        mi = ftz(m[i] + (gi - m[i]) * b1c, tiny)
-        vi = ftz(v[i] + (gi * gi - v[i]) * b2c, tiny)
-        m[i] = mi
-        v[i] = vi
+        mi, vi = moments(m, v, gi, i, b1c, b2c, tiny)
         p[i] -= lr * (c_m * mi + c_g * gi) / (math.sqrt(vi * inv_b2) + eps)
 
 
@@ -212,12 +217,9 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
         if weight_decay:
             param -= lr * weight_decay * param
         return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
-    # The book's form: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), θ ← θ − η m̂/(√v̂ + ε̂).
-    # Folded: both corrections go into one step size α, θ ← θ − α m/(√v + ε), the
-    # same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
-    alpha = lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
     adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-          flat_or_empty(vhat, param), vhat is not None, float(alpha), 1.0 - beta1,
+          flat_or_empty(vhat, param), vhat is not None,
+          float(adam_step_size(lr, beta1, beta2, t)), 1.0 - beta1,
           1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
 
 
@@ -236,7 +238,7 @@ def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndar
     if not inplace_ok(param, m, u):
         return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
     adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
-            float(lr / (1.0 - beta1**t)), 1.0 - beta1, float(beta2), float(eps),
+            float(adamax_step_size(lr, beta1, t)), 1.0 - beta1, float(beta2), float(eps),
             tiny(param.dtype))
 
 
@@ -251,6 +253,6 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
         return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
                                 m_sched_new, m_sched_next, t)
     nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-           float(lr), 1.0 - beta1, 1.0 - beta2, float(u_t1 / (1.0 - m_sched_next)),
-           float((1.0 - u_t) / (1.0 - m_sched_new)), float(1.0 / (1.0 - beta2**t)),
-           float(eps), tiny(param.dtype))
+           float(lr), 1.0 - beta1, 1.0 - beta2,
+           *nadam_coefficients(beta2, u_t, u_t1, m_sched_new, m_sched_next, t), float(eps),
+           tiny(param.dtype))

@@ -18,7 +18,13 @@ from numba import cuda
 
 from .. import checks
 from .. import reference as ref
-from ..host_arrays import deliver, output_for, same_float_dtype, trailing_row_length
+from ..host_arrays import (
+    deliver,
+    elementwise,
+    output_for,
+    same_float_dtype,
+    trailing_row_length,
+)
 from ..reference.dropout import dropout_key
 from ._launch import SIMULATED, launcher
 from .dropout import S40, splitmix64
@@ -134,12 +140,8 @@ def prelu_forward(x: np.ndarray, alpha: np.ndarray,
     k = trailing_row_length(x.shape, np.shape(alpha))
     if k is None or not same_float_dtype(x):
         return ref.prelu_forward(x, alpha, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        prelu_fwd(x.reshape(-1, k), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
-                  y.reshape(-1, k))
-    return deliver(y, out)
+    return elementwise(prelu_fwd, out, (x,), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
+                       row_length=k)
 
 
 def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *,
@@ -169,12 +171,8 @@ def relu_general_forward(x: np.ndarray, max_value: float | None,
     checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x):
         return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        relu_general_fwd(x.reshape(-1), *_relu_args(x.dtype, max_value, negative_slope,
-                                                    threshold), y.reshape(-1))
-    return deliver(y, out)
+    return elementwise(relu_general_fwd, out, (x,),
+                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
 
 
 def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None,
@@ -185,13 +183,8 @@ def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None
     checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if x.size:
-        relu_general_bwd(x.reshape(-1), dy.reshape(-1),
-                         *_relu_args(x.dtype, max_value, negative_slope, threshold),
-                         dx.reshape(-1))
-    return deliver(dx, out)
+    return elementwise(relu_general_bwd, out, (x, dy),
+                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
 
 
 def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: float,
@@ -200,11 +193,7 @@ def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: floa
     checks.rrelu_forward(x, seed, step, lower, upper, out)
     if not same_float_dtype(x):
         return ref.rrelu_forward(x, seed, step, lower, upper, out)
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    if x.size:
-        rrelu_fwd(x.reshape(-1), *_rrelu_args(seed, step, lower, upper), y.reshape(-1))
-    return deliver(y, out)
+    return elementwise(rrelu_fwd, out, (x,), *_rrelu_args(seed, step, lower, upper))
 
 
 def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int,
@@ -213,12 +202,7 @@ def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int,
     checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
     if not same_float_dtype(x, dy) or dy.shape != x.shape:
         return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    dx = output_for(dy, out)
-    if x.size:
-        rrelu_bwd(x.reshape(-1), dy.reshape(-1), *_rrelu_args(seed, step, lower, upper),
-                  dx.reshape(-1))
-    return deliver(dx, out)
+    return elementwise(rrelu_bwd, out, (x, dy), *_rrelu_args(seed, step, lower, upper))
 
 
 def _relu_args(dtype: np.dtype, max_value: float | None, negative_slope: float,

@@ -22,6 +22,7 @@ from numba import prange
 
 from .. import checks
 from ..host_arrays import block_buffers, deliver, output_for
+from ..reference.batchnorm import inverse_std
 from ._jit import jit, jit_parallel
 
 ROWS = 64  # rows per statistics block
@@ -161,11 +162,11 @@ def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
     dt = x.dtype
     if x.shape[0] == 0:
         mean, var = bn_stats(x)
-        inv = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(dt)
+        inv = inverse_std(var, eps).astype(dt)
         xhat = deliver(x.copy(), xhat_out) if keep_xhat else None
         return deliver(x.copy(), out), xhat, mean, var, inv
     mean, var = batch_moments(x)
-    inv_std = 1.0 / np.sqrt(var + eps)
+    inv_std = inverse_std(var, eps)
     y = output_for(x, out)
     xhat = output_for(x, xhat_out) if keep_xhat else y  # y: a placeholder, not written
     _normalize(x, mean.astype(dt), inv_std.astype(dt), np.ascontiguousarray(gamma, dt),
@@ -180,7 +181,7 @@ def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np
     checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
     x = np.ascontiguousarray(x)
     dt = x.dtype
-    inv_std = (1.0 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    inv_std = inverse_std(var, eps).astype(dt)
     y = output_for(x, out)
     if x.size:
         _normalize(x, np.ascontiguousarray(mean, dt), inv_std, np.ascontiguousarray(gamma, dt),

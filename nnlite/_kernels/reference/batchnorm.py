@@ -27,6 +27,11 @@ import numpy as np
 from .. import checks
 
 
+def inverse_std(var: np.ndarray, eps: float) -> np.ndarray:
+    """1/√(σ² + ε) per column, in float64 (every backend's batch norm uses it)."""
+    return 1.0 / np.sqrt(np.asarray(var, np.float64) + eps)
+
+
 def bn_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""Per-column mean μ and biased variance σ² = mean((x − μ)²).
 
@@ -56,7 +61,7 @@ def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
     """
     checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
     mean, var = bn_stats(x)
-    inv_std = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(x.dtype)
+    inv_std = inverse_std(var, eps).astype(x.dtype)
     xhat = np.subtract(x, mean, out=xhat_out if keep_xhat else None)
     xhat *= inv_std
     y = np.multiply(xhat, gamma, out=out)
@@ -69,7 +74,7 @@ def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np
     r"""Inference-mode forward with given (moving) statistics:
     y = γ (x − μ)/√(σ² + ε) + β."""
     checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
-    inv_std = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(x.dtype)
+    inv_std = inverse_std(var, eps).astype(x.dtype)
     y = np.subtract(x, mean, out=out)
     y *= gamma * inv_std
     y += beta

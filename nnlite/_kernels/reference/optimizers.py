@@ -89,6 +89,29 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
         param -= increment
 
 
+def adam_step_size(lr: float, beta1: float, beta2: float, t: int) -> np.float64:
+    r"""Adam's step size α with both bias corrections folded in (every backend uses it).
+
+    The book's form: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), θ ← θ − η m̂/(√v̂ + ε̂).
+    Folded (Kingma & Ba, end of section 2; Keras): both corrections go into α,
+    the same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
+    """
+    return lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+
+
+def adamax_step_size(lr: float, beta1: float, t: int) -> float:
+    """Adamax's step size η/(1 − β₁ᵗ) (every backend uses it)."""
+    return lr / (1.0 - beta1**t)
+
+
+def nadam_coefficients(beta2: float, u_t: float, u_t1: float, m_sched_new: float,
+                       m_sched_next: float, t: int) -> tuple[float, float, float]:
+    """(c_m, c_g, 1/(1 − β₂ᵗ)): Nadam's m̂ = c_m·m + c_g·g and v̂ = v·(1/(1 − β₂ᵗ)) as the
+    compiled loops compute them (the rearranged form, test_kernels_rearranged.py)."""
+    return (float(u_t1 / (1.0 - m_sched_next)), float((1.0 - u_t) / (1.0 - m_sched_new)),
+            float(1.0 / (1.0 - beta2**t)))
+
+
 def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                 lr: float, beta1: float, beta2: float, eps: float, t: int,
                 vhat: np.ndarray | None = None) -> None:
@@ -101,10 +124,7 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
     m and v are flushed to zero when subnormal.
     """
     checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
-    # The book's form: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), θ ← θ − η m̂/(√v̂ + ε̂).
-    # Folded (Kingma & Ba, end of section 2; Keras): both corrections go into α,
-    # the same update with ε̂ = ε/√(1 − β₂ᵗ) (test_kernels_rearranged.py checks it).
-    alpha = lr * np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+    alpha = adam_step_size(lr, beta1, beta2, t)
     m += (grad - m) * (1.0 - beta1)
     v += (grad * grad - v) * (1.0 - beta2)
     _flush(m)
@@ -133,7 +153,7 @@ def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndar
     np.maximum(beta2 * u, np.abs(grad), out=u)
     _flush(m)
     _flush(u)
-    param -= (lr / (1.0 - beta1**t)) * m / (u + eps)
+    param -= adamax_step_size(lr, beta1, t) * m / (u + eps)
 
 
 def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
