@@ -5,8 +5,20 @@ Every exercise ``NN_name.py`` is a jupytext percent script whose learner writes
 one cell, tagged ``# %% tags=["learner"]``; the cell tagged ``check`` makes
 ``report`` with one call of ``nnlite.check_*``.  ``solutions/NN_name.py`` holds
 that cell filled in; ``mistakes/NN_name.py`` holds cells headed
-``# %% mistake="short_name" expect="words"``, each a replacement for the
-learner cell whose check must fail with ``words`` in its message.
+``# %% mistake="short_name" expect="words"``, each an edit of the solution whose
+check must fail with ``words`` in its message.  A mistake cell is comments only:
+what the mistake is, then one or more replacements, each found exactly once in
+the solution (as edited by the replacements before it) or grading stops::
+
+    # %% mistake="bias_gradient_averaged" expect="a mean over the batch"
+    # Averages the bias gradient over the batch: the loss already divides by N.
+    # replace: self.bias.grad[...] = grad_output.sum(axis=0)
+    # with:    self.bias.grad[...] = grad_output.mean(axis=0)
+
+Text after ``replace:`` / ``with:`` on the same line is one line (surrounding
+spaces dropped); a bare ``# replace:`` or ``# with:`` starts a block of whole
+lines, each written ``# `` + the line as it is (indentation kept), up to the next
+``# replace:`` / ``# with:`` or the end of the cell.  An empty ``with:`` deletes.
 
 Command line (from the repository root)::
 
@@ -108,12 +120,63 @@ def solution_code(name: str) -> str:
     return (HERE / "solutions" / exercise_path(name).name).read_text(encoding="utf-8")
 
 
+_EDIT = re.compile(r"^# (?P<kind>replace|with):(?P<rest>.*)$")
+
+
+def read_replacements(source: str, where: str) -> list[tuple[str, str]]:
+    """The ``(old, new)`` pairs a mistake cell lists (see the module docstring)."""
+    blocks: list[tuple[str, list[str]]] = []
+    open_block: list[str] | None = None  # the lines of a bare "# replace:" / "# with:"
+    for line in source.splitlines():
+        edit = _EDIT.match(line)
+        if not line.strip():  # a blank line ends a block
+            open_block = None
+            continue
+        if not line.startswith("#"):
+            raise ValueError(f"{where}: a mistake cell holds comments only, found {line!r}")
+        if edit:
+            rest = edit["rest"].strip()
+            blocks.append((edit["kind"], [rest] if rest else []))
+            open_block = None if rest else blocks[-1][1]
+        elif open_block is not None:
+            open_block.append(line[2:] if line.startswith("# ") else line[1:])
+        elif blocks:
+            raise ValueError(f"{where}: {line!r} follows a one-line replace/with; the "
+                             "explanation goes first, a block starts with a bare '# replace:'")
+    kinds = [kind for kind, _ in blocks]
+    if not kinds or kinds != ["replace", "with"] * (len(kinds) // 2):
+        raise ValueError(f"{where}: expected pairs of '# replace:' then '# with:', "
+                         f"found {kinds or 'none'}")
+    texts = ["\n".join(lines).strip("\n") for _, lines in blocks]
+    return list(zip(texts[::2], texts[1::2]))
+
+
+def apply_replacements(solution: str, replacements: list[tuple[str, str]],
+                       where: str) -> str:
+    """The solution with each ``old`` (found exactly once) replaced by ``new``, in order."""
+    for old, new in replacements:
+        found = solution.count(old) if old else 0
+        if found != 1:
+            raise ValueError(f"{where}: the text to replace is "
+                             f"{'not in' if not found else f'{found} times in'} the solution "
+                             f"(edit the mistake to match the solution): {old!r}")
+        solution = solution.replace(old, new)
+    return solution
+
+
 def mistakes(name: str) -> list[Mistake]:
-    """The planted mistakes, each with the file's imports (the text before its first cell)."""
-    text = (HERE / "mistakes" / exercise_path(name).name).read_text(encoding="utf-8")
-    preamble = text[:text.find("\n# %%") + 1]
-    return [Mistake(c.meta["mistake"], c.meta["expect"], preamble + c.source)
-            for c in read_cells(text) if "mistake" in c.meta]
+    """The planted mistakes, each the solution with its replacements made."""
+    path = HERE / "mistakes" / exercise_path(name).name
+    solution = solution_code(name)
+    planted = []
+    for cell in read_cells(path.read_text(encoding="utf-8")):
+        if "mistake" not in cell.meta:
+            continue
+        where = f"{path.relative_to(HERE)}, mistake {cell.meta['mistake']!r}"
+        replacements = read_replacements(cell.source, where)
+        code = apply_replacements(solution, replacements, where)
+        planted.append(Mistake(cell.meta["mistake"], cell.meta["expect"], code))
+    return planted
 
 
 def skeleton_code(name: str) -> str:

@@ -1,33 +1,31 @@
-# Exercise 6, planted mistakes.  Each cell replaces the learner cell; the check must
-# fail and its message must contain `expect` (see grade.py and docs/teaching.md).
-# ruff: noqa: F811
+# Exercise 6, planted mistakes: each cell edits solutions/06_sgd_momentum.py
+# (see docs/teaching.md); the check must fail, its message containing `expect`.
 
 
 # %% mistake="velocity_not_in_place" expect="in place"
-def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
-    """`velocity = ...` binds a new array: the optimizer's velocity stays zero."""
-    velocity = momentum * velocity - lr * grad
-    if nesterov:
-        param += momentum * velocity - lr * grad
-    else:
-        param += velocity
+# `velocity = ...` binds a new array: the optimizer's velocity stays zero.
+# replace:
+#     velocity *= momentum
+#     velocity -= lr * grad
+# with:
+#     velocity = momentum * velocity - lr * grad
 
 
 # %% mistake="velocity_subtracted" expect="sign flipped"
-def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
-    """θ ← θ − m: two conventions mixed (Keras' m already holds −ηg), so the step
-    climbs the loss."""
-    velocity *= momentum
-    velocity -= lr * grad
-    if nesterov:
-        param -= momentum * velocity - lr * grad
-    else:
-        param -= velocity
+# θ ← θ − m: two conventions mixed (Keras' m already holds −ηg), so the step climbs the
+# loss.
+# replace: param += momentum * velocity - lr * grad
+# with:    param -= momentum * velocity - lr * grad
+# replace: param += velocity
+# with:    param -= velocity
 
 
 # %% mistake="nesterov_ignored" expect="nesterov=True is ignored"
-def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
-    """The `nesterov` flag is ignored: always plain momentum."""
-    velocity *= momentum
-    velocity -= lr * grad
-    param += velocity
+# The `nesterov` flag is ignored: always plain momentum.
+# replace:
+#     if nesterov:
+#         param += momentum * velocity - lr * grad
+#     else:
+#         param += velocity
+# with:
+#     param += velocity
