@@ -84,6 +84,52 @@ def test_no_exercise_copies_an_equation():
             assert not copies, (piece, copies)
 
 
+def _one_exercise(tmp_path: Path, mistakes_text: str, monkeypatch) -> None:
+    """A folder with one exercise ``01_demo`` and its solution, as ``grade`` reads it."""
+    for folder in ("solutions", "mistakes"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "01_demo.py").write_text("# %% tags=[\"learner\"]\n", encoding="utf-8")
+    (tmp_path / "solutions" / "01_demo.py").write_text(
+        "def step(x, lr):\n    y = x - lr\n    return y\n", encoding="utf-8")
+    (tmp_path / "mistakes" / "01_demo.py").write_text(mistakes_text, encoding="utf-8")
+    monkeypatch.setattr(grade, "HERE", tmp_path)
+
+
+def test_a_mistake_is_the_solution_with_its_replacements(tmp_path: Path, monkeypatch):
+    _one_exercise(tmp_path, '# %% mistake="sign" expect="sign flipped"\n'
+                  "# The step climbs.\n"
+                  "# replace: x - lr\n# with:    x + lr\n"
+                  "# replace:\n#     return y\n# with:\n#     y = -y\n#\n#     return y\n",
+                  monkeypatch)
+    [mistake] = grade.mistakes("01")
+    assert (mistake.name, mistake.expect) == ("sign", "sign flipped")
+    assert mistake.code == "def step(x, lr):\n    y = x + lr\n    y = -y\n\n    return y\n"
+
+
+@pytest.mark.parametrize("replace, problem", [("x * lr", "not in"), ("lr", "2 times in")])
+def test_a_mistake_whose_text_is_not_found_once_fails_loudly(
+        tmp_path: Path, monkeypatch, replace: str, problem: str):
+    _one_exercise(tmp_path, '# %% mistake="sign" expect="sign flipped"\n'
+                  f"# replace: {replace}\n# with:    x + lr\n", monkeypatch)
+    expected = (re.escape(f"01_demo.py, mistake 'sign': the text to replace is {problem} "
+                          "the solution") + ".*" + re.escape(repr(replace)))
+    with pytest.raises(ValueError, match=expected):
+        grade.mistakes("01")
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("# replace: x - lr\n", "pairs of '# replace:' then '# with:'"),
+    ("# with: x\n# replace: x - lr\n", "pairs of '# replace:' then '# with:'"),
+    ("y = 1\n", "comments only"),
+    ("# replace: x - lr\n# with: x + lr\n# why\n", "follows a one-line replace/with"),
+])
+def test_a_mistake_cell_that_cannot_be_read_fails_loudly(
+        tmp_path: Path, monkeypatch, body: str, problem: str):
+    _one_exercise(tmp_path, '# %% mistake="sign" expect="sign flipped"\n' + body, monkeypatch)
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        grade.mistakes("01")
+
+
 @pytest.mark.skipif(importlib.util.find_spec("jupytext") is None,
                     reason="jupytext is in the docs extra: pip install -e '.[docs]'")
 def test_downloaded_notebook_keeps_the_learner_cell_and_writes_its_helper(tmp_path: Path):
