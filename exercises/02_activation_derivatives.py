@@ -24,7 +24,7 @@
 
 # %%
 import numpy as np  # noqa: F401  (your code will use it)
-from exercise_utils import book_mlp, show_equations, train_book_model
+from exercise_utils import book_mlp, show_equations, train_with_kernels
 
 import nnlite as keras
 
@@ -86,20 +86,19 @@ report = keras.check_kernels({"activation_forward": activation_forward,
 # %% [markdown]
 # ## Train the book's model with it
 #
-# `register_backend` makes your kernels a backend; inside `with
-# keras.backend("mine")` every layer that computes an activation calls them
-# (here the `Activation("elu")` layers after each hidden layer; the output
+# `train_with_kernels` (in `exercise_utils.py`) makes your kernels a backend,
+# `keras.register_backend("mine", {...})`, and trains inside `with
+# keras.backend("mine"):`, where every layer that computes an activation calls
+# them (here the `Activation("elu")` layers after each hidden layer; the output
 # layer gives logits, so no softmax is needed).
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"activation_forward": activation_forward,
-                                "activation_backward": activation_backward})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28), activation="elu", output="linear")
-    history = train_book_model(
-        model, optimizer=keras.optimizers.SGD(learning_rate=0.05),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model = book_mlp(input_shape=(28, 28), activation="elu", output="linear")
+history = train_with_kernels(
+    {"activation_forward": activation_forward, "activation_backward": activation_backward},
+    model, optimizer=keras.optimizers.SGD(learning_rate=0.05),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 
 # %% [markdown]
 # **Why from a?** The layer then keeps only its output for the backward

@@ -23,7 +23,7 @@
 
 # %%
 import numpy as np  # noqa: F401  (your code will use it)
-from exercise_utils import book_mlp, show_equations, train_book_model
+from exercise_utils import book_mlp, show_equations, train_with_kernels
 
 import nnlite as keras
 
@@ -76,12 +76,11 @@ report = keras.check_kernels({"softmax_xent_sparse": softmax_xent_sparse})
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"softmax_xent_sparse": softmax_xent_sparse})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28), output="linear")
-    history = train_book_model(
-        model, optimizer=keras.optimizers.SGD(learning_rate=0.05),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model = book_mlp(input_shape=(28, 28), output="linear")
+history = train_with_kernels(
+    {"softmax_xent_sparse": softmax_xent_sparse}, model,
+    optimizer=keras.optimizers.SGD(learning_rate=0.05),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 
 # %% [markdown]
 # **Why p − y?** The softmax's Jacobian and the derivative of −log p_y

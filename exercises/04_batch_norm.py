@@ -23,7 +23,7 @@
 
 # %%
 import numpy as np  # noqa: F401  (your code will use it)
-from exercise_utils import show_equations, train_book_model
+from exercise_utils import show_equations, train_with_kernels
 
 import nnlite as keras
 from nnlite.examples import batch_norm_model
@@ -88,11 +88,10 @@ report = keras.check_kernels({"bn_forward_train": bn_forward_train,
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"bn_forward_train": bn_forward_train,
-                                "bn_backward": bn_backward})
-with keras.backend("mine"):
-    model = batch_norm_model(input_shape=(28, 28))
-    history = train_book_model(model, optimizer=keras.optimizers.SGD(learning_rate=0.05))
+model = batch_norm_model(input_shape=(28, 28))
+history = train_with_kernels(
+    {"bn_forward_train": bn_forward_train, "bn_backward": bn_backward}, model,
+    optimizer=keras.optimizers.SGD(learning_rate=0.05))
 
 # %% [markdown]
 # **The two extra terms** − Σδ and − x̂ Σδx̂ are what the shift by μ and the

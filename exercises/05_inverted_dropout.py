@@ -27,7 +27,7 @@
 
 # %%
 import numpy as np  # noqa: F401  (your code will use it)
-from exercise_utils import book_mlp, show_equations, train_book_model
+from exercise_utils import book_mlp, show_equations, train_with_kernels
 
 import nnlite as keras
 from nnlite._kernels.reference.dropout import dropout_mask  # the provided keep mask
@@ -81,11 +81,10 @@ report = keras.check_kernels({"dropout_forward": dropout_forward,
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"dropout_forward": dropout_forward,
-                                "dropout_backward": dropout_backward})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28), between=[lambda: keras.layers.Dropout(0.2)])
-    history = train_book_model(model, optimizer=keras.optimizers.SGD(learning_rate=0.05))
+model = book_mlp(input_shape=(28, 28), between=[lambda: keras.layers.Dropout(0.2)])
+history = train_with_kernels(
+    {"dropout_forward": dropout_forward, "dropout_backward": dropout_backward}, model,
+    optimizer=keras.optimizers.SGD(learning_rate=0.05))
 
 # %% [markdown]
 # **Without 1/(1 − p)** the network would see activations 20 % weaker

@@ -21,7 +21,7 @@
 # `param` and `velocity` and reads them back at the next step.
 
 # %%
-from exercise_utils import book_mlp, show_equations, train_book_model
+from exercise_utils import book_mlp, show_equations, train_with_kernels
 
 import nnlite as keras
 
@@ -64,11 +64,10 @@ report = keras.check_kernels({"sgd_momentum_update": sgd_momentum_update})
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"sgd_momentum_update": sgd_momentum_update})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28))
-    history = train_book_model(
-        model, optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9))
+model = book_mlp(input_shape=(28, 28))
+history = train_with_kernels(
+    {"sgd_momentum_update": sgd_momentum_update}, model,
+    optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9))
 
 # %% [markdown]
 # With β = 0.9 the velocity can reach 1/(1 − β) = 10 times a single step:

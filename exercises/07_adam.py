@@ -21,7 +21,7 @@
 
 # %%
 import numpy as np  # noqa: F401  (your code will use it)
-from exercise_utils import book_mlp, show_equations, train_book_model
+from exercise_utils import book_mlp, show_equations, train_with_kernels
 
 import nnlite as keras
 
@@ -69,10 +69,10 @@ report = keras.check_kernels({"adam_update": adam_update})
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"adam_update": adam_update})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28))
-    history = train_book_model(model, optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+model = book_mlp(input_shape=(28, 28))
+history = train_with_kernels(
+    {"adam_update": adam_update}, model,
+    optimizer=keras.optimizers.Adam(learning_rate=1e-3))
 
 # %% [markdown]
 # **Bias correction** matters in the first steps only: at t = 1, m = 0.1 g,

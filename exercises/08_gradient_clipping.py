@@ -22,7 +22,7 @@
 # `scale_` (in place, as the trailing underscore says).
 
 # %%
-from exercise_utils import book_mlp, show_equations, train_book_model
+from exercise_utils import book_mlp, show_equations, train_with_kernels
 
 import nnlite as keras
 
@@ -74,11 +74,10 @@ report = keras.check_kernels({"global_norm": global_norm, "scale_": scale_})
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"global_norm": global_norm, "scale_": scale_})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28))
-    history = train_book_model(
-        model, optimizer=keras.optimizers.SGD(learning_rate=0.05, global_clipnorm=1.0))
+model = book_mlp(input_shape=(28, 28))
+history = train_with_kernels(
+    {"global_norm": global_norm, "scale_": scale_}, model,
+    optimizer=keras.optimizers.SGD(learning_rate=0.05, global_clipnorm=1.0))
 
 # %% [markdown]
 # **Global versus per tensor:** `clipnorm` clips each weight's gradient on

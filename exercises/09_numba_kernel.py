@@ -23,7 +23,7 @@
 
 # %%
 import numpy as np  # noqa: F401  (your code will use it)
-from exercise_utils import book_mlp, pick, show_equations, train_book_model
+from exercise_utils import book_mlp, pick, show_equations, train_with_kernels
 from numba import njit
 
 import nnlite as keras
@@ -101,10 +101,10 @@ for name, kernel in kernels.items():
 # ## Train the book's model with it
 
 # %%
-keras.register_backend("mine", {"adam_update": adam_update})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28))
-    history = train_book_model(model, optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+model = book_mlp(input_shape=(28, 28))
+history = train_with_kernels(
+    {"adam_update": adam_update}, model,
+    optimizer=keras.optimizers.Adam(learning_rate=1e-3))
 
 # %% [markdown]
 # nnlite's own Numba kernel (`nnlite/_kernels/numba_cpu/optimizers.py`) is

@@ -31,7 +31,7 @@ import os
 
 os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")  # before numba is imported
 
-from exercise_utils import book_mlp, pick, show_equations, train_book_model
+from exercise_utils import book_mlp, pick, show_equations, train_with_kernels
 from numba import config, cuda
 
 import nnlite as keras
@@ -95,12 +95,11 @@ report = keras.check_kernels({"sgd_momentum_update": sgd_momentum_update})
 
 # %%
 report.raise_if_failed()
-keras.register_backend("mine", {"sgd_momentum_update": sgd_momentum_update})
-with keras.backend("mine"):
-    model = book_mlp(input_shape=(28, 28))
-    history = train_book_model(
-        model, optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
-        n_train=pick(64, 512) if SIMULATED else None, epochs=1 if SIMULATED else None)
+model = book_mlp(input_shape=(28, 28))
+history = train_with_kernels(
+    {"sgd_momentum_update": sgd_momentum_update}, model,
+    optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
+    n_train=pick(64, 512) if SIMULATED else None, epochs=1 if SIMULATED else None)
 
 # %% [markdown]
 # Copying every array to the GPU and back at each step costs more than the

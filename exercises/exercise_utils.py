@@ -11,6 +11,8 @@ data and model, and the equations shown from their one home.
   dense layer class (yours: ``MyDense``) and activations given as layers.
 * ``train_book_model(model, optimizer, ...)`` — compile, fit, print the losses,
   and refuse to call a run with a non-finite loss a success.
+* ``train_with_kernels(kernels, model, optimizer, ...)`` — the same, with your
+  kernels registered as the backend ``"mine"`` and switched on for the run.
 
 Import it from an exercise (the notebook's folder is on ``sys.path``)::
 
@@ -120,3 +122,13 @@ def train_book_model(model, optimizer="sgd", loss="sparse_categorical_crossentro
     if not all(math.isfinite(v) for v in history.history["loss"]):
         raise RuntimeError(f"the training loss is not finite: {history.history['loss']}")
     return history
+
+
+def train_with_kernels(kernels: dict, model: keras.Model, **training):
+    """``train_book_model(model, **training)`` with ``kernels`` (name → your function)
+    as the backend: ``keras.register_backend("mine", kernels)``, then the training
+    inside ``with keras.backend("mine"):``, where nnlite calls your kernels (and its
+    NumPy reference for every kernel you did not write)."""
+    keras.register_backend("mine", kernels)
+    with keras.backend("mine"):
+        return train_book_model(model, **training)
