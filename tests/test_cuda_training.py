@@ -349,13 +349,14 @@ def test_sim_flatten_gelu_and_logits_match_reference():
                       loss=nnlite.losses.SparseCategoricalCrossentropy(from_logits=True))
         x, y = _data()
         history = model.fit(x.reshape(-1, 3, 4), y, batch_size=8, epochs=2, verbose=0)
-        return history, model.get_weights()
+        return history, model.get_weights(), model.predict(x[:8].reshape(-1, 3, 4), verbose=0)
 
-    h_ref, w_ref = run("reference")
+    h_ref, w_ref, p_ref = run("reference")
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # no fallback to the host path
-        h_cuda, w_cuda = run("cuda")
+        h_cuda, w_cuda, p_cuda = run("cuda")
     np.testing.assert_allclose(h_cuda.history["loss"], h_ref.history["loss"], rtol=2e-5)
+    np.testing.assert_allclose(p_cuda, p_ref, rtol=1e-4, atol=1e-5)
     for a, b in zip(w_ref, w_cuda):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
 
