@@ -529,3 +529,19 @@ def test_sim_models_without_a_device_path_predict_and_evaluate_on_the_host():
     np.testing.assert_allclose(got, want[0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(model.evaluate(x, onehot, verbose=0), want[1], rtol=1e-5)
     nnlite.set_backend("reference")
+
+
+@sim_only
+def test_sim_set_weights_during_predict_reaches_the_device():
+    from nnlite.callbacks import Callback
+
+    class ZeroAfterFirstBatch(Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            if batch == 0:
+                self.model.set_weights([np.zeros_like(w) for w in self.model.get_weights()])
+
+    x, _ = _data()
+    want = _mlp("reference").predict(x[:8], verbose=0)
+    got = _mlp("cuda").predict(x, batch_size=8, verbose=0, callbacks=[ZeroAfterFirstBatch()])
+    np.testing.assert_allclose(got[:8], want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[8:], 1 / UNITS[-1], rtol=1e-6)  # softmax of zeros
