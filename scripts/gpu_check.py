@@ -10,7 +10,7 @@
    samples), and ``predict`` at batch 1024, for nnlite on ``cuda``, nnlite on
    the best CPU backend (``"auto"``) and PyTorch on the GPU where installed
    (batches copied from the host each step, as nnlite does).  Launches and
-   host↔device copies per training step come from
+   host↔device copies per training step and per ``predict`` batch come from
    ``nnlite._kernels.cuda.transfers``.
 
 Prints a markdown table.  Usage (``scripts/gpu_check.sh`` calls this)::
@@ -145,9 +145,12 @@ def time_nnlite(backend: str, x, y, cfg) -> dict:
             result[f"step_counts{batch}"] = one_step_counts(model, x, y, batch)
     pb = cfg["predict_batch"]
     model.predict(x[:2 * pb], batch_size=pb, verbose=0)
-    started = time.perf_counter()
-    model.predict(x, batch_size=pb, verbose=0)
-    result["predict"] = len(x) / (time.perf_counter() - started)
+    with transfers.counting() as counted:
+        started = time.perf_counter()
+        model.predict(x, batch_size=pb, verbose=0)
+        result["predict"] = len(x) / (time.perf_counter() - started)
+    if name == "cuda":  # the weights once, then one copy in and one back per batch
+        result["predict_counts"] = {k: v / -(-len(x) // pb) for k, v in counted.items()}
     return result
 
 
@@ -224,6 +227,10 @@ def markdown(rows: list[dict], cfg) -> str:
                 lines.append(f"| batch {b}, {what} | {c['launches']:.1f} | "
                              f"{c['to_device']:.2f} | {c['to_device_bytes']:,.0f} | "
                              f"{c['to_host']:.2f} | {c['to_host_bytes']:,.0f} |")
+        c = cuda_row["predict_counts"]
+        lines.append(f"| predict b={cfg['predict_batch']}, per batch | {c['launches']:.1f} | "
+                     f"{c['to_device']:.2f} | {c['to_device_bytes']:,.0f} | "
+                     f"{c['to_host']:.2f} | {c['to_host_bytes']:,.0f} |")
     return "\n".join(lines)
 
 

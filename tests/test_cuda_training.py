@@ -15,7 +15,10 @@ that subprocess runs the ``test_sim_*`` tests of this file:
   ``fit`` works;
 * a model with BatchNormalization and Dropout falls back to the host path
   with a warning naming the layer, and still matches the reference;
-* a step with a non-finite loss is not applied (as on the host).
+* a step with a non-finite loss is not applied (as on the host);
+* `predict`, `evaluate` and fit's validation run on the device (one copy in
+  per predict batch and one back, the weights once per call, or none in a
+  fit) and match the reference; models without a device path use the host.
 
 Shapes are tiny: the simulator runs every GPU thread as a Python thread.
 """
@@ -325,13 +328,14 @@ def test_sim_flatten_gelu_and_logits_match_reference():
                       loss=nnlite.losses.SparseCategoricalCrossentropy(from_logits=True))
         x, y = _data()
         history = model.fit(x.reshape(-1, 3, 4), y, batch_size=8, epochs=2, verbose=0)
-        return history, model.get_weights()
+        return history, model.get_weights(), model.predict(x[:8].reshape(-1, 3, 4), verbose=0)
 
-    h_ref, w_ref = run("reference")
+    h_ref, w_ref, p_ref = run("reference")
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # no fallback to the host path
-        h_cuda, w_cuda = run("cuda")
+        h_cuda, w_cuda, p_cuda = run("cuda")
     np.testing.assert_allclose(h_cuda.history["loss"], h_ref.history["loss"], rtol=2e-5)
+    np.testing.assert_allclose(p_cuda, p_ref, rtol=1e-4, atol=1e-5)
     for a, b in zip(w_ref, w_cuda):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
 
@@ -388,3 +392,135 @@ def test_sim_generator_batches_with_sample_weights_match_reference():
     h_ref, w_ref = run("reference")
     h_cuda, w_cuda = run("cuda")
     _assert_same_training(h_ref, h_cuda, w_ref, w_cuda)
+
+
+# ---------------------------------------------------------------- predict and evaluate
+
+
+class _BatchCounter:
+    """Callbacks that record each predict / test batch's transfers (they read no weight)."""
+
+    def __init__(self):
+        from nnlite._kernels.cuda import transfers
+        from nnlite.callbacks import Callback
+
+        counter = self
+        self.batches: list[dict] = []
+
+        def begin(self, batch, logs=None):
+            counter.before = transfers.counts()
+
+        def end(self, batch, logs=None):
+            after = transfers.counts()
+            counter.batches.append({k: after[k] - counter.before[k] for k in after})
+
+        self.callback = type("CountBatches", (Callback,), {
+            "on_predict_batch_begin": begin, "on_predict_batch_end": end,
+            "on_test_batch_begin": begin, "on_test_batch_end": end})()
+
+
+@sim_only
+def test_sim_predict_and_evaluate_on_the_device_match_reference():
+    from nnlite._kernels.cuda import transfers
+
+    x, y = _data()
+    sw = np.linspace(0.5, 1.5, len(x)).astype(np.float32)
+    ref = _mlp("reference")
+    want = (ref.predict(x, batch_size=8, verbose=0),
+            ref.evaluate(x, y, batch_size=8, verbose=0),
+            ref.evaluate(x, y, sample_weight=sw, batch_size=10, verbose=0))
+    model = _mlp("cuda")
+    counter = _BatchCounter()
+    with transfers.counting() as whole:
+        got = model.predict(x, batch_size=8, verbose=0, callbacks=[counter.callback])
+    np.testing.assert_allclose(got, want[0], rtol=1e-5, atol=1e-6)
+    assert [(b["to_device"], b["to_host"]) for b in counter.batches] == [(1, 1)] * 3
+    assert whole["to_device"] == 3 + 1 and whole["to_host"] == 3  # + the weights, one copy
+    assert all(w._placement is None for w in model.weights)  # released after predict
+    counter.batches.clear()
+    with transfers.counting() as whole:
+        loss_acc = model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[counter.callback])
+    np.testing.assert_allclose(loss_acc, want[1], rtol=1e-5)
+    # inputs and labels in; outputs and per-sample losses back together
+    assert [(b["to_device"], b["to_host"]) for b in counter.batches] == [(2, 1)] * 3
+    assert whole["to_device"] == 6 + 1
+    weighted = model.evaluate(x, y, sample_weight=sw, batch_size=10, verbose=0)
+    np.testing.assert_allclose(weighted, want[2], rtol=1e-5)  # batches of 10, 10 and 4
+
+
+@sim_only
+def test_sim_validation_in_a_cuda_fit_reuses_the_device_weights():
+    x, y = _data()
+
+    from nnlite._kernels.cuda import transfers
+    from nnlite.callbacks import Callback
+
+    validations = []
+
+    class CountValidation(Callback):
+        """Validation runs between the epoch's last step and ``on_epoch_end``."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.before = transfers.counts()
+
+        def on_epoch_end(self, epoch, logs=None):
+            after = transfers.counts()
+            validations.append({k: after[k] - self.before[k] for k in after})
+
+    def run(backend):
+        model = _mlp(backend)
+        return model.fit(x[:16], y[:16], batch_size=8, epochs=2, verbose=0, shuffle=False,
+                         validation_data=(x[16:], y[16:]), callbacks=[CountValidation()])
+
+    h_ref = run("reference")
+    validations.clear()
+    h_cuda = run("cuda")
+    for key in ("val_loss", "val_accuracy", "loss"):
+        np.testing.assert_allclose(h_cuda.history[key], h_ref.history[key], rtol=2e-5)
+    # one validation batch per epoch: its inputs and labels in, one report back, no weights
+    assert [(v["to_device"], v["to_host"]) for v in validations] == [(2, 1)] * 2
+
+
+@sim_only
+def test_sim_models_without_a_device_path_predict_and_evaluate_on_the_host():
+    """BatchNormalization: no device path; mse: no device loss (predict still on the device)."""
+    import nnlite
+    from nnlite._kernels.cuda import transfers
+
+    x, y = _data()
+    model = _mlp("reference", bn_dropout=True)
+    want = model.predict(x, batch_size=8, verbose=0), model.evaluate(x, y, verbose=0)
+    nnlite.set_backend("cuda")
+    with transfers.counting() as counted:
+        got = model.predict(x, batch_size=8, verbose=0), model.evaluate(x, y, verbose=0)
+    assert counted["to_device"] > 10  # the host path: each kernel copies its arrays
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-5)
+
+    model = _mlp("reference")
+    model.compile(optimizer="sgd", loss="mse")
+    onehot = np.eye(UNITS[-1], dtype=np.float32)[y]
+    want = model.predict(x, batch_size=8, verbose=0), model.evaluate(x, onehot, verbose=0)
+    nnlite.set_backend("cuda")
+    with transfers.counting() as counted:
+        got = model.predict(x, batch_size=8, verbose=0)
+    assert counted["to_device"] == 1 + 3
+    np.testing.assert_allclose(got, want[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.evaluate(x, onehot, verbose=0), want[1], rtol=1e-5)
+    nnlite.set_backend("reference")
+
+
+@sim_only
+def test_sim_set_weights_during_predict_reaches_the_device():
+    from nnlite.callbacks import Callback
+
+    class ZeroAfterFirstBatch(Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            if batch == 0:
+                self.model.set_weights([np.zeros_like(w) for w in self.model.get_weights()])
+
+    x, _ = _data()
+    want = _mlp("reference").predict(x[:8], verbose=0)
+    got = _mlp("cuda").predict(x, batch_size=8, verbose=0, callbacks=[ZeroAfterFirstBatch()])
+    np.testing.assert_allclose(got[:8], want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[8:], 1 / UNITS[-1], rtol=1e-6)  # softmax of zeros

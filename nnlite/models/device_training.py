@@ -29,8 +29,10 @@ regularizer, a constraint, gradient clipping, sample or class weights,
 several inputs or outputs, a callback that wraps a layer's forward pass such
 as ``GradientMonitor``) makes this ``fit`` use the host path, with a warning
 naming it: each kernel call then copies its arrays to the GPU and
-back, which is correct but slow.  Validation, ``evaluate`` and ``predict``
-always use the host path.
+back, which is correct but slow.  Validation (and ``predict`` or
+``evaluate`` from a callback) runs on the fit's device weights, as
+``predict`` and ``evaluate`` do outside ``fit``
+(:mod:`nnlite.models.device_inference`).
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ def _loss_problem(model) -> str | None:
             "a softmax/sigmoid output, or from_logits=True, have device kernels)")
 
 
-def _layer_problem(layer) -> str | None:
+def _layer_problem(layer, training: bool = True) -> str | None:
+    """Why ``layer`` cannot run on the device (``training``: its backward too), or None."""
     where = f"layer {layer.name!r} ({type(layer).__name__})"
     if not isinstance(layer, DEVICE_LAYERS):
         return f"{where} has no device path"
@@ -75,10 +78,28 @@ def _layer_problem(layer) -> str | None:
         return f"{where} has an activation without a kernel"
     if layer.activity_regularizer is not None:
         return f"{where} has an activity regularizer"
+    if not training:  # a weight penalty is read on the host; constraints act on updates
+        return None
     for var in layer.weights:
         if var.regularizer is not None or var.constraint is not None:
             return f"{where} has a regularizer or constraint on {var.name!r}"
     return None
+
+
+def forward_problem(model, losses: bool, training: bool = False) -> str | None:
+    """Why the forward pass (and the loss if ``losses``) cannot run on the device, or None.
+
+    ``training``: the backward pass too (no weight regularizer or constraint).
+    """
+    if model._multi_input or model._multi_output:
+        return "the model has several inputs or outputs"
+    if losses and len(model.outputs[0].shape) != 2:
+        return f"the output has shape {model.outputs[0].shape} (the device losses take 2-D ones)"
+    for layer, *_ in model._plan:
+        problem = _layer_problem(layer, training)
+        if problem:
+            return problem
+    return _loss_problem(model) if losses else None
 
 
 def device_problem(model, weighted: bool = False) -> str | None:
@@ -90,13 +111,7 @@ def device_problem(model, weighted: bool = False) -> str | None:
         return "the model has several inputs or outputs"
     if weighted:
         return "sample or class weights are given"
-    if len(model.outputs[0].shape) != 2:
-        return f"the output has shape {model.outputs[0].shape} (the device losses take 2-D ones)"
-    for layer, *_ in model._plan:
-        problem = _layer_problem(layer)
-        if problem:
-            return problem
-    problem = _loss_problem(model)
+    problem = forward_problem(model, losses=True, training=True)
     if problem:
         return problem
     opt = model.optimizer

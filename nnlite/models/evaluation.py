@@ -4,7 +4,8 @@ The loss is computed as in training (weight and activity penalties
 included, as Keras reports it), with the layers in inference mode.  The
 running means of the loss and metrics (the "trackers") are shared with
 ``fit``, which reports the same names (``loss``, ``<output>_loss``, the
-metrics) in its History.
+metrics) in its History.  On the ``cuda`` backend the forward pass and the
+loss run on the device where they can (:mod:`nnlite.models.device_inference`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .. import metrics as metrics_module
 from ..callbacks import CallbackList
 from ..utils.progbar import Progbar
 from . import data_adapters, fit_arguments
+from .device_inference import device_inference
 
 
 class Evaluation:
@@ -67,18 +69,22 @@ class Evaluation:
         trackers = self._new_trackers()
         logs: dict = {}
         step = -1
-        for step, (xb, yb, wb) in enumerate(itertools.islice(batches, steps)):
-            if cb is not None:
-                cb.on_test_batch_begin(step, logs)
-            outs = self.forward(xb, training=False)
-            total, per_output, _ = self._output_losses(yb, outs, wb)
-            if self.optimizer is not None:  # Keras: weight and activity penalties too
-                total += self._penalty()
-            logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]))
-            if cb is not None:
-                cb.on_test_batch_end(step, logs)
-            if bar is not None:
-                bar.update(step + 1, logs, finalize=False)
+        with device_inference(self, losses=True) as device:  # cuda: weights on the GPU
+            for step, (xb, yb, wb) in enumerate(itertools.islice(batches, steps)):
+                if cb is not None:
+                    cb.on_test_batch_begin(step, logs)
+                if device is None:
+                    outs = self.forward(xb, training=False)
+                    total, per_output, _ = self._output_losses(yb, outs, wb)
+                else:
+                    outs, total, per_output = device.evaluate(xb, yb, wb)
+                if self.optimizer is not None:  # Keras: weight and activity penalties too
+                    total += self._penalty()
+                logs = self._update_trackers(trackers, total, per_output, yb, outs, len(xb[0]))
+                if cb is not None:
+                    cb.on_test_batch_end(step, logs)
+                if bar is not None:
+                    bar.update(step + 1, logs, finalize=False)
         if step < 0:
             raise ValueError(f"{where}: the data gave no batch (a generator is used up after "
                              "one pass); pass a generator that loops forever with steps=..., "

@@ -3,7 +3,8 @@
 Layers run in inference mode unless ``training=True`` is passed (dropout
 kept on: Monte-Carlo dropout, see :func:`nnlite.utils.mc_predict`).
 ``predict`` follows the thread decision of the last ``fit``
-(:mod:`nnlite.utils.fit_threads`).
+(:mod:`nnlite.utils.fit_threads`); on the ``cuda`` backend it runs on the
+device where it can (:mod:`nnlite.models.device_inference`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..graph import SymbolicTensor, flatten
 from ..utils.fit_threads import predict_threads
 from ..utils.progbar import Progbar
 from . import data_adapters, fit_arguments
+from .device_inference import device_inference
 
 
 class Prediction:
@@ -67,10 +69,12 @@ class Prediction:
         cb.on_predict_begin({})
         chunks: list[list[np.ndarray]] = [[] for _ in self.outputs]
         step = -1
-        with predict_threads():  # one thread if the last fit found one faster
+        with predict_threads(), \
+                device_inference(self, training=training) as device:  # cuda: weights on the GPU
             for step, (xb, _, _) in enumerate(itertools.islice(adapter.batches(), steps)):
                 cb.on_predict_batch_begin(step, {})
-                outs = self.forward(xb, training=training)
+                outs = self.forward(xb, training=training) if device is None else \
+                    device.predict(xb)
                 for k, out in enumerate(outs):
                     chunks[k].append(out.copy() if len(chunks[k]) == 0 else out)
                 cb.on_predict_batch_end(step, {})

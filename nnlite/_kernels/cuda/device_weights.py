@@ -145,3 +145,68 @@ class DeviceWeights:
         for var in self.variables:
             if var._placement is self:
                 var._placement = None
+
+
+class DeviceValues:
+    """Read-only device copies of some ``Variable`` values, for ``predict`` / ``evaluate``.
+
+    The values are copied once, one flat array per dtype (usually one copy);
+    inside :meth:`computing` every ``var.value`` is its device view.  An
+    ``assign`` meanwhile (a callback's ``set_weights``) is copied again
+    before the next batch; :meth:`release` detaches every ``Variable``.
+    """
+
+    def __init__(self, variables: list):
+        self.variables = list(variables)
+        self._views: dict[int, object] = {}
+        self._flats: list[tuple[list, object]] = []
+        for dtype in dict.fromkeys(v._value.dtype for v in self.variables):
+            group = [v for v in self.variables if v._value.dtype == dtype]
+            flat = transfers.to_device(self._concatenated(group))
+            self._flats.append((group, flat))
+            start = 0
+            for var in group:
+                size = var._value.size
+                self._views[id(var)] = flat[start:start + size].reshape(var._value.shape)
+                start += size
+        self.inside = self.device_stale = self.replaced = False
+        for var in self.variables:
+            var._placement = self
+
+    @staticmethod
+    def _concatenated(group: list) -> np.ndarray:
+        return np.concatenate([v._value.reshape(-1) for v in group])
+
+    def value_of(self, var):
+        return self._views[id(var)] if self.inside else var._value
+
+    def grad_of(self, var):
+        return var._grad
+
+    def host_written(self) -> None:
+        self.device_stale = True
+
+    def host_replaced(self) -> None:
+        self.replaced = True
+
+    @contextlib.contextmanager
+    def computing(self) -> Iterator[None]:
+        """A forward pass: every placed ``Variable`` shows its device copy."""
+        if self.replaced:
+            raise RuntimeError("a weight array was replaced during a cuda predict/evaluate; "
+                               "nnlite cannot keep the device copy in step with it")
+        if self.device_stale:
+            self.device_stale = False
+            for group, flat in self._flats:
+                transfers.to_device(self._concatenated(group), into=flat)
+        self.inside = True
+        try:
+            yield
+        finally:
+            self.inside = False
+
+    def release(self) -> None:
+        """Detach every ``Variable`` (the device copies are freed with this object)."""
+        for var in self.variables:
+            if var._placement is self:
+                var._placement = None
