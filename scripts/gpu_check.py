@@ -41,7 +41,7 @@ SMOKE = {"n": 48, "d": 12, "units": (7, 5, 3), "batches": {16: 48, 8: 24}, "pred
 #: pytest -k selection of the agreement suite in --smoke mode (a few cases, for the code path)
 SMOKE_CASES = "dense_forward and relu and not large and not odd"
 #: the simulator-only tests of the simulator's shared-array fix (meaningless on a GPU)
-SIMULATOR_ONLY = "not shared_array and not unpatched_simulator"
+SIMULATOR_ONLY = "not shared_array and not unpatched_simulator and not module_swap"
 #: ... and the PTX compile check, which a run on the GPU makes anyway
 ON_GPU = f"{SIMULATOR_ONLY} and not compiles_for_a_real_gpu"
 #: the agreement suite's limit: most of its time is compiling each kernel once for the GPU

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -202,6 +203,48 @@ def test_sim_shared_array_is_one_per_block_even_when_threads_switch():
 
     assert _threads_share_one_tile(slow_allocation=True)
     assert _threads_share_one_tile(slow_allocation=False)
+
+
+class _GlobalsGrowingWhileIterated(dict):
+    """Module globals to which another GPU thread adds a key (``__warningregistry__``, at
+    that module's first warning) while the simulator iterates over them in Python."""
+
+    def items(self):
+        for item in dict.items(self):
+            self[f"__added_{len(self)}__"] = None
+            yield item
+
+
+def _function_with_growing_globals():
+    from numba import cuda
+
+    return types.FunctionType((lambda: None).__code__,
+                              _GlobalsGrowingWhileIterated(cuda=cuda))
+
+
+@sim_only
+def test_sim_module_swap_survives_globals_growing_meanwhile():
+    """The cause of a rare "dictionary changed size during iteration" in a kernel launch."""
+    from numba import cuda
+    from numba.cuda.simulator import kernel
+
+    from nnlite._kernels.cuda import _simulator
+
+    assert kernel.swapped_cuda_module is _simulator.swapped_cuda_module
+    fn = _function_with_growing_globals()
+    with _simulator.swapped_cuda_module(fn, "fake cuda"):
+        assert fn.__globals__["cuda"] == "fake cuda"
+    assert fn.__globals__["cuda"] is cuda
+
+
+@sim_only
+def test_sim_unpatched_module_swap_fails_when_globals_grow():
+    """Proof that the test above can fail: numba's own swap iterates the live globals."""
+    from numba.cuda.simulator import kernelapi
+
+    with pytest.raises(RuntimeError, match="changed size during iteration"):
+        with kernelapi.swapped_cuda_module(_function_with_growing_globals(), "fake cuda"):
+            pass
 
 
 @sim_only

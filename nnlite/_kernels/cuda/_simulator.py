@@ -10,12 +10,23 @@ makes switches land anywhere), two threads of the same block each make their
 GEMM returns wrong numbers in the first block (dx[0, 0] and dx[0, 1] of a
 dense backward were seen off by 5–95 %).  A real GPU has no such race;
 ``install()`` replaces the lookup with the same one under a lock.
+
+A second race of the same kind: on every call of a kernel or device
+function, the simulator swaps the ``cuda`` module in the function's module
+globals for its fake one, first *iterating over those globals* in Python.
+When another GPU thread emits that module's first warning meanwhile (an
+overflow in a kernel body, as a non-finite training step does), Python adds
+``__warningregistry__`` to the same globals and the iteration fails with
+"dictionary changed size during iteration".  ``install()`` also replaces
+that swap with one that reads a copy of the globals, taken in one step.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -44,11 +55,26 @@ def _shared_array(self, shape, dtype):
     return res
 
 
+@contextlib.contextmanager
+def swapped_cuda_module(fn, fake_cuda_module) -> Iterator[None]:
+    """The simulator's swap of ``cuda`` in ``fn``'s globals, reading a one-step copy of them."""
+    from numba import cuda
+
+    globals_ = fn.__globals__
+    original = {k: v for k, v in dict(globals_).items() if v is cuda}  # dict(): one C call
+    globals_.update(dict.fromkeys(original, fake_cuda_module))
+    try:
+        yield
+    finally:
+        globals_.update(original)
+
+
 def install() -> None:
-    """Make the simulator's shared arrays thread-safe (idempotent; simulator only)."""
+    """Make the simulator's shared arrays and module swap thread-safe (idempotent)."""
     global numba_shared_array
-    from numba.cuda.simulator import kernelapi
+    from numba.cuda.simulator import kernel, kernelapi
 
     if kernelapi.FakeCUDAShared.array is not _shared_array:
         numba_shared_array = kernelapi.FakeCUDAShared.array
         kernelapi.FakeCUDAShared.array = _shared_array
+    kernel.swapped_cuda_module = swapped_cuda_module
