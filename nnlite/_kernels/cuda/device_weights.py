@@ -46,7 +46,33 @@ class DeviceFlat:
         self.value, self.grad = value, grad
 
 
-class DeviceWeights:
+class Placement:
+    """What a placed ``Variable`` (``var._placement``) tells the holder of its device copy."""
+
+    def __init__(self, variables: list):
+        self.variables = list(variables)
+        self.inside = False  # inside computing(): the Variables show their device arrays
+        self.device_stale = False  # the host copy was assigned since the last push
+        self.replaced = False  # a Variable's array was replaced: this copy is no longer valid
+        for var in self.variables:
+            var._placement = self
+
+    def host_written(self) -> None:
+        """A weight was assigned on the host: copy to the device before the next step."""
+        self.device_stale = True
+
+    def host_replaced(self) -> None:
+        """A weight's array was replaced: this placement no longer mirrors it."""
+        self.replaced = True
+
+    def detach(self) -> None:
+        """Every ``Variable`` shows its host array again."""
+        for var in self.variables:
+            if var._placement is self:
+                var._placement = None
+
+
+class DeviceWeights(Placement):
     """Device copies of ``flat`` (value, grad, ``slots``) and of the ``others``' values."""
 
     def __init__(self, flat, slots: dict[str, np.ndarray], others: list):
@@ -63,13 +89,8 @@ class DeviceWeights:
         for var in self.others:
             self._views[id(var)] = (transfers.to_device(var._value),
                                     device_empty(var._value.shape, var._value.dtype))
-        self.variables = list(flat.variables) + self.others
-        self.inside = False
         self.host_stale = False  # the device copy has changed since the last pull
-        self.device_stale = False  # the host copy was assigned since the last push
-        self.replaced = False  # a Variable's array was replaced: this copy is no longer valid
-        for var in self.variables:
-            var._placement = self
+        super().__init__(list(flat.variables) + self.others)
 
     # ------------------------------------------------------------- Variable
     def value_of(self, var):
@@ -85,14 +106,6 @@ class DeviceWeights:
         if self.host_stale:
             self.pull()
         return var._grad if which else var._value
-
-    def host_written(self) -> None:
-        """A weight was assigned on the host: copy to the device before the next step."""
-        self.device_stale = True
-
-    def host_replaced(self) -> None:
-        """A weight's array was replaced: this placement no longer mirrors it."""
-        self.replaced = True
 
     # -------------------------------------------------------------- copying
     @contextlib.contextmanager
@@ -142,12 +155,10 @@ class DeviceWeights:
         if self.host_stale and not self.replaced:
             self.pull()
         self.host_stale = False
-        for var in self.variables:
-            if var._placement is self:
-                var._placement = None
+        self.detach()
 
 
-class DeviceValues:
+class DeviceValues(Placement):
     """Read-only device copies of some ``Variable`` values, for ``predict`` / ``evaluate``.
 
     The values are copied once, one flat array per dtype (usually one copy);
@@ -157,11 +168,10 @@ class DeviceValues:
     """
 
     def __init__(self, variables: list):
-        self.variables = list(variables)
         self._views: dict[int, object] = {}
         self._flats: list[tuple[list, object]] = []
-        for dtype in dict.fromkeys(v._value.dtype for v in self.variables):
-            group = [v for v in self.variables if v._value.dtype == dtype]
+        for dtype in dict.fromkeys(v._value.dtype for v in variables):
+            group = [v for v in variables if v._value.dtype == dtype]
             flat = transfers.to_device(self._concatenated(group))
             self._flats.append((group, flat))
             start = 0
@@ -169,9 +179,7 @@ class DeviceValues:
                 size = var._value.size
                 self._views[id(var)] = flat[start:start + size].reshape(var._value.shape)
                 start += size
-        self.inside = self.device_stale = self.replaced = False
-        for var in self.variables:
-            var._placement = self
+        super().__init__(variables)
 
     @staticmethod
     def _concatenated(group: list) -> np.ndarray:
@@ -182,12 +190,6 @@ class DeviceValues:
 
     def grad_of(self, var):
         return var._grad
-
-    def host_written(self) -> None:
-        self.device_stale = True
-
-    def host_replaced(self) -> None:
-        self.replaced = True
 
     @contextlib.contextmanager
     def computing(self) -> Iterator[None]:
@@ -207,6 +209,4 @@ class DeviceValues:
 
     def release(self) -> None:
         """Detach every ``Variable`` (the device copies are freed with this object)."""
-        for var in self.variables:
-            if var._placement is self:
-                var._placement = None
+        self.detach()
