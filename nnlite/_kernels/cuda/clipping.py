@@ -3,8 +3,8 @@ r"""CUDA gradient clipping and weight constraints: grid-stride loops, in place.
 The launchers (``clip``, ``scale``, ``sumsq``, ``max_norm_cols``) take NumPy
 or device arrays; the public kernels (the reference's names and signatures)
 name them, and ``host_side/clipping.py`` checks the arguments and calls them
-(``scale_`` on a device array calls ``scale`` itself).  ``sumsq`` reduces with one atomic add
-per thread.
+(``scale_`` on a device array calls ``scale`` itself).  ``sumsq`` reduces with
+one atomic add per thread.
 """
 
 from __future__ import annotations
