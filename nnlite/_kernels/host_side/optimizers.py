@@ -4,7 +4,8 @@ Each function checks the arguments, sends arrays the loop cannot update in
 place to the reference, and calls the backend's ``update`` loop on flat views
 with the step's scalars, in the loop's argument order.  The scalars are the
 reference's (``adam_step_size``, ``adamax_step_size``, ``nadam_coefficients``
-of ``reference/optimizers.py``) or the complements 1 − β the loops multiply by.
+of ``reference/optimizers.py``), or the factors 1 − β and AdamW's ηλ the loops
+multiply by.
 ``inplace_ok`` and ``flat_in`` are :mod:`..host_arrays`' for NumPy arrays; the
 CUDA backend passes its own, which also take device arrays.
 """
@@ -87,7 +88,7 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
         if weight_decay:  # AdamW's decay θ ← θ − ηλθ (reference.optimizers.adamw_update)
             param -= lr * weight_decay * param
         return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
-    # 1 − β₁, 1 − β₂ and ηλ: the loop's factors (equations: reference.optimizers.adam_update)
+    # 1 − β₁, 1 − β₂, ηλ: the loop's factors (equations: reference.optimizers.adam/adamw_update)
     update(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
            flat_or_empty(vhat, param), vhat is not None,
            float(adam_step_size(lr, beta1, beta2, t)), 1.0 - beta1,
