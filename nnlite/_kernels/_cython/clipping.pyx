@@ -1,21 +1,18 @@
 # cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Cython gradient clipping and weight constraints (in place, OpenMP).
 
-The public kernels (the reference's names and signatures) check their
-arguments and run the typed loops (``_clip``, ``_sumsq``, ``_scale``,
-``_max_norm_cols``) on flat views; layouts the loops do not take (strided
-arrays, max-norm along another axis) use the reference.
+The public kernels (the reference's names and signatures) name the typed
+loops (``_clip``, ``_sumsq``, ``_scale``, ``_max_norm_cols``);
+``host_side/clipping.py`` checks the arguments and runs them on flat views;
+layouts the loops do not take (strided arrays, max-norm along another axis)
+use the reference.
 """
-import math
-
 import numpy as np
 
 from cython.parallel cimport prange
 from libc.math cimport sqrt
 
-from nnlite._kernels import checks
-from nnlite._kernels import reference as ref
-from nnlite._kernels.host_arrays import flat_in_place, inplace_ok
+from nnlite._kernels.host_side import clipping as host
 
 from ._floats cimport cptr, ptr, real
 
@@ -69,40 +66,26 @@ def _max_norm_cols(real[:, ::1] W, double c):
 # ----------------------------------------------------------------------------
 
 
-def _squared_norm(g):
-    """‖g‖₂² accumulated in float64."""
-    return float(_sumsq(np.ascontiguousarray(g).reshape(-1))) if g.size else 0.0
-
-
 def clip_by_value_(grad, value):
     r"""Clips each entry of ``grad`` to [−value, value] in place (nnlite.optimizers.Optimizer)."""
-    checks.clip_by_value_(grad, value)
-    flat_in_place(_clip, ref.clip_by_value_, grad, value)
+    return host.clip_by_value_(grad, value, clip=_clip)
 
 
 def scale_(arr, factor):
     r"""Multiplies ``arr`` by ``factor`` in place."""
-    checks.scale_(arr, factor)
-    flat_in_place(_scale, ref.scale_, arr, factor)
+    return host.scale_(arr, factor, scale=_scale)
 
 
 def clip_by_norm_(grad, clipnorm):
     r"""Rescales ``grad`` to the norm ``clipnorm`` if larger (nnlite.optimizers.Optimizer)."""
-    checks.clip_by_norm_(grad, clipnorm)
-    norm = math.sqrt(_squared_norm(grad))
-    if norm > clipnorm:
-        scale_(grad, clipnorm / norm)
+    return host.clip_by_norm_(grad, clipnorm, sumsq=_sumsq, scale_=scale_)
 
 
 def global_norm(grads):
     r"""The norm of all the gradients together (nnlite.optimizers.Optimizer)."""
-    checks.global_norm(grads)
-    return math.sqrt(sum(_squared_norm(g) for g in grads))
+    return host.global_norm(grads, sumsq=_sumsq)
 
 
 def max_norm_(W, max_value, axis=0):
     r"""Keras' max-norm constraint on ``W`` in place (equations: nnlite.constraints.MaxNorm)."""
-    checks.max_norm_(W, max_value, axis)
-    if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:
-        return ref.max_norm_(W, max_value, axis)
-    _max_norm_cols(W, float(max_value))
+    return host.max_norm_(W, max_value, axis, max_norm_cols=_max_norm_cols)

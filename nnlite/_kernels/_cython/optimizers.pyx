@@ -2,24 +2,18 @@
 """Cython optimizer kernels: one fused OpenMP pass per tensor, in place.
 
 Each public kernel (``sgd_update`` … ``nadam_update``, the reference's names
-and signatures) checks its arguments, hands flat views of its arrays to a
-typed loop (``_sgd`` … ``_nadam``) and computes the per-step scalars (Adam's
-step size α, Nadam's schedule coefficients).  State values below the
-smallest normal float (``tiny``) are flushed to zero (subnormals are ~100×
-slower); see reference/optimizers.py for the equations.  The loops index raw
+and signatures) names its typed loop (``_sgd`` … ``_nadam``);
+``host_side/optimizers.py`` checks the arguments and calls the loop on flat
+views with the per-step scalars (Adam's step size α, Nadam's schedule
+coefficients).  State values below the smallest normal float (``tiny``) are
+flushed to zero (subnormals are ~100× slower); see reference/optimizers.py
+for the equations.  The loops index raw
 pointers taken before the loop (``_floats.pxd``).
 """
 from cython.parallel cimport prange
 from libc.math cimport fabs, sqrt, sqrtf
 
-from nnlite._kernels import checks
-from nnlite._kernels import reference as ref
-from nnlite._kernels.host_arrays import flat_in, flat_or_empty, inplace_ok, tiny
-from nnlite._kernels.reference.optimizers import (
-    adam_step_size,
-    adamax_step_size,
-    nadam_coefficients,
-)
+from nnlite._kernels.host_side import optimizers as host
 
 from ._floats cimport cptr, ptr, real
 
@@ -168,10 +162,7 @@ def _nadam(real[::1] p_, const real[::1] g_, real[::1] m_, real[::1] v_, double 
 
 def sgd_update(param, grad, lr):
     r"""Plain SGD's update of ``param`` in place (equations: nnlite.optimizers.SGD)."""
-    checks.sgd_update(param, grad, lr)
-    if not inplace_ok(param):
-        return ref.sgd_update(param, grad, lr)
-    _sgd(param.reshape(-1), flat_in(grad, param.dtype), float(lr))
+    return host.sgd_update(param, grad, lr, update=_sgd)
 
 
 def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
@@ -179,20 +170,13 @@ def sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov):
 
     The velocity is flushed to zero when subnormal.
     """
-    checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    if not inplace_ok(param, velocity):
-        return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    _sgd_momentum(param.reshape(-1), flat_in(grad, param.dtype), velocity.reshape(-1),
-                  float(lr), float(momentum), bool(nesterov), tiny(param.dtype))
+    return host.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov,
+                                    update=_sgd_momentum)
 
 
 def adagrad_update(param, grad, accum, lr, eps):
     r"""AdaGrad's update in place, ε inside the root (equations: nnlite.optimizers.Adagrad)."""
-    checks.adagrad_update(param, grad, accum, lr, eps)
-    if not inplace_ok(param, accum):
-        return ref.adagrad_update(param, grad, accum, lr, eps)
-    _adagrad(param.reshape(-1), flat_in(grad, param.dtype), accum.reshape(-1), float(lr),
-             float(eps))
+    return host.adagrad_update(param, grad, accum, lr, eps, update=_adagrad)
 
 
 def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None):
@@ -200,14 +184,7 @@ def rmsprop_update(param, grad, s, lr, rho, eps, mom=None, momentum=0.0, mg=None
 
     The state is flushed to zero when subnormal.
     """
-    checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    extra = [a for a in (mom, mg) if a is not None]
-    if not inplace_ok(param, s, *extra):
-        return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    _rmsprop(param.reshape(-1), flat_in(grad, param.dtype), s.reshape(-1),
-             flat_or_empty(mom, param), flat_or_empty(mg, param), mom is not None,
-             mg is not None, float(lr), float(rho), float(eps), float(momentum),
-             tiny(param.dtype))
+    return host.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg, update=_rmsprop)
 
 
 def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weight_decay=0.0):
@@ -216,33 +193,19 @@ def adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat=None, *, weigh
     m and v are flushed to zero when subnormal; ``weight_decay`` > 0 gives
     AdamW's decoupled decay (nnlite.optimizers.AdamW), fused in the same pass.
     """
-    checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
-                       weight_decay=weight_decay)
-    extra = [] if vhat is None else [vhat]
-    if not inplace_ok(param, m, v, *extra):
-        if weight_decay:
-            param -= lr * weight_decay * param
-        return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
-    _adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-          flat_or_empty(vhat, param), vhat is not None,
-          float(adam_step_size(lr, beta1, beta2, t)), 1.0 - beta1,
-          1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
+    return host.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
+                            weight_decay=weight_decay, update=_adam)
 
 
 def adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay):
     r"""AdamW's decay and Adam's step fused in one pass (equations: nnlite.optimizers.AdamW)."""
-    checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
-    adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
+    return host.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay,
+                             update=_adam)
 
 
 def adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t):
     r"""Adamax's update in place (equations: nnlite.optimizers.Adamax), state flushed to 0."""
-    checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    if not inplace_ok(param, m, u):
-        return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    _adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
-            float(adamax_step_size(lr, beta1, t)), 1.0 - beta1, float(beta2), float(eps),
-            tiny(param.dtype))
+    return host.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t, update=_adamax)
 
 
 def nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new, m_sched_next,
@@ -252,12 +215,5 @@ def nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_ne
     The optimizer supplies the momentum-schedule scalars; the loop takes
     them as the two coefficients of m and g in Nadam's corrected momentum.
     """
-    checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
-                        m_sched_next, t)
-    if not inplace_ok(param, m, v):
-        return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
-                                m_sched_new, m_sched_next, t)
-    _nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-           float(lr), 1.0 - beta1, 1.0 - beta2,
-           *nadam_coefficients(beta2, u_t, u_t1, m_sched_new, m_sched_next, t), float(eps),
-           tiny(param.dtype))
+    return host.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
+                             m_sched_next, t, update=_nadam)

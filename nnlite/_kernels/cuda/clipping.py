@@ -2,8 +2,9 @@ r"""CUDA gradient clipping and weight constraints: grid-stride loops, in place.
 
 The launchers (``clip``, ``scale``, ``sumsq``, ``max_norm_cols``) take NumPy
 or device arrays; the public kernels (the reference's names and signatures)
-check their arguments and call them.  ``sumsq`` reduces with one atomic add
-per thread.
+name them, and ``host_side/clipping.py`` checks the arguments and calls them
+(``scale_`` on a device array calls ``scale`` itself).  ``sumsq`` reduces with
+one atomic add per thread.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import numpy as np
 from numba import cuda
 
 from .. import checks
-from .. import reference as ref
-from ..host_arrays import inplace_ok
+from ..host_side import clipping as host
 from . import transfers
 from ._device import clamp, dmin
 from ._launch import THREADS, _to_device, blocks_for, launcher, on_device, simulated_launch
@@ -43,14 +43,13 @@ def _sumsq(g, out):
 
 @cuda.jit
 def _max_norm_cols(W, c):
-    rows, cols = W.shape
-    for j in range(cuda.grid(1), cols, cuda.gridsize(1)):
+    for j in range(cuda.grid(1), W.shape[1], cuda.gridsize(1)):
         s = 0.0
-        for i in range(rows):
+        for i in range(W.shape[0]):
             s += W[i, j] * W[i, j]
         n = math.sqrt(s)
         f = dmin(n, c) / (1e-7 + n)
-        for i in range(rows):
+        for i in range(W.shape[0]):
             W[i, j] *= f
 
 
@@ -77,47 +76,30 @@ def sumsq(g) -> float:
 # ----------------------------------------------------------------------------
 
 
-def _squared_norm(g: np.ndarray) -> float:
-    """‖g‖₂² accumulated in float64."""
-    return sumsq(np.ascontiguousarray(g).reshape(-1)) if g.size else 0.0
-
-
 def clip_by_value_(grad: np.ndarray, value: float) -> None:
     """Clip every entry of ``grad`` to [−value, value] in place (``clipvalue``)."""
-    checks.clip_by_value_(grad, value)
-    if not inplace_ok(grad):
-        return ref.clip_by_value_(grad, value)
-    clip(grad.reshape(-1), float(value))
+    return host.clip_by_value_(grad, value, clip=clip)
 
 
 def scale_(arr: np.ndarray, factor: float) -> None:
     """Multiply ``arr`` by ``factor`` in place (host or device array)."""
-    checks.scale_(arr, factor)
     if on_device(arr):
+        checks.scale_(arr, factor)
         scale(arr.reshape(arr.size), float(factor))
         return None
-    if not inplace_ok(arr):
-        return ref.scale_(arr, factor)
-    scale(arr.reshape(-1), float(factor))
+    return host.scale_(arr, factor, scale=scale)
 
 
 def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
     """Rescale ``grad`` in place when its L2 norm exceeds ``clipnorm`` (per tensor)."""
-    checks.clip_by_norm_(grad, clipnorm)
-    norm = math.sqrt(_squared_norm(grad))
-    if norm > clipnorm:
-        scale_(grad, clipnorm / norm)
+    return host.clip_by_norm_(grad, clipnorm, sumsq=sumsq, scale_=scale_)
 
 
 def global_norm(grads: list[np.ndarray]) -> float:
     """The L2 norm of all tensors of ``grads`` taken together (``global_clipnorm``)."""
-    checks.global_norm(grads)
-    return math.sqrt(sum(_squared_norm(g) for g in grads))
+    return host.global_norm(grads, sumsq=sumsq)
 
 
 def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
     """Keras' MaxNorm constraint in place (:class:`nnlite.constraints.MaxNorm`)."""
-    checks.max_norm_(W, max_value, axis)
-    if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:
-        return ref.max_norm_(W, max_value, axis)
-    max_norm_cols(W, float(max_value))
+    return host.max_norm_(W, max_value, axis, max_norm_cols=max_norm_cols)

@@ -4,9 +4,10 @@ Equations as in reference/optimizers.py; subnormal state values are flushed
 to zero (|x| < tiny → 0).  The launchers ``sgd`` … ``nadam`` take NumPy
 arrays (copied to the device and back) or device arrays (updated in place,
 nothing copied); the public kernels ``sgd_update`` … ``nadam_update`` (the
-reference's signatures) check their arguments and call them, with host
-arrays (copied) or device arrays (the flat buffers of a ``cuda`` fit, updated
-in place: the whole update is one launch).
+reference's signatures) name them, and ``host_side/optimizers.py`` checks the
+arguments and calls them, with host arrays (copied) or device arrays (the flat
+buffers of a ``cuda`` fit, updated in place: the whole update is one launch),
+through this module's ``inplace_ok`` and ``flat_in``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ import math
 import numpy as np
 from numba import cuda
 
-from .. import checks
-from .. import reference as ref
 from ..host_arrays import flat_in as host_flat_in
-from ..host_arrays import flat_or_empty, tiny
 from ..host_arrays import inplace_ok as host_inplace_ok
-from ..reference.optimizers import adam_step_size, adamax_step_size, nadam_coefficients
+from ..host_side import optimizers as host
 from ._launch import launcher, on_device
 
 
@@ -161,31 +159,22 @@ def flat_in(a, dtype):
 
 def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
     """Plain SGD step in place (the equations: :class:`nnlite.optimizers.SGD`)."""
-    checks.sgd_update(param, grad, lr)
-    if not inplace_ok(param):
-        return ref.sgd_update(param, grad, lr)
-    sgd(param.reshape(-1), flat_in(grad, param.dtype), float(lr))
+    return host.sgd_update(param, grad, lr, update=sgd, inplace_ok=inplace_ok, flat_in=flat_in)
 
 
 def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
                         lr: float, momentum: float, nesterov: bool) -> None:
     """SGD with momentum or Nesterov momentum, in place (:class:`nnlite.optimizers.SGD`); the
     velocity is flushed to zero when subnormal."""
-    checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    if not inplace_ok(param, velocity):
-        return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    sgd_momentum(param.reshape(-1), flat_in(grad, param.dtype), velocity.reshape(-1),
-                  float(lr), float(momentum), bool(nesterov), tiny(param.dtype))
+    return host.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov,
+                                    update=sgd_momentum, inplace_ok=inplace_ok, flat_in=flat_in)
 
 
 def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
                    lr: float, eps: float) -> None:
     """AdaGrad step in place (:class:`nnlite.optimizers.Adagrad`; Keras puts ε inside the root)."""
-    checks.adagrad_update(param, grad, accum, lr, eps)
-    if not inplace_ok(param, accum):
-        return ref.adagrad_update(param, grad, accum, lr, eps)
-    adagrad(param.reshape(-1), flat_in(grad, param.dtype), accum.reshape(-1), float(lr),
-             float(eps))
+    return host.adagrad_update(param, grad, accum, lr, eps, update=adagrad, inplace_ok=inplace_ok,
+                               flat_in=flat_in)
 
 
 def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float,
@@ -193,14 +182,8 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
                    momentum: float = 0.0, mg: np.ndarray | None = None) -> None:
     """RMSProp step in place, plain, centered or with momentum
     (:class:`nnlite.optimizers.RMSprop`); state flushed to zero when subnormal."""
-    checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    extra = [a for a in (mom, mg) if a is not None]
-    if not inplace_ok(param, s, *extra):
-        return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    rmsprop(param.reshape(-1), flat_in(grad, param.dtype), s.reshape(-1),
-             flat_or_empty(mom, param), flat_or_empty(mg, param), mom is not None,
-             mg is not None, float(lr), float(rho), float(eps), float(momentum),
-             tiny(param.dtype))
+    return host.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg, update=rmsprop,
+                               inplace_ok=inplace_ok, flat_in=flat_in)
 
 
 def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
@@ -210,36 +193,24 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
     flushed to zero when subnormal.
 
     ``weight_decay`` λ > 0 gives AdamW (decoupled decay first), fused in the same pass."""
-    checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
-                       weight_decay=weight_decay)
-    extra = [] if vhat is None else [vhat]
-    if not inplace_ok(param, m, v, *extra):
-        if weight_decay:
-            param -= lr * weight_decay * param
-        return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
-    adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-          flat_or_empty(vhat, param), vhat is not None,
-          float(adam_step_size(lr, beta1, beta2, t)), 1.0 - beta1,
-          1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
+    return host.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
+                            weight_decay=weight_decay, update=adam, inplace_ok=inplace_ok,
+                            flat_in=flat_in)
 
 
 def adamw_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                  lr: float, beta1: float, beta2: float, eps: float, t: int,
                  weight_decay: float) -> None:
     """AdamW step in place (:class:`nnlite.optimizers.AdamW`): decay and Adam in one pass."""
-    checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
-    adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
+    return host.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay,
+                             update=adam, inplace_ok=inplace_ok, flat_in=flat_in)
 
 
 def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndarray,
                   lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
     """Adamax step in place (:class:`nnlite.optimizers.Adamax`)."""
-    checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    if not inplace_ok(param, m, u):
-        return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
-            float(adamax_step_size(lr, beta1, t)), 1.0 - beta1, float(beta2), float(eps),
-            tiny(param.dtype))
+    return host.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t, update=adamax,
+                              inplace_ok=inplace_ok, flat_in=flat_in)
 
 
 def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
@@ -247,12 +218,5 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
                  u_t1: float, m_sched_new: float, m_sched_next: float, t: int) -> None:
     """Nadam step in place (:class:`nnlite.optimizers.Nadam`, Keras 3); the optimizer supplies
     the momentum-schedule scalars (see ``reference/optimizers.py``)."""
-    checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
-                        m_sched_next, t)
-    if not inplace_ok(param, m, v):
-        return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
-                                m_sched_new, m_sched_next, t)
-    nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-           float(lr), 1.0 - beta1, 1.0 - beta2,
-           *nadam_coefficients(beta2, u_t, u_t1, m_sched_new, m_sched_next, t), float(eps),
-           tiny(param.dtype))
+    return host.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
+                             m_sched_next, t, update=nadam, inplace_ok=inplace_ok, flat_in=flat_in)

@@ -1,8 +1,9 @@
 r"""Numba gradient clipping and weight constraints (in place, parallel).
 
-The public kernels (the reference's names and signatures) check their
-arguments and run the ``@jit`` loops below on flat views; layouts the loops
-do not take (strided arrays, max-norm along another axis) use the reference.
+The public kernels (the reference's names and signatures) name the ``@jit``
+loops below; ``host_side/clipping.py`` checks the arguments and runs them on
+flat views; layouts the loops do not take (strided arrays, max-norm along
+another axis) use the reference.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ import math
 import numpy as np
 from numba import prange
 
-from .. import checks
-from .. import reference as ref
-from ..host_arrays import flat_in_place, inplace_ok
+from ..host_side import clipping as host
 from ._jit import jit, jit_parallel
 
 
@@ -60,40 +59,26 @@ def _max_norm_cols(W, c):
 # ----------------------------------------------------------------------------
 
 
-def _squared_norm(g: np.ndarray) -> float:
-    """‖g‖₂² accumulated in float64."""
-    return float(_sumsq(np.ascontiguousarray(g).reshape(-1))) if g.size else 0.0
-
-
 def clip_by_value_(grad: np.ndarray, value: float) -> None:
     r"""Clips each entry of ``grad`` to [−value, value] in place (nnlite.optimizers.Optimizer)."""
-    checks.clip_by_value_(grad, value)
-    flat_in_place(_clip, ref.clip_by_value_, grad, value)
+    return host.clip_by_value_(grad, value, clip=_clip)
 
 
 def scale_(arr: np.ndarray, factor: float) -> None:
     r"""Multiplies ``arr`` by ``factor`` in place."""
-    checks.scale_(arr, factor)
-    flat_in_place(_scale, ref.scale_, arr, factor)
+    return host.scale_(arr, factor, scale=_scale)
 
 
 def clip_by_norm_(grad: np.ndarray, clipnorm: float) -> None:
     r"""Rescales ``grad`` to the norm ``clipnorm`` if larger (nnlite.optimizers.Optimizer)."""
-    checks.clip_by_norm_(grad, clipnorm)
-    norm = math.sqrt(_squared_norm(grad))
-    if norm > clipnorm:
-        scale_(grad, clipnorm / norm)
+    return host.clip_by_norm_(grad, clipnorm, sumsq=_sumsq, scale_=scale_)
 
 
 def global_norm(grads: list[np.ndarray]) -> float:
     r"""The norm of all the gradients together (nnlite.optimizers.Optimizer)."""
-    checks.global_norm(grads)
-    return math.sqrt(sum(_squared_norm(g) for g in grads))
+    return host.global_norm(grads, sumsq=_sumsq)
 
 
 def max_norm_(W: np.ndarray, max_value: float, axis: int = 0) -> None:
     r"""Keras' max-norm constraint on ``W`` in place (equations: nnlite.constraints.MaxNorm)."""
-    checks.max_norm_(W, max_value, axis)
-    if W.ndim != 2 or axis not in (0, -2) or not inplace_ok(W) or W.size == 0:
-        return ref.max_norm_(W, max_value, axis)
-    _max_norm_cols(W, float(max_value))
+    return host.max_norm_(W, max_value, axis, max_norm_cols=_max_norm_cols)

@@ -1,9 +1,9 @@
 r"""Numba optimizer kernels: one fused pass per tensor, in place.
 
 Each public kernel (``sgd_update`` … ``nadam_update``, the reference's names
-and signatures) checks its arguments, hands flat views of its arrays to a
-``@jit`` loop below it, and computes the per-step scalars (Adam's step size
-α, Nadam's schedule coefficients) on the host.  Same equations as
+and signatures) names its ``@jit`` loop below; ``host_side/optimizers.py``
+checks the arguments and calls the loop on flat views with the per-step
+scalars (Adam's step size α, Nadam's schedule coefficients).  Same equations as
 ``reference/optimizers.py`` (Keras formulas).  State
 values (m, v, s, u, momentum) that fall below the smallest normal float are
 **flushed to zero** inside the loop: subnormals make every later operation
@@ -24,10 +24,7 @@ import math
 import numpy as np
 from numba import prange
 
-from .. import checks
-from .. import reference as ref
-from ..host_arrays import flat_in, flat_or_empty, inplace_ok, tiny
-from ..reference.optimizers import adam_step_size, adamax_step_size, nadam_coefficients
+from ..host_side import optimizers as host
 from ._jit import jit, jit_parallel
 
 
@@ -152,10 +149,7 @@ def _nadam(p, g, m, v, lr, b1c, b2c, c_m, c_g, inv_b2, eps, tiny):
 
 def sgd_update(param: np.ndarray, grad: np.ndarray, lr: float) -> None:
     r"""Plain SGD's update of ``param`` in place (equations: nnlite.optimizers.SGD)."""
-    checks.sgd_update(param, grad, lr)
-    if not inplace_ok(param):
-        return ref.sgd_update(param, grad, lr)
-    _sgd(param.reshape(-1), flat_in(grad, param.dtype), float(lr))
+    return host.sgd_update(param, grad, lr, update=_sgd)
 
 
 def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarray,
@@ -164,21 +158,14 @@ def sgd_momentum_update(param: np.ndarray, grad: np.ndarray, velocity: np.ndarra
 
     The velocity is flushed to zero when subnormal.
     """
-    checks.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    if not inplace_ok(param, velocity):
-        return ref.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov)
-    _sgd_momentum(param.reshape(-1), flat_in(grad, param.dtype), velocity.reshape(-1),
-                  float(lr), float(momentum), bool(nesterov), tiny(param.dtype))
+    return host.sgd_momentum_update(param, grad, velocity, lr, momentum, nesterov,
+                                    update=_sgd_momentum)
 
 
 def adagrad_update(param: np.ndarray, grad: np.ndarray, accum: np.ndarray,
                    lr: float, eps: float) -> None:
     r"""AdaGrad's update in place, ε inside the root (equations: nnlite.optimizers.Adagrad)."""
-    checks.adagrad_update(param, grad, accum, lr, eps)
-    if not inplace_ok(param, accum):
-        return ref.adagrad_update(param, grad, accum, lr, eps)
-    _adagrad(param.reshape(-1), flat_in(grad, param.dtype), accum.reshape(-1), float(lr),
-             float(eps))
+    return host.adagrad_update(param, grad, accum, lr, eps, update=_adagrad)
 
 
 def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float,
@@ -188,14 +175,7 @@ def rmsprop_update(param: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float
 
     The state is flushed to zero when subnormal.
     """
-    checks.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    extra = [a for a in (mom, mg) if a is not None]
-    if not inplace_ok(param, s, *extra):
-        return ref.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg)
-    _rmsprop(param.reshape(-1), flat_in(grad, param.dtype), s.reshape(-1),
-             flat_or_empty(mom, param), flat_or_empty(mg, param), mom is not None,
-             mg is not None, float(lr), float(rho), float(eps), float(momentum),
-             tiny(param.dtype))
+    return host.rmsprop_update(param, grad, s, lr, rho, eps, mom, momentum, mg, update=_rmsprop)
 
 
 def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
@@ -206,36 +186,22 @@ def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarra
     m and v are flushed to zero when subnormal; ``weight_decay`` > 0 gives
     AdamW's decoupled decay (nnlite.optimizers.AdamW), fused in the same pass.
     """
-    checks.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
-                       weight_decay=weight_decay)
-    extra = [] if vhat is None else [vhat]
-    if not inplace_ok(param, m, v, *extra):
-        if weight_decay:
-            param -= lr * weight_decay * param
-        return ref.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat)
-    _adam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-          flat_or_empty(vhat, param), vhat is not None,
-          float(adam_step_size(lr, beta1, beta2, t)), 1.0 - beta1,
-          1.0 - beta2, float(eps), float(lr * weight_decay), tiny(param.dtype))
+    return host.adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, vhat,
+                            weight_decay=weight_decay, update=_adam)
 
 
 def adamw_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
                  lr: float, beta1: float, beta2: float, eps: float, t: int,
                  weight_decay: float) -> None:
     r"""AdamW's decay and Adam's step fused in one pass (equations: nnlite.optimizers.AdamW)."""
-    checks.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay)
-    adam_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay=weight_decay)
+    return host.adamw_update(param, grad, m, v, lr, beta1, beta2, eps, t, weight_decay,
+                             update=_adam)
 
 
 def adamax_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, u: np.ndarray,
                   lr: float, beta1: float, beta2: float, eps: float, t: int) -> None:
     r"""Adamax's update in place (equations: nnlite.optimizers.Adamax), state flushed to 0."""
-    checks.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    if not inplace_ok(param, m, u):
-        return ref.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t)
-    _adamax(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), u.reshape(-1),
-            float(adamax_step_size(lr, beta1, t)), 1.0 - beta1, float(beta2), float(eps),
-            tiny(param.dtype))
+    return host.adamax_update(param, grad, m, u, lr, beta1, beta2, eps, t, update=_adamax)
 
 
 def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray,
@@ -246,12 +212,5 @@ def nadam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarr
     The optimizer supplies the momentum-schedule scalars; the loop takes
     them as the two coefficients of m and g in Nadam's corrected momentum.
     """
-    checks.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
-                        m_sched_next, t)
-    if not inplace_ok(param, m, v):
-        return ref.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1,
-                                m_sched_new, m_sched_next, t)
-    _nadam(param.reshape(-1), flat_in(grad, param.dtype), m.reshape(-1), v.reshape(-1),
-           float(lr), 1.0 - beta1, 1.0 - beta2,
-           *nadam_coefficients(beta2, u_t, u_t1, m_sched_new, m_sched_next, t), float(eps),
-           tiny(param.dtype))
+    return host.nadam_update(param, grad, m, v, lr, beta1, beta2, eps, u_t, u_t1, m_sched_new,
+                             m_sched_next, t, update=_nadam)
