@@ -37,11 +37,6 @@ def _key(seed: int, step: int) -> np.uint64:
     return np.uint64(dropout_key(seed, step))
 
 
-def _threshold(rate: float) -> np.uint64:
-    """The integer keep threshold of ``rate`` as the loops take it."""
-    return np.uint64(keep_threshold(rate))
-
-
 def _bytes(mask: np.ndarray) -> np.ndarray:
     """A bool mask as the loops read it: a C-contiguous uint8 view."""
     return np.ascontiguousarray(mask).view(np.uint8)
@@ -63,7 +58,7 @@ def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     mask = np.empty(math.prod(shape), dtype=np.bool_)
     if mask.size:
-        draw(_key(seed, step), _threshold(rate), mask.view(np.uint8))
+        draw(_key(seed, step), np.uint64(keep_threshold(rate)), mask.view(np.uint8))
     return mask.reshape(shape)
 
 
@@ -74,15 +69,9 @@ def _forward(x, seed, step, rate, out, a, b, fill, mask_out, masked_affine) -> P
     mask = buffer_for(x.shape, np.bool_, mask_out)
     if x.size:
         t = x.dtype.type
-        masked_affine(x.reshape(-1), _key(seed, step), _threshold(rate), t(a), t(b), t(fill),
-                      y.reshape(-1), mask.reshape(-1).view(np.uint8))
+        masked_affine(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a),
+                      t(b), t(fill), y.reshape(-1), mask.reshape(-1).view(np.uint8))
     return deliver(y, out), deliver(mask, mask_out)
-
-
-def _backward(dy: np.ndarray, mask: np.ndarray, a: float, out: np.ndarray | None,
-              masked_scale: Callable) -> np.ndarray:
-    """∂x of one ``masked_scale`` pass over dy with the factor a."""
-    return elementwise(masked_scale, out, (dy, _bytes(mask)), dy.dtype.type(a))
 
 
 def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
@@ -103,7 +92,7 @@ def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
     checks.dropout_backward(dy, mask, rate, out)
     if mask.shape != dy.shape:  # a broadcast mask: NumPy
         return ref.dropout_backward(dy, mask, rate, out)
-    return _backward(dy, mask, dropout_scale(rate), out, masked_scale)
+    return elementwise(masked_scale, out, (dy, _bytes(mask)), dy.dtype.type(dropout_scale(rate)))
 
 
 def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
@@ -127,4 +116,5 @@ def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
     checks.alpha_dropout_backward(dy, mask, rate, out)
     if mask.shape != dy.shape:  # a broadcast mask: NumPy
         return ref.alpha_dropout_backward(dy, mask, rate, out)
-    return _backward(dy, mask, alpha_dropout_coefs(rate)[0], out, masked_scale)
+    return elementwise(masked_scale, out, (dy, _bytes(mask)),
+                       dy.dtype.type(alpha_dropout_coefs(rate)[0]))
