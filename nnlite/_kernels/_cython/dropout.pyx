@@ -6,22 +6,14 @@ in integers, with u_i drawn from a hash of (seed, step, i) instead of a
 random stream, so the mask is the same bit for bit on every backend and any
 number of threads (the book's form beside it: ``numba_cpu/dropout.py``;
 tests/test_kernels_rearranged.py checks that they agree).  The public
-kernels (the reference's names and signatures) check their arguments and run
-the loops below; a mask that broadcasts (``mask_shape``) goes to the
-reference.  Masks are written through a uint8 view of the bool array.
+kernels (the reference's names and signatures) hand the loops below to
+``host_side/dropout.py``, which checks the arguments and runs them.  Masks
+are written through a uint8 view of the bool array.
 """
-import math
-
-import numpy as np
-
 from cython.parallel cimport prange
 from libc.stdint cimport uint64_t
 
-from nnlite._kernels import checks
-from nnlite._kernels import reference as ref
-from nnlite._kernels.host_arrays import buffer_for, deliver, elementwise, output_for
-from nnlite._kernels.reference.dropout import (alpha_dropout_coefs, dropout_key, dropout_scale,
-                                               keep_threshold)
+from nnlite._kernels.host_side import dropout as host
 
 from ._floats cimport real
 from ._splitmix64 cimport splitmix64
@@ -85,82 +77,33 @@ def _backward(const real[::1] dy, const unsigned char[::1] m, real a, real[::1] 
 # Public kernels (the reference's signatures).
 # ----------------------------------------------------------------------------
 
-Pair = tuple[np.ndarray, np.ndarray]
-
-
-def _key(seed, step):
-    """key = splitmix64(seed ⊕ splitmix64(step)) as the loops take it."""
-    return np.uint64(dropout_key(seed, step))
-
-
-def _bytes(mask):
-    """A bool mask as the loops read it: a C-contiguous uint8 view."""
-    return np.ascontiguousarray(mask).view(np.uint8)
-
-
 def dropout_uniform(size, seed, step):
     """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (float64)."""
-    checks.dropout_uniform(size, seed, step)
-    out = np.empty(int(size), dtype=np.float64)
-    if out.size:
-        _uniform(_key(seed, step), out)
-    return out
+    return host.dropout_uniform(size, seed, step, draw=_uniform)
 
 
 def dropout_mask(shape, seed, step, rate):
     """Boolean keep mask of ``shape``: keep = u ≥ rate."""
-    checks.dropout_mask(shape, seed, step, rate)
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    mask = np.empty(math.prod(shape), dtype=np.bool_)
-    if mask.size:
-        _mask(_key(seed, step), np.uint64(keep_threshold(rate)), mask.view(np.uint8))
-    return mask.reshape(shape)
-
-
-def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out):
-    """One pass: keep from the hash, y = a·(x·keep + fill·(1 − keep)) + b; returns (y, keep)."""
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    mask = buffer_for(x.shape, np.bool_, mask_out)
-    if x.size:
-        t = x.dtype.type
-        _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a), t(b),
-                 t(fill), y.reshape(-1), mask.reshape(-1).view(np.uint8))
-    return deliver(y, out), deliver(mask, mask_out)
+    return host.dropout_mask(shape, seed, step, rate, draw=_mask)
 
 
 def dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
     """Inverted dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.Dropout)."""
-    checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
-        return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                   mask_out=mask_out)
-    return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
+    return host.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                mask_out=mask_out, masked_affine=_forward)
 
 
 def dropout_backward(dy, mask, rate, out=None):
     """The gradient of inverted dropout (equations: nnlite.layers.Dropout)."""
-    checks.dropout_backward(dy, mask, rate, out)
-    if mask.shape != dy.shape:  # a broadcast mask: NumPy
-        return ref.dropout_backward(dy, mask, rate, out)
-    return elementwise(_backward, out, (dy, _bytes(mask)), dy.dtype.type(dropout_scale(rate)))
+    return host.dropout_backward(dy, mask, rate, out, masked_scale=_backward)
 
 
 def alpha_dropout_forward(x, seed, step, rate, out=None, *, mask_shape=None, mask_out=None):
     """Alpha dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.AlphaDropout)."""
-    checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                 mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
-        return ref.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                         mask_out=mask_out)
-    a, b, ap = alpha_dropout_coefs(rate)
-    return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
+    return host.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                      mask_out=mask_out, masked_affine=_forward)
 
 
 def alpha_dropout_backward(dy, mask, rate, out=None):
     """The gradient of alpha dropout (equations: nnlite.layers.AlphaDropout)."""
-    checks.alpha_dropout_backward(dy, mask, rate, out)
-    if mask.shape != dy.shape:  # a broadcast mask: NumPy
-        return ref.alpha_dropout_backward(dy, mask, rate, out)
-    return elementwise(_backward, out, (dy, _bytes(mask)),
-                       dy.dtype.type(alpha_dropout_coefs(rate)[0]))
+    return host.alpha_dropout_backward(dy, mask, rate, out, masked_scale=_backward)

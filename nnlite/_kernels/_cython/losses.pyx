@@ -4,14 +4,12 @@
 Same equations as ``reference/losses.py`` (stable log-sum-exp, clipping with
 ε = 1e-7 for the from-probabilities variants).  The public kernels
 (``softmax_xent_sparse`` … ``bce_from_probs``, the reference's names and
-signatures) check their arguments and run the typed row loops below.
+signatures) hand the typed row loops below to ``host_side/losses.py``, which
+checks the arguments and runs them.
 """
-import numpy as np
-
 from libc.math cimport exp, log, log1p, fabs
 
-from nnlite._kernels import checks
-from nnlite._kernels.host_arrays import flat_in, loss_rows
+from nnlite._kernels.host_side import losses as host
 from nnlite._kernels.reference.losses import EPSILON
 
 from ._floats cimport real
@@ -116,45 +114,34 @@ def _bce_probs(const real[:, ::1] p, const real[:, ::1] t, double scale, double 
 
 # ----------------------------------------------------------------------------
 # Public kernels (the reference's signatures).  Scores of any shape (..., k)
-# go to the loops as rows (n, k); ``checks`` has made sure that the targets
-# have the scores' shape and that every sparse label is in [0, k), which the
-# unchecked loops index with.
+# go to the row loops above as rows (n, k), via ``host_side/losses.py``.
 # ----------------------------------------------------------------------------
-
-NO_LABELS = np.zeros(0, np.int64)  # the loops' labels argument with soft targets
-
 
 def softmax_xent_sparse(z, y, scale):
     """Sparse softmax cross-entropy from logits z (n, k) and int labels y (n,)."""
-    checks.softmax_xent_sparse(z, y, scale)
-    return loss_rows(_softmax_xent, z, None, flat_in(y, np.int64), True, float(scale))
+    return host.softmax_xent_sparse(z, y, scale, per_row=_softmax_xent)
 
 
 def softmax_xent_dense(z, t, scale):
     """Softmax cross-entropy from logits z and one-hot (or soft) targets t."""
-    checks.softmax_xent_dense(z, t, scale)
-    return loss_rows(_softmax_xent, z, t, NO_LABELS, False, float(scale))
+    return host.softmax_xent_dense(z, t, scale, per_row=_softmax_xent)
 
 
 def xent_sparse_from_probs(p, y, scale, eps=EPSILON):
     """Sparse CE from softmax probabilities p; grad is w.r.t. the logits."""
-    checks.xent_sparse_from_probs(p, y, scale, eps)
-    return loss_rows(_xent_probs, p, None, flat_in(y, np.int64), True, float(scale), float(eps))
+    return host.xent_sparse_from_probs(p, y, scale, eps, per_row=_xent_probs)
 
 
 def xent_dense_from_probs(p, t, scale, eps=EPSILON):
     """Categorical CE from softmax probabilities p and targets t."""
-    checks.xent_dense_from_probs(p, t, scale, eps)
-    return loss_rows(_xent_probs, p, t, NO_LABELS, False, float(scale), float(eps))
+    return host.xent_dense_from_probs(p, t, scale, eps, per_row=_xent_probs)
 
 
 def sigmoid_bce(z, t, scale):
     """Binary CE from logits z and targets t (loss averaged over the last axis)."""
-    checks.sigmoid_bce(z, t, scale)
-    return loss_rows(_sigmoid_bce, z, t, float(scale))
+    return host.sigmoid_bce(z, t, scale, per_row=_sigmoid_bce)
 
 
 def bce_from_probs(p, t, scale, eps=EPSILON):
     """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
-    checks.bce_from_probs(p, t, scale, eps)
-    return loss_rows(_bce_probs, p, t, float(scale), float(eps))
+    return host.bce_from_probs(p, t, scale, eps, per_row=_bce_probs)

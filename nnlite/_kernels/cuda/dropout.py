@@ -6,21 +6,16 @@ The book's form keeps unit i when u_i ≥ rate; with u_i = (bits_i ≫ 40)·2⁻
 the kernels test the same in integers, (bits_i ≫ 40) ≥ ⌈rate·2²⁴⌉
 (test_kernels_rearranged.py).  The launchers (``uniform``, ``mask``,
 ``dropout_fwd``, ``dropout_bwd``) take NumPy or device arrays; the public
-kernels (the reference's names and signatures) check their arguments and
-call them.
+kernels (the reference's names and signatures) hand them to
+``host_side/dropout.py``, which checks the arguments and calls them.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import cuda
 
-from .. import checks
-from .. import reference as ref
-from ..host_arrays import buffer_for, deliver, elementwise, output_for
-from ..reference.dropout import alpha_dropout_coefs, dropout_key, dropout_scale, keep_threshold
+from ..host_side import dropout as host
 from ._launch import launcher
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -73,90 +68,41 @@ dropout_bwd = launcher(_backward, (3,), lambda dy, *_: dy.size)
 # Public kernels (the reference's signatures).
 # ----------------------------------------------------------------------------
 
-Pair = tuple[np.ndarray, np.ndarray]
-
-
-def _key(seed: int, step: int) -> np.uint64:
-    """key = splitmix64(seed ⊕ splitmix64(step)) as the loops take it."""
-    return np.uint64(dropout_key(seed, step))
-
-
 def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
     """The counter-based uniforms of (seed, step), one per index (float64; see
     ``reference/dropout.py``)."""
-    checks.dropout_uniform(size, seed, step)
-    out = np.empty(int(size), dtype=np.float64)
-    if out.size:
-        uniform(_key(seed, step), out)
-    return out
+    return host.dropout_uniform(size, seed, step, draw=uniform)
 
 
 def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float) -> np.ndarray:
     """Boolean keep mask of ``shape`` drawn from (seed, step) (as ``reference/dropout.py``)."""
-    checks.dropout_mask(shape, seed, step, rate)
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    keep = np.empty(math.prod(shape), dtype=np.bool_)
-    if keep.size:
-        mask(_key(seed, step), np.uint64(keep_threshold(rate)), keep.view(np.uint8))
-    return keep.reshape(shape)
-
-
-def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
-    """One pass: the keep mask from the hash and the masked affine output; returns (y, keep)."""
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    mask = buffer_for(x.shape, np.bool_, mask_out)
-    if x.size:
-        t = x.dtype.type
-        dropout_fwd(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a),
-                    t(b), t(fill), y.reshape(-1), mask.reshape(-1).view(np.uint8))
-    return deliver(y, out), deliver(mask, mask_out)
-
-
-def _masked_scale(dy, mask, a, out) -> np.ndarray:
-    """∂x of a masked layer of dy's shape: δ scaled by ``a`` where kept (one launch)."""
-    mask_bytes = np.ascontiguousarray(mask).view(np.uint8)
-    return elementwise(dropout_bwd, out, (dy, mask_bytes), dy.dtype.type(a))
+    return host.dropout_mask(shape, seed, step, rate, draw=mask)
 
 
 def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                     out: np.ndarray | None = None, *, mask_shape: tuple[int, ...] | None = None,
-                    mask_out: np.ndarray | None = None) -> Pair:
+                    mask_out: np.ndarray | None = None) -> host.Pair:
     """Inverted dropout (:class:`nnlite.layers.Dropout`); returns (y, keep)."""
-    checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
-        return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                   mask_out=mask_out)
-    return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
+    return host.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                mask_out=mask_out, masked_affine=dropout_fwd)
 
 
 def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                      out: np.ndarray | None = None) -> np.ndarray:
     """The gradient of inverted dropout from its keep mask (:class:`nnlite.layers.Dropout`)."""
-    checks.dropout_backward(dy, mask, rate, out)
-    if mask.shape != dy.shape:  # a broadcast mask: NumPy
-        return ref.dropout_backward(dy, mask, rate, out)
-    return _masked_scale(dy, mask, dropout_scale(rate), out)
+    return host.dropout_backward(dy, mask, rate, out, masked_scale=dropout_bwd)
 
 
 def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                           out: np.ndarray | None = None, *,
                           mask_shape: tuple[int, ...] | None = None,
-                          mask_out: np.ndarray | None = None) -> Pair:
+                          mask_out: np.ndarray | None = None) -> host.Pair:
     """Alpha dropout (:class:`nnlite.layers.AlphaDropout`); returns (y, keep)."""
-    checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                 mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
-        return ref.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                         mask_out=mask_out)
-    a, b, ap = alpha_dropout_coefs(rate)
-    return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
+    return host.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                      mask_out=mask_out, masked_affine=dropout_fwd)
 
 
 def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                            out: np.ndarray | None = None) -> np.ndarray:
     """The gradient of alpha dropout from its keep mask (:class:`nnlite.layers.AlphaDropout`)."""
-    checks.alpha_dropout_backward(dy, mask, rate, out)
-    if mask.shape != dy.shape:  # a broadcast mask: NumPy
-        return ref.alpha_dropout_backward(dy, mask, rate, out)
-    return _masked_scale(dy, mask, alpha_dropout_coefs(rate)[0], out)
+    return host.alpha_dropout_backward(dy, mask, rate, out, masked_scale=dropout_bwd)

@@ -3,10 +3,10 @@
 The launchers (``softmax_xent_rows``, ``sigmoid_bce_rows``, ``xent_probs_rows``,
 ``bce_probs_rows``) take NumPy or device arrays; the public kernels
 (``softmax_xent_sparse`` … ``bce_from_probs``, the reference's names and
-signatures) check their arguments and call them.  Given 2-D device scores
-and device targets, a public kernel returns device arrays (loss, grad) and
-copies nothing; the range of device labels is then the caller's to check
-(reading them would be a transfer).
+signatures) hand them to ``host_side/losses.py``, which checks the arguments
+and calls them.  Given 2-D device scores and device targets, a public kernel
+returns device arrays (loss, grad) and copies nothing; the range of device
+labels is then the caller's to check (reading them would be a transfer).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from numba import cuda
 
 from .. import checks
-from ..host_arrays import flat_in, loss_rows
+from ..host_side import losses as host
 from ..reference.losses import EPSILON
 from ._device import clamp, dmax
 from ._launch import device_empty, launcher, no_array, on_device
@@ -110,99 +110,85 @@ bce_probs_rows = launcher(_bce_probs, (4, 5), _rows)
 
 
 # ----------------------------------------------------------------------------
-# Public kernels (the reference's signatures).  Scores of any shape (..., k)
-# go to the loops as rows (n, k); ``checks`` has made sure that the targets
-# have the scores' shape and that every sparse label is in [0, k), which the
-# unchecked loops index with.
+# Public kernels (the reference's signatures).  NumPy scores go to the
+# launchers above as rows (n, k), via ``host_side/losses.py``; device scores
+# stay on the device (``_device_rows``).
 # ----------------------------------------------------------------------------
 
-Pair = tuple[np.ndarray, np.ndarray]
-NO_LABELS = np.zeros(0, np.int64)
-
-
-def _on_device_rows(kernel: str, p, t) -> bool:
-    """Are scores and targets device arrays (then 2-D scores, targets of a fitting dtype)?"""
-    if not on_device(p):
-        return False
+def _device_pair(kernel: str, p, t) -> None:
+    """Device scores p need 2-D rows (n, k) and device targets (or labels) t."""
     if p.ndim != 2 or not on_device(t):
         raise ValueError(f"{kernel}: with device scores, the scores must be 2-D (rows, k) and "
                          f"the targets a device array too; got scores of shape {p.shape} and "
                          f"targets of type {type(t).__name__}")
-    return True
 
 
 def _device_labels(kernel: str, p, y) -> None:
     """One integer label per row of p (their range is not read: the caller checked it)."""
+    _device_pair(kernel, p, y)
     if y.shape != p.shape[:-1] or y.dtype.kind not in "iu":
         raise ValueError(f"{kernel}: y must hold one integer label per row of the scores "
                          f"(shape {p.shape[:-1]}), got shape {y.shape} of dtype {y.dtype}")
 
 
-def _rows(kernel: str, loop, p, t, *args) -> Pair:
-    """(loss, grad) of ``loop(rows, t, *args, loss, grad)``: device arrays when p is one
-    (t None: labels in ``args``), else :func:`~nnlite._kernels.host_arrays.loss_rows`."""
-    device = on_device(p) if t is None else _on_device_rows(kernel, p, t)
-    if not device:
-        return loss_rows(loop, p, t, *args)
+def _device_rows(kernel: str, loop, p, t, *args) -> host.Pair:
+    """Device arrays (loss, grad) of ``loop(p, t, *args, loss, grad)``; nothing is copied."""
+    _device_pair(kernel, p, t)
     loss, grad = device_empty(p.shape[0], p.dtype), device_empty(p.shape, p.dtype)
     if p.shape[0]:
-        loop(p, no_array(p.dtype, 2) if t is None else t, *args, loss, grad)
+        loop(p, t, *args, loss, grad)
     return loss, grad
 
 
-def _labels(p, y):
-    """The integer labels as the loops read them (device labels as they are)."""
-    return y if on_device(p) else flat_in(y, np.int64)
-
-
-def _no_labels(p):
-    """The empty label array of a loop given soft targets."""
-    return no_array(np.int64) if on_device(p) else NO_LABELS
-
-
-def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> Pair:
+def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> host.Pair:
     """Sparse softmax cross-entropy from logits z (n, k) and int labels y (n,)."""
-    if _on_device_rows("softmax_xent_sparse", z, y):
+    if on_device(z):
         _device_labels("softmax_xent_sparse", z, y)
-    else:
-        checks.softmax_xent_sparse(z, y, scale)
-    return _rows("softmax_xent_sparse", softmax_xent_rows, z, None, _labels(z, y), True,
-                 float(scale))
+        return _device_rows("softmax_xent_sparse", softmax_xent_rows, z, no_array(z.dtype, 2),
+                            y, True, float(scale))
+    return host.softmax_xent_sparse(z, y, scale, per_row=softmax_xent_rows)
 
 
-def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
+def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> host.Pair:
     """Softmax cross-entropy from logits z and one-hot (or soft) targets t."""
-    checks.softmax_xent_dense(z, t, scale)
-    return _rows("softmax_xent_dense", softmax_xent_rows, z, t, _no_labels(z), False,
-                 float(scale))
+    if on_device(z):
+        checks.softmax_xent_dense(z, t, scale)
+        return _device_rows("softmax_xent_dense", softmax_xent_rows, z, t, no_array(np.int64),
+                            False, float(scale))
+    return host.softmax_xent_dense(z, t, scale, per_row=softmax_xent_rows)
 
 
 def xent_sparse_from_probs(p: np.ndarray, y: np.ndarray, scale: float,
-                           eps: float = EPSILON) -> Pair:
+                           eps: float = EPSILON) -> host.Pair:
     """Sparse CE from softmax probabilities p; grad is w.r.t. the logits."""
-    if _on_device_rows("xent_sparse_from_probs", p, y):
+    if on_device(p):
         _device_labels("xent_sparse_from_probs", p, y)
-    else:
-        checks.xent_sparse_from_probs(p, y, scale, eps)
-    return _rows("xent_sparse_from_probs", xent_probs_rows, p, None, _labels(p, y), True,
-                 float(scale), float(eps))
+        return _device_rows("xent_sparse_from_probs", xent_probs_rows, p, no_array(p.dtype, 2),
+                            y, True, float(scale), float(eps))
+    return host.xent_sparse_from_probs(p, y, scale, eps, per_row=xent_probs_rows)
 
 
 def xent_dense_from_probs(p: np.ndarray, t: np.ndarray, scale: float,
-                          eps: float = EPSILON) -> Pair:
+                          eps: float = EPSILON) -> host.Pair:
     """Categorical CE from softmax probabilities p and targets t."""
-    checks.xent_dense_from_probs(p, t, scale, eps)
-    return _rows("xent_dense_from_probs", xent_probs_rows, p, t, _no_labels(p), False,
-                 float(scale), float(eps))
+    if on_device(p):
+        checks.xent_dense_from_probs(p, t, scale, eps)
+        return _device_rows("xent_dense_from_probs", xent_probs_rows, p, t, no_array(np.int64),
+                            False, float(scale), float(eps))
+    return host.xent_dense_from_probs(p, t, scale, eps, per_row=xent_probs_rows)
 
 
-def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
+def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> host.Pair:
     """Binary CE from logits z and targets t (loss averaged over the last axis)."""
-    checks.sigmoid_bce(z, t, scale)
-    return _rows("sigmoid_bce", sigmoid_bce_rows, z, t, float(scale))
+    if on_device(z):
+        checks.sigmoid_bce(z, t, scale)
+        return _device_rows("sigmoid_bce", sigmoid_bce_rows, z, t, float(scale))
+    return host.sigmoid_bce(z, t, scale, per_row=sigmoid_bce_rows)
 
 
-def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> Pair:
+def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> host.Pair:
     """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
-    checks.bce_from_probs(p, t, scale, eps)
-    return _rows("bce_from_probs", bce_probs_rows, p, t, float(scale), float(eps))
+    if on_device(p):
+        checks.bce_from_probs(p, t, scale, eps)
+        return _device_rows("bce_from_probs", bce_probs_rows, p, t, float(scale), float(eps))
+    return host.bce_from_probs(p, t, scale, eps, per_row=bce_probs_rows)

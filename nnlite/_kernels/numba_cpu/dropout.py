@@ -17,15 +17,10 @@ Masks are written through a uint8 view of the bool array.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import prange
 
-from .. import checks
-from .. import reference as ref
-from ..host_arrays import buffer_for, deliver, elementwise, output_for
-from ..reference.dropout import alpha_dropout_coefs, dropout_key, dropout_scale, keep_threshold
+from ..host_side import dropout as host
 from ._jit import jit, jit_parallel
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -83,89 +78,40 @@ def _backward(dy, mask, a, dx):
 # Public kernels (the reference's signatures).
 # ----------------------------------------------------------------------------
 
-Pair = tuple[np.ndarray, np.ndarray]
-
-
-def _key(seed: int, step: int) -> np.uint64:
-    """key = splitmix64(seed ⊕ splitmix64(step)) as the loops take it."""
-    return np.uint64(dropout_key(seed, step))
-
-
-def _bytes(mask: np.ndarray) -> np.ndarray:
-    """A bool mask as the loops read it: a C-contiguous uint8 view."""
-    return np.ascontiguousarray(mask).view(np.uint8)
-
-
 def dropout_uniform(size: int, seed: int, step: int) -> np.ndarray:
     """u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (float64)."""
-    checks.dropout_uniform(size, seed, step)
-    out = np.empty(int(size), dtype=np.float64)
-    if out.size:
-        _uniform(_key(seed, step), out)
-    return out
+    return host.dropout_uniform(size, seed, step, draw=_uniform)
 
 
 def dropout_mask(shape: tuple[int, ...] | int, seed: int, step: int, rate: float) -> np.ndarray:
     """Boolean keep mask of ``shape``: keep = u ≥ rate."""
-    checks.dropout_mask(shape, seed, step, rate)
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    mask = np.empty(math.prod(shape), dtype=np.bool_)
-    if mask.size:
-        _mask(_key(seed, step), np.uint64(keep_threshold(rate)), mask.view(np.uint8))
-    return mask.reshape(shape)
-
-
-def _masked_affine(x, seed, step, rate, out, a, b, fill, mask_out) -> Pair:
-    """One pass: keep from the hash, y = a·(x·keep + fill·(1 − keep)) + b; returns (y, keep)."""
-    x = np.ascontiguousarray(x)
-    y = output_for(x, out)
-    mask = buffer_for(x.shape, np.bool_, mask_out)
-    if x.size:
-        t = x.dtype.type
-        _forward(x.reshape(-1), _key(seed, step), np.uint64(keep_threshold(rate)), t(a), t(b),
-                 t(fill), y.reshape(-1), mask.reshape(-1).view(np.uint8))
-    return deliver(y, out), deliver(mask, mask_out)
+    return host.dropout_mask(shape, seed, step, rate, draw=_mask)
 
 
 def dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                     out: np.ndarray | None = None, *, mask_shape: tuple[int, ...] | None = None,
-                    mask_out: np.ndarray | None = None) -> Pair:
+                    mask_out: np.ndarray | None = None) -> host.Pair:
     """Inverted dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.Dropout)."""
-    checks.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape, mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
-        return ref.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                   mask_out=mask_out)
-    return _masked_affine(x, seed, step, rate, out, dropout_scale(rate), 0.0, 0.0, mask_out)
+    return host.dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                mask_out=mask_out, masked_affine=_forward)
 
 
 def dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                      out: np.ndarray | None = None) -> np.ndarray:
     """The gradient of inverted dropout (equations: nnlite.layers.Dropout)."""
-    checks.dropout_backward(dy, mask, rate, out)
-    if mask.shape != dy.shape:  # a broadcast mask: NumPy
-        return ref.dropout_backward(dy, mask, rate, out)
-    return elementwise(_backward, out, (dy, _bytes(mask)), dy.dtype.type(dropout_scale(rate)))
+    return host.dropout_backward(dy, mask, rate, out, masked_scale=_backward)
 
 
 def alpha_dropout_forward(x: np.ndarray, seed: int, step: int, rate: float,
                           out: np.ndarray | None = None, *,
                           mask_shape: tuple[int, ...] | None = None,
-                          mask_out: np.ndarray | None = None) -> Pair:
+                          mask_out: np.ndarray | None = None) -> host.Pair:
     """Alpha dropout of x and its keep mask, (y, keep) (equations: nnlite.layers.AlphaDropout)."""
-    checks.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                 mask_out=mask_out)
-    if mask_shape is not None and tuple(mask_shape) != x.shape:  # a broadcast mask: NumPy
-        return ref.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
-                                         mask_out=mask_out)
-    a, b, ap = alpha_dropout_coefs(rate)
-    return _masked_affine(x, seed, step, rate, out, a, b, ap, mask_out)
+    return host.alpha_dropout_forward(x, seed, step, rate, out, mask_shape=mask_shape,
+                                      mask_out=mask_out, masked_affine=_forward)
 
 
 def alpha_dropout_backward(dy: np.ndarray, mask: np.ndarray, rate: float,
                            out: np.ndarray | None = None) -> np.ndarray:
     """The gradient of alpha dropout (equations: nnlite.layers.AlphaDropout)."""
-    checks.alpha_dropout_backward(dy, mask, rate, out)
-    if mask.shape != dy.shape:  # a broadcast mask: NumPy
-        return ref.alpha_dropout_backward(dy, mask, rate, out)
-    return elementwise(_backward, out, (dy, _bytes(mask)),
-                       dy.dtype.type(alpha_dropout_coefs(rate)[0]))
+    return host.alpha_dropout_backward(dy, mask, rate, out, masked_scale=_backward)

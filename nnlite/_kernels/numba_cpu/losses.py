@@ -3,7 +3,8 @@ r"""Numba fused loss kernels: per-sample loss and ∂loss/∂z in one pass per r
 Same equations as ``reference/losses.py`` (stable log-sum-exp, clipping
 with ε = 1e-7 for the from-probabilities variants).  The public kernels
 (``softmax_xent_sparse`` … ``bce_from_probs``, the reference's names and
-signatures) check their arguments and run the ``@jit`` row loops below.
+signatures) hand the ``@jit`` row loops below to ``host_side/losses.py``,
+which checks the arguments and runs them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import math
 
 import numpy as np
 
-from .. import checks
-from ..host_arrays import flat_in, loss_rows
+from ..host_side import losses as host
 from ..reference.losses import EPSILON
 from ._jit import jit
 
@@ -103,48 +103,36 @@ def _bce_probs(p, t, scale, eps, loss, grad):
 
 # ----------------------------------------------------------------------------
 # Public kernels (the reference's signatures).  Scores of any shape (..., k)
-# go to the loops as rows (n, k); ``checks`` has made sure that the targets
-# have the scores' shape and that every sparse label is in [0, k), which the
-# unchecked loops index with.
+# go to the row loops above as rows (n, k), via ``host_side/losses.py``.
 # ----------------------------------------------------------------------------
 
-Pair = tuple[np.ndarray, np.ndarray]
-NO_LABELS = np.zeros(0, np.int64)  # the loops' labels argument with soft targets
-
-
-def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> Pair:
+def softmax_xent_sparse(z: np.ndarray, y: np.ndarray, scale: float) -> host.Pair:
     """Sparse softmax cross-entropy from logits z (n, k) and int labels y (n,)."""
-    checks.softmax_xent_sparse(z, y, scale)
-    return loss_rows(_softmax_xent, z, None, flat_in(y, np.int64), True, float(scale))
+    return host.softmax_xent_sparse(z, y, scale, per_row=_softmax_xent)
 
 
-def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
+def softmax_xent_dense(z: np.ndarray, t: np.ndarray, scale: float) -> host.Pair:
     """Softmax cross-entropy from logits z and one-hot (or soft) targets t."""
-    checks.softmax_xent_dense(z, t, scale)
-    return loss_rows(_softmax_xent, z, t, NO_LABELS, False, float(scale))
+    return host.softmax_xent_dense(z, t, scale, per_row=_softmax_xent)
 
 
 def xent_sparse_from_probs(p: np.ndarray, y: np.ndarray, scale: float,
-                           eps: float = EPSILON) -> Pair:
+                           eps: float = EPSILON) -> host.Pair:
     """Sparse CE from softmax probabilities p; grad is w.r.t. the logits."""
-    checks.xent_sparse_from_probs(p, y, scale, eps)
-    return loss_rows(_xent_probs, p, None, flat_in(y, np.int64), True, float(scale), float(eps))
+    return host.xent_sparse_from_probs(p, y, scale, eps, per_row=_xent_probs)
 
 
 def xent_dense_from_probs(p: np.ndarray, t: np.ndarray, scale: float,
-                          eps: float = EPSILON) -> Pair:
+                          eps: float = EPSILON) -> host.Pair:
     """Categorical CE from softmax probabilities p and targets t."""
-    checks.xent_dense_from_probs(p, t, scale, eps)
-    return loss_rows(_xent_probs, p, t, NO_LABELS, False, float(scale), float(eps))
+    return host.xent_dense_from_probs(p, t, scale, eps, per_row=_xent_probs)
 
 
-def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> Pair:
+def sigmoid_bce(z: np.ndarray, t: np.ndarray, scale: float) -> host.Pair:
     """Binary CE from logits z and targets t (loss averaged over the last axis)."""
-    checks.sigmoid_bce(z, t, scale)
-    return loss_rows(_sigmoid_bce, z, t, float(scale))
+    return host.sigmoid_bce(z, t, scale, per_row=_sigmoid_bce)
 
 
-def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> Pair:
+def bce_from_probs(p: np.ndarray, t: np.ndarray, scale: float, eps: float = EPSILON) -> host.Pair:
     """Binary CE from sigmoid probabilities p; grad is w.r.t. the logits."""
-    checks.bce_from_probs(p, t, scale, eps)
-    return loss_rows(_bce_probs, p, t, float(scale), float(eps))
+    return host.bce_from_probs(p, t, scale, eps, per_row=_bce_probs)
