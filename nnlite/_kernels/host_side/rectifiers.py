@@ -1,17 +1,18 @@
 """The host side of the compiled PReLU, ReLU and RReLU kernels, once for numba, Cython and CUDA.
 
-Each function checks its arguments, sends the layouts and dtypes the loops do
-not take to the reference (PReLU: unless α, without its leading axes of size
-1, is the trailing shape of x -- one slope per unit, or per channel with
-``shared_axes`` over the leading axes -- x is then a (rows, k) matrix and α a
-row of k slopes; all: mixed dtypes, and a gradient not shaped like x), makes
-C-contiguous views, uses or allocates the outputs, skips the loops for an
-empty array, and calls the loop its backend passes in:
+Each function checks its arguments, makes C-contiguous views, uses or
+allocates the outputs, skips the loops for an empty array, and calls the loop
+its backend passes in.  PReLU's loops take x as a (rows, k) matrix and α as a
+row of k slopes: the case when α, without its leading axes of size 1, is the
+trailing shape of x (one slope per unit, or per channel with ``shared_axes``
+over the leading axes).  Other layouts (e.g. channels-first slopes of shape
+(C, 1, 1)), mixed dtypes and a gradient not shaped like x use the reference.
+The loops:
 
 - ``forward(*inputs, *scalars, y)``: the output, flat (PReLU: rows of k);
 - ``backward(...)``: the gradient; PReLU's ``backward(x, α, δ, rows, bsum, dx,
-  need_dx)`` also adds Σ δ·min(x, 0) of each block of ``rows`` rows into
-  ``bsum`` (float64), the blocks summed here.
+  need_dx)`` also adds each block of ``rows`` rows' part of ∂α to its row of
+  ``bsum`` (float64 zeros), the blocks summed here.
 
 The equations: :class:`nnlite.layers.PReLU`, :class:`nnlite.layers.ReLU`,
 :class:`nnlite.layers.RReLU` and ``reference/rectifiers.py``.
