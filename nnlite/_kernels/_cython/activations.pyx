@@ -3,22 +3,21 @@
 
 The public kernels ``activation_forward`` and ``activation_backward`` (the
 reference's names and signatures; the equations: :mod:`nnlite.activations`)
-check their arguments and hand 2-D C-contiguous views to the typed loops
-``bias_act_2d`` and ``act_grad_2d`` (``dense.pyx`` uses them too), whose
-rows are split over OpenMP threads when the array is large.  φ and φ' of one
-value are the ``cdef inline`` functions below; elu, selu, sigmoid and tanh are applied by
-NumPy's ufuncs after a linear pass (``vector_phi.py``: the C compiler has
-no SIMD exp here).  For gelu, swish and mish the backward loop reads φ'
-from the pre-activation z, passed in place of a.
+check their arguments (``host_side/activations.py``) and hand 2-D
+C-contiguous views to the typed loops ``bias_act_2d`` and ``act_grad_2d``
+(``dense.pyx`` uses them too), whose rows are split over OpenMP threads when
+the array is large.  φ and φ' of one value are the ``cdef inline`` functions
+below; elu, selu, sigmoid and tanh are applied by NumPy's ufuncs after a
+linear pass (``vector_phi.py``: the C compiler has no SIMD exp here).  For
+gelu, swish and mish the backward loop reads φ' from the pre-activation z,
+passed in place of a.
 """
 from cython.parallel cimport prange
 from libc.math cimport erfc, exp, expm1, log1p, tanh, fabs
 
 import numpy as np
 
-from nnlite._kernels import checks
-from nnlite._kernels.activation_codes import act_code, derivative_input
-from nnlite._kernels.host_arrays import as2d, deliver_rows, output_2d
+from nnlite._kernels.host_side import activations as host
 from nnlite._kernels.vector_phi import VECTOR_PHI, vector_phi_
 
 from ._floats cimport real
@@ -228,22 +227,9 @@ def bias_act(z2, bias, out2, int code, alpha):
 
 def activation_forward(z, act, alpha=0.0, out=None):
     """The activation φ elementwise (softmax: along the last axis), in one fused pass."""
-    checks.activation_forward(z, act, alpha, out)
-    code = act_code(act)
-    out, work = output_2d(z.shape, z.dtype, out)
-    if z.size:
-        z2 = as2d(z)
-        bias_act(z2, z2[0, :0], work, code, alpha)
-    return deliver_rows(work, out)
+    return host.activation_forward(z, act, alpha, out, bias_act=bias_act)
 
 
 def activation_backward(a, delta, act, alpha=0.0, out=None, z=None):
     """The gradient δ ⊙ φ' from the output a (from ``z`` for gelu, swish, mish)."""
-    checks.activation_backward(a, delta, act, alpha, out, z)
-    code = act_code(act)
-    out, work = output_2d(delta.shape, a.dtype, out)
-    if delta.size:
-        a2 = as2d(derivative_input(a, z, code))
-        d2 = as2d(delta.astype(a.dtype, copy=False))
-        act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
-    return deliver_rows(work, out)
+    return host.activation_backward(a, delta, act, alpha, out, z, act_grad=act_grad_2d)

@@ -7,24 +7,13 @@ ReLU:   y = min(x, M) if x > t else s(x − t);  ∂x = δ·(0 if x ≥ M, else 
 RReLU:  a_i = lower + width·u_i, u_i = (splitmix64(key + i) ≫ 40)·2⁻²⁴ (the dropout
         uniforms), in double and rounded to the dtype: the reference's slopes bit for bit.
 """
-import math
-
-import numpy as np
-
 from cython.parallel cimport prange
 from libc.stdint cimport uint64_t
 
-from nnlite._kernels import checks
-from nnlite._kernels import reference as ref
-from nnlite._kernels.host_arrays import (deliver, elementwise, output_for, same_float_dtype,
-                                         trailing_row_length)
-from nnlite._kernels.reference.dropout import dropout_key
+from nnlite._kernels.host_side import rectifiers as host
 
 from ._floats cimport real
 from ._splitmix64 cimport splitmix64
-
-#: Rows per block of the PReLU ∂α partial sums (summed on the host in float64).
-ROWS = 64
 
 cdef Py_ssize_t PARALLEL_MIN = 1 << 15
 
@@ -117,85 +106,37 @@ def _rrelu_bwd(const real[::1] x, const real[::1] dy, uint64_t key, double lower
         dx[i] = dy[i] if x[i] >= 0 else <real>slope(key, i, lower, width) * dy[i]
 
 
-# ----------------------------------------------------------------------------
-# Public kernels (the reference's signatures).  PReLU takes the fast path when
-# α, without its leading axes of size 1, is the trailing shape of x (one slope
-# per unit, or per channel with ``shared_axes`` over the leading axes): x is
-# then a (rows, k) matrix and α a row of k slopes.  Other layouts (e.g.
-# channels-first slopes of shape (C, 1, 1)) and mixed dtypes use the reference.
-# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures); their host side: ``host_side/rectifiers.py``.
 
 
 def prelu_forward(x, alpha, out=None):
     """PReLU's output (equations: nnlite.layers.PReLU)."""
-    checks.prelu_forward(x, alpha, out)
-    k = trailing_row_length(x.shape, np.shape(alpha))
-    if k is None or not same_float_dtype(x):
-        return ref.prelu_forward(x, alpha, out)
-    return elementwise(_prelu_fwd, out, (x,), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
-                       row_length=k)
+    return host.prelu_forward(x, alpha, out, forward=_prelu_fwd)
 
 
 def prelu_backward(x, alpha, dy, *, need_dx=True, dx_out=None):
     """PReLU's gradients (∂x or None, ∂α) (equations: nnlite.layers.PReLU)."""
-    checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
-    alpha_shape = np.shape(alpha)
-    k = trailing_row_length(x.shape, alpha_shape)
-    if k is None or not same_float_dtype(x, dy) or dy.shape != x.shape:
-        return ref.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    n = x.size // k if k else 0
-    dx = output_for(dy, dx_out) if need_dx else np.empty((0, k), x.dtype)  # not written
-    bsum = np.zeros((-(-n // ROWS), k))
-    if x.size:
-        _prelu_bwd(x.reshape(n, k), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
-                   dy.reshape(n, k), ROWS, bsum, dx.reshape(-1, k), need_dx)
-    dalpha = bsum.sum(axis=0).astype(x.dtype).reshape(alpha_shape)
-    return (deliver(dx, dx_out) if need_dx else None), dalpha
+    return host.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out,
+                               backward=_prelu_bwd)
 
 
 def relu_general_forward(x, max_value, negative_slope, threshold, out=None):
     """The general ReLU's output: cap, slope and threshold (equations: nnlite.layers.ReLU)."""
-    checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
-    if not same_float_dtype(x):
-        return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
-    return elementwise(_relu_general_fwd, out, (x,),
-                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
+    return host.relu_general_forward(x, max_value, negative_slope, threshold, out,
+                                     forward=_relu_general_fwd)
 
 
 def relu_general_backward(x, dy, max_value, negative_slope, threshold, out=None):
     """The general ReLU's gradient (equations: nnlite.layers.ReLU)."""
-    checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
-    if not same_float_dtype(x, dy) or dy.shape != x.shape:
-        return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
-    return elementwise(_relu_general_bwd, out, (x, dy),
-                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
+    return host.relu_general_backward(x, dy, max_value, negative_slope, threshold, out,
+                                      backward=_relu_general_bwd)
 
 
 def rrelu_forward(x, seed, step, lower, upper, out=None):
     """RReLU's output with slopes drawn from (seed, step) (equations: nnlite.layers.RReLU)."""
-    checks.rrelu_forward(x, seed, step, lower, upper, out)
-    if not same_float_dtype(x):
-        return ref.rrelu_forward(x, seed, step, lower, upper, out)
-    return elementwise(_rrelu_fwd, out, (x,), *_rrelu_args(seed, step, lower, upper))
+    return host.rrelu_forward(x, seed, step, lower, upper, out, forward=_rrelu_fwd)
 
 
 def rrelu_backward(x, dy, seed, step, lower, upper, out=None):
     """RReLU's gradient, the slopes drawn again from (seed, step) (nnlite.layers.RReLU)."""
-    checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
-    if not same_float_dtype(x, dy) or dy.shape != x.shape:
-        return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
-    return elementwise(_rrelu_bwd, out, (x, dy), *_rrelu_args(seed, step, lower, upper))
-
-
-def _relu_args(dtype, max_value, negative_slope, threshold):
-    """(cap, has_cap, s, t) as scalars of ``dtype`` (cap unused without a cap)."""
-    t = dtype.type
-    has_cap = max_value is not None
-    return t(max_value if has_cap else 0.0), has_cap, t(negative_slope), t(threshold)
-
-
-def _rrelu_args(seed, step, lower, upper):
-    """(key, lower, width) with width = upper − lower in float64, as the reference computes."""
-    return np.uint64(dropout_key(seed, step)), float(lower), float(upper) - float(lower)
-
+    return host.rrelu_backward(x, dy, seed, step, lower, upper, out, backward=_rrelu_bwd)

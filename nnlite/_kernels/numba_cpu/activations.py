@@ -2,8 +2,9 @@ r"""Numba activation kernels: φ with its bias, and δ ⊙ φ' with its bias sum
 
 The public kernels ``activation_forward`` and ``activation_backward`` (the
 reference's names and signatures; the equations: :mod:`nnlite.activations`)
-check their arguments and hand 2-D C-contiguous views to the loops
-``bias_act_2d`` and ``act_grad_2d``, which ``dense.py`` uses too.
+check their arguments (``host_side/activations.py``) and hand 2-D
+C-contiguous views to the loops ``bias_act_2d`` and ``act_grad_2d``, which
+``dense.py`` uses too.
 
 The loops are serial: around a GEMM they are a small fraction of the time,
 and a serial loop needs no thread wake-up (see DESIGN: no BLAS inside
@@ -22,24 +23,8 @@ import math
 
 import numpy as np
 
-from .. import checks
-from ..activation_codes import (
-    ELU,
-    GELU,
-    GELU_TANH,
-    LEAKY,
-    LINEAR,
-    RELU,
-    SELU,
-    SIGMOID,
-    SOFTMAX,
-    SOFTPLUS,
-    SWISH,
-    TANH,
-    act_code,
-    derivative_input,
-)
-from ..host_arrays import as2d, deliver_rows, output_2d
+from .. import activation_codes as codes
+from ..host_side import activations as host
 from ..reference.activations import (
     GELU_TANH_CUBIC,
     GELU_TANH_SCALE,
@@ -70,11 +55,11 @@ def _gelu_tanh(z):
 @jit()
 def _phi_smooth(z, code):
     """φ(z) of gelu, gelu_approximate, swish and mish (:mod:`nnlite.activations`)."""
-    if code == GELU:
+    if code == codes.GELU:
         return z * (0.5 * math.erfc(-z * SQRT_HALF))
-    if code == GELU_TANH:
+    if code == codes.GELU_TANH:
         return 0.5 * z * (1.0 + _gelu_tanh(z))
-    if code == SWISH:
+    if code == codes.SWISH:
         return z * _sigmoid(z)
     return z * math.tanh(max(z, 0.0) + math.log1p(math.exp(-abs(z))))  # mish
 
@@ -82,13 +67,13 @@ def _phi_smooth(z, code):
 @jit()
 def _dphi_smooth(z, code):
     """φ'(z) of gelu, gelu_approximate, swish and mish, from the pre-activation z."""
-    if code == GELU:
+    if code == codes.GELU:
         return 0.5 * math.erfc(-z * SQRT_HALF) + z * INV_SQRT_2PI * math.exp(-0.5 * z * z)
-    if code == GELU_TANH:
+    if code == codes.GELU_TANH:
         t = _gelu_tanh(z)
         return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_TANH_SCALE * (
             1.0 + 3.0 * GELU_TANH_CUBIC * z * z)
-    if code == SWISH:
+    if code == codes.SWISH:
         s = _sigmoid(z)
         return s * (1.0 + z * (1.0 - s))
     t = math.tanh(max(z, 0.0) + math.log1p(math.exp(-abs(z))))  # mish
@@ -98,24 +83,24 @@ def _dphi_smooth(z, code):
 @jit()
 def _phi(z, code, alpha):
     """φ(z) for one value (code from ``activation_codes``)."""
-    if code == RELU:
+    if code == codes.RELU:
         return z if z > 0 else 0.0 * z
-    if code == SIGMOID:
+    if code == codes.SIGMOID:
         if z >= 0:
             return 1.0 / (1.0 + math.exp(-z))
         e = math.exp(z)
         return e / (1.0 + e)
-    if code == TANH:
+    if code == codes.TANH:
         return math.tanh(z)
-    if code == SOFTPLUS:  # log(1 + e^z) = max(z, 0) + log1p(e^{-|z|})
+    if code == codes.SOFTPLUS:  # log(1 + e^z) = max(z, 0) + log1p(e^{-|z|})
         return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-    if code == ELU:
+    if code == codes.ELU:
         return z if z > 0 else alpha * math.expm1(z)
-    if code == SELU:
+    if code == codes.SELU:
         return SELU_SCALE * (z if z > 0 else SELU_ALPHA * math.expm1(z))
-    if code == LEAKY:
+    if code == codes.LEAKY:
         return z if z > 0 else alpha * z
-    if code >= GELU:
+    if code >= codes.GELU:
         return _phi_smooth(z, code)
     return z  # linear
 
@@ -123,21 +108,21 @@ def _phi(z, code, alpha):
 @jit()
 def _dphi(a, code, alpha):
     """φ'(z) written with the output a = φ(z) (gelu, swish, mish: ``a`` is z itself)."""
-    if code == RELU:
+    if code == codes.RELU:
         return 1.0 if a > 0 else 0.0
-    if code == SIGMOID:
+    if code == codes.SIGMOID:
         return a * (1.0 - a)
-    if code == TANH:
+    if code == codes.TANH:
         return 1.0 - a * a
-    if code == SOFTPLUS:
+    if code == codes.SOFTPLUS:
         return -math.expm1(-a)
-    if code == ELU:
+    if code == codes.ELU:
         return 1.0 if a > 0 else a + alpha
-    if code == SELU:
+    if code == codes.SELU:
         return SELU_SCALE if a > 0 else a + SELU_SCALE * SELU_ALPHA
-    if code == LEAKY:
+    if code == codes.LEAKY:
         return 1.0 if a > 0 else alpha
-    if code >= GELU:
+    if code >= codes.GELU:
         return _dphi_smooth(a, code)
     return 1.0
 
@@ -146,7 +131,7 @@ def _dphi(a, code, alpha):
 def _grad_row(a, d, g, code, alpha):
     """δ ⊙ φ' for one row: softmax (a Jacobian-vector product) and the rest."""
     k = a.shape[0]
-    if code == SOFTMAX:
+    if code == codes.SOFTMAX:
         dot = 0.0
         for j in range(k):
             dot += d[j] * a[j]
@@ -265,17 +250,17 @@ def _phi_rows(z, b, out, has_b, code, alpha):
 def bias_act_2d(z, b, out, code, alpha):
     """φ of z + b row by row (b may be empty: no bias), each activation family in its own loop."""
     has_b = b.shape[0] > 0
-    if code == RELU:
+    if code == codes.RELU:
         _piecewise_rows(z, b, out, has_b, 1.0, 0.0, False)
-    elif code == LEAKY:
+    elif code == codes.LEAKY:
         _piecewise_rows(z, b, out, has_b, 1.0, alpha, False)
-    elif code == LINEAR:
+    elif code == codes.LINEAR:
         _piecewise_rows(z, b, out, has_b, 1.0, 1.0, False)
-    elif code == ELU:
+    elif code == codes.ELU:
         _piecewise_rows(z, b, out, has_b, 1.0, alpha, True)
-    elif code == SELU:
+    elif code == codes.SELU:
         _piecewise_rows(z, b, out, has_b, SELU_SCALE, SELU_SCALE * SELU_ALPHA, True)
-    elif code == SOFTMAX:
+    elif code == codes.SOFTMAX:
         for i in range(z.shape[0]):
             _softmax_row(z[i], b, out[i], has_b)
     else:
@@ -349,18 +334,18 @@ def act_grad_2d(a, delta, g, db, code, alpha):
     k = a.shape[1]
     want_db = db.shape[0] > 0
     acc = np.zeros(k if want_db else 0, dtype=np.float64)
-    if code == RELU:
+    if code == codes.RELU:
         _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, 0.0, False)
-    elif code == LEAKY:
+    elif code == codes.LEAKY:
         _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, alpha, False)
-    elif code == LINEAR:
+    elif code == codes.LINEAR:
         _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, 1.0, False)
-    elif code == ELU:
+    elif code == codes.ELU:
         _grad_rows_piecewise(a, delta, g, acc, want_db, 1.0, alpha, True)
-    elif code == SELU:
+    elif code == codes.SELU:
         _grad_rows_piecewise(a, delta, g, acc, want_db, SELU_SCALE, SELU_SCALE * SELU_ALPHA, True)
-    elif code == SIGMOID or code == TANH:
-        _grad_rows_sigmoid_tanh(a, delta, g, acc, want_db, code == SIGMOID)
+    elif code == codes.SIGMOID or code == codes.TANH:
+        _grad_rows_sigmoid_tanh(a, delta, g, acc, want_db, code == codes.SIGMOID)
     else:
         _grad_rows(a, delta, g, acc, want_db, code, alpha)
     for j in range(acc.shape[0]):
@@ -372,8 +357,8 @@ def bias_act(z2: np.ndarray, bias: np.ndarray, out2: np.ndarray, code: int, alph
 
     Sigmoid and tanh: a linear pass here, then NumPy's ufuncs (``vector_phi_``).
     """
-    if code == SIGMOID or code == TANH:
-        bias_act_2d(z2, bias, out2, LINEAR, 0.0)
+    if code == codes.SIGMOID or code == codes.TANH:
+        bias_act_2d(z2, bias, out2, codes.LINEAR, 0.0)
         vector_phi_(out2, code, alpha)
     else:
         bias_act_2d(z2, bias, out2, code, float(alpha))
@@ -382,24 +367,11 @@ def bias_act(z2: np.ndarray, bias: np.ndarray, out2: np.ndarray, code: int, alph
 def activation_forward(z: np.ndarray, act: str, alpha: float = 0.0,
                        out: np.ndarray | None = None) -> np.ndarray:
     """The activation φ elementwise (softmax: along the last axis), in one fused pass."""
-    checks.activation_forward(z, act, alpha, out)
-    code = act_code(act)
-    out, work = output_2d(z.shape, z.dtype, out)
-    if z.size:
-        z2 = as2d(z)
-        bias_act(z2, z2[0, :0], work, code, alpha)
-    return deliver_rows(work, out)
+    return host.activation_forward(z, act, alpha, out, bias_act=bias_act)
 
 
 def activation_backward(a: np.ndarray, delta: np.ndarray, act: str, alpha: float = 0.0,
                         out: np.ndarray | None = None, z: np.ndarray | None = None
                         ) -> np.ndarray:
     """The gradient δ ⊙ φ' from the output a (from ``z`` for gelu, swish, mish)."""
-    checks.activation_backward(a, delta, act, alpha, out, z)
-    code = act_code(act)
-    out, work = output_2d(delta.shape, a.dtype, out)
-    if delta.size:
-        a2 = as2d(derivative_input(a, z, code))
-        d2 = as2d(delta.astype(a.dtype, copy=False))
-        act_grad_2d(a2, d2, work, d2[0, :0], code, float(alpha))
-    return deliver_rows(work, out)
+    return host.activation_backward(a, delta, act, alpha, out, z, act_grad=act_grad_2d)

@@ -13,15 +13,9 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from .. import checks
-from .. import reference as ref
-from ..host_arrays import deliver, elementwise, output_for, same_float_dtype, trailing_row_length
-from ..reference.dropout import dropout_key
+from ..host_side import rectifiers as host
 from ._jit import jit, jit_parallel
 from .dropout import _splitmix64
-
-#: Rows per block of the PReLU ∂α partial sums (summed on the host in float64).
-ROWS = 64
 
 
 @jit_parallel()
@@ -96,95 +90,46 @@ def _rrelu_bwd(x, dy, key, lower, width, dx):
         dx[i] = dy[i] if x[i] >= zero else _slope(key, i, lower, width, x) * dy[i]
 
 
-# ----------------------------------------------------------------------------
-# Public kernels (the reference's signatures).  PReLU takes the fast path when
-# α, without its leading axes of size 1, is the trailing shape of x (one slope
-# per unit, or per channel with ``shared_axes`` over the leading axes): x is
-# then a (rows, k) matrix and α a row of k slopes.  Other layouts (e.g.
-# channels-first slopes of shape (C, 1, 1)) and mixed dtypes use the reference.
-# ----------------------------------------------------------------------------
+# Public kernels (the reference's signatures); their host side: ``host_side/rectifiers.py``.
 
 
 def prelu_forward(x: np.ndarray, alpha: np.ndarray,
                   out: np.ndarray | None = None) -> np.ndarray:
     """PReLU's output (equations: nnlite.layers.PReLU)."""
-    checks.prelu_forward(x, alpha, out)
-    k = trailing_row_length(x.shape, np.shape(alpha))
-    if k is None or not same_float_dtype(x):
-        return ref.prelu_forward(x, alpha, out)
-    return elementwise(_prelu_fwd, out, (x,), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
-                       row_length=k)
+    return host.prelu_forward(x, alpha, out, forward=_prelu_fwd)
 
 
 def prelu_backward(x: np.ndarray, alpha: np.ndarray, dy: np.ndarray, *,
                    need_dx: bool = True, dx_out: np.ndarray | None = None,
                    ) -> tuple[np.ndarray | None, np.ndarray]:
     """PReLU's gradients (∂x or None, ∂α) (equations: nnlite.layers.PReLU)."""
-    checks.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
-    alpha_shape = np.shape(alpha)
-    k = trailing_row_length(x.shape, alpha_shape)
-    if k is None or not same_float_dtype(x, dy) or dy.shape != x.shape:
-        return ref.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out)
-    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
-    n = x.size // k if k else 0
-    dx = output_for(dy, dx_out) if need_dx else np.empty((0, k), x.dtype)  # not written
-    bsum = np.zeros((-(-n // ROWS), k))
-    if x.size:
-        _prelu_bwd(x.reshape(n, k), np.ascontiguousarray(alpha, x.dtype).reshape(-1),
-                   dy.reshape(n, k), ROWS, bsum, dx.reshape(-1, k), need_dx)
-    dalpha = bsum.sum(axis=0).astype(x.dtype).reshape(alpha_shape)
-    return (deliver(dx, dx_out) if need_dx else None), dalpha
+    return host.prelu_backward(x, alpha, dy, need_dx=need_dx, dx_out=dx_out,
+                               backward=_prelu_bwd)
 
 
 def relu_general_forward(x: np.ndarray, max_value: float | None,
                          negative_slope: float, threshold: float,
                          out: np.ndarray | None = None) -> np.ndarray:
     """The general ReLU's output: cap, slope and threshold (equations: nnlite.layers.ReLU)."""
-    checks.relu_general_forward(x, max_value, negative_slope, threshold, out)
-    if not same_float_dtype(x):
-        return ref.relu_general_forward(x, max_value, negative_slope, threshold, out)
-    return elementwise(_relu_general_fwd, out, (x,),
-                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
+    return host.relu_general_forward(x, max_value, negative_slope, threshold, out,
+                                     forward=_relu_general_fwd)
 
 
 def relu_general_backward(x: np.ndarray, dy: np.ndarray, max_value: float | None,
                           negative_slope: float, threshold: float,
                           out: np.ndarray | None = None) -> np.ndarray:
     """The general ReLU's gradient (equations: nnlite.layers.ReLU)."""
-    checks.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
-    if not same_float_dtype(x, dy) or dy.shape != x.shape:
-        return ref.relu_general_backward(x, dy, max_value, negative_slope, threshold, out)
-    return elementwise(_relu_general_bwd, out, (x, dy),
-                       *_relu_args(x.dtype, max_value, negative_slope, threshold))
+    return host.relu_general_backward(x, dy, max_value, negative_slope, threshold, out,
+                                      backward=_relu_general_bwd)
 
 
 def rrelu_forward(x: np.ndarray, seed: int, step: int, lower: float, upper: float,
                   out: np.ndarray | None = None) -> np.ndarray:
     """RReLU's output with slopes drawn from (seed, step) (equations: nnlite.layers.RReLU)."""
-    checks.rrelu_forward(x, seed, step, lower, upper, out)
-    if not same_float_dtype(x):
-        return ref.rrelu_forward(x, seed, step, lower, upper, out)
-    return elementwise(_rrelu_fwd, out, (x,), *_rrelu_args(seed, step, lower, upper))
+    return host.rrelu_forward(x, seed, step, lower, upper, out, forward=_rrelu_fwd)
 
 
 def rrelu_backward(x: np.ndarray, dy: np.ndarray, seed: int, step: int,
                    lower: float, upper: float, out: np.ndarray | None = None) -> np.ndarray:
     """RReLU's gradient, the slopes drawn again from (seed, step) (nnlite.layers.RReLU)."""
-    checks.rrelu_backward(x, dy, seed, step, lower, upper, out)
-    if not same_float_dtype(x, dy) or dy.shape != x.shape:
-        return ref.rrelu_backward(x, dy, seed, step, lower, upper, out)
-    return elementwise(_rrelu_bwd, out, (x, dy), *_rrelu_args(seed, step, lower, upper))
-
-
-def _relu_args(dtype: np.dtype, max_value: float | None, negative_slope: float,
-               threshold: float) -> tuple:
-    """(cap, has_cap, s, t) as scalars of ``dtype`` (cap unused without a cap)."""
-    t = dtype.type
-    has_cap = max_value is not None
-    return t(max_value if has_cap else 0.0), has_cap, t(negative_slope), t(threshold)
-
-
-def _rrelu_args(seed: int, step: int, lower: float, upper: float) -> tuple:
-    """(key, lower, width) with width = upper − lower in float64, as the reference computes."""
-    return np.uint64(dropout_key(seed, step)), float(lower), float(upper) - float(lower)
-
+    return host.rrelu_backward(x, dy, seed, step, lower, upper, out, backward=_rrelu_bwd)
