@@ -37,7 +37,7 @@ class _FakeDevice:
 
 
 class _HostArray(np.ndarray):
-    """What ``cuda.to_device`` returns here: the host array itself."""
+    """What ``cuda.to_device`` and ``cuda.device_array`` return here: a host array."""
 
     def copy_to_host(self):
         return np.asarray(self)
@@ -45,6 +45,10 @@ class _HostArray(np.ndarray):
 
 def _to_device(a, *args, **kwargs):
     return np.ascontiguousarray(a).view(_HostArray)
+
+
+def _device_array(shape, dtype=np.float64, *args, **kwargs):
+    return np.zeros(shape, dtype).view(_HostArray)  # zeros: the kernels are compiled, not run
 
 
 def _compile_only(self, *config):
@@ -65,6 +69,7 @@ def _patch() -> None:
     numba.cuda.api.get_current_device = lambda: _FakeDevice()
     numba.cuda.dispatcher.get_current_device = lambda: _FakeDevice()
     numba.cuda.to_device = _to_device
+    numba.cuda.device_array = _device_array
     numba.cuda.dispatcher.CUDADispatcher.__getitem__ = _compile_only
 
 

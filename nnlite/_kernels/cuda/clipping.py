@@ -12,13 +12,21 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import cuda
+from numba import cuda, float64
 
 from .. import checks
 from ..host_side import clipping as host
 from . import transfers
 from ._device import clamp, dmin
-from ._launch import THREADS, _to_device, blocks_for, launcher, on_device, simulated_launch
+from ._launch import (
+    THREADS,
+    _to_device,
+    blocks_for,
+    device_empty,
+    launcher,
+    on_device,
+    simulated_launch,
+)
 
 
 @cuda.jit
@@ -34,11 +42,29 @@ def _scale(g, f):
 
 
 @cuda.jit
-def _sumsq(g, out):
+def _sumsq(g, block_sums):
+    """Σ g² of each block's grid-stride elements, in float64, into block_sums[block].
+
+    Each thread sums its elements, then the block adds the threads' sums
+    pairwise in shared memory (halving the active threads each round), so
+    the order of the additions is fixed and every run gives the same bits;
+    an atomic add would add in whatever order the threads finish.
+    """
+    sums = cuda.shared.array(THREADS, float64)
+    t = cuda.threadIdx.x
     s = 0.0
     for i in range(cuda.grid(1), g.shape[0], cuda.gridsize(1)):
         s += g[i] * g[i]
-    cuda.atomic.add(out, 0, s)
+    sums[t] = s
+    cuda.syncthreads()
+    half = THREADS // 2
+    while half > 0:
+        if t < half:
+            sums[t] += sums[t + half]
+        cuda.syncthreads()
+        half //= 2
+    if t == 0:
+        block_sums[cuda.blockIdx.x] = sums[0]
 
 
 @cuda.jit
@@ -63,12 +89,13 @@ max_norm_cols = launcher(_max_norm_cols, (0,), lambda W, c: W.shape[1])
 
 
 def sumsq(g) -> float:
-    """The sum of squares of g, accumulated in float64 (one atomic add per thread)."""
-    out = transfers.to_device(np.zeros(1))
+    """The sum of squares of g in float64: one sum per block, added on the host in order."""
+    blocks = blocks_for(g.size)
+    block_sums = device_empty((blocks,), np.float64)
     transfers.launched()
     with simulated_launch():
-        _sumsq[blocks_for(g.size), THREADS](_to_device(g), out)
-    return float(transfers.to_host(out)[0])
+        _sumsq[blocks, THREADS](_to_device(g), block_sums)
+    return float(transfers.to_host(block_sums).sum())
 
 
 # ----------------------------------------------------------------------------
