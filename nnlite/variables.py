@@ -128,3 +128,22 @@ def assign_all(variables: Sequence[Variable], values, owner: str) -> None:
                              f"{np.shape(value)}")
     for var, value in zip(variables, values):
         var.assign(value)
+
+
+class WeightOwner:
+    """Keras' ``get_weights`` / ``set_weights`` / ``count_params`` over ``self.weights``,
+    shared by layers and models; ``owner_kind`` names the owner in errors."""
+
+    owner_kind = "Layer"
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weight values, in ``self.weights`` order."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set every weight; checks count and shapes first, so nothing is half-set."""
+        assign_all(self.weights, weights, f"{self.owner_kind} {self.name!r}")
+
+    def count_params(self) -> int:
+        """The number of weight values (trainable or not)."""
+        return int(sum(w.size for w in self.weights))

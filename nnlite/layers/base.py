@@ -37,7 +37,7 @@ from .. import backend, constraints, initializers, regularizers
 from ..equations import Equations
 from ..graph import Node, SymbolicTensor, flatten
 from ..naming import snake_case
-from ..variables import Variable, assign_all
+from ..variables import Variable, WeightOwner
 
 _BASE_KWARGS = {"name", "trainable", "input_shape", "batch_input_shape", "input_dim",
                 "dtype", "batch_size", "dynamic", "activity_regularizer"}
@@ -56,7 +56,7 @@ def _marks_built(build):
     return build_and_mark
 
 
-class Layer:
+class Layer(WeightOwner):
     """Base layer: weights, lazy build, forward/backward, Keras bookkeeping."""
 
     #: forward/backward equations (markdown + LaTeX), from :mod:`nnlite.equations`
@@ -162,17 +162,6 @@ class Layer:
     @property
     def non_trainable_weights(self) -> list[Variable]:
         return [w for w in self._weights if not w.trainable]
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of the weight values, in ``self.weights`` order."""
-        return [w.numpy() for w in self.weights]
-
-    def set_weights(self, weights) -> None:
-        """Set every weight; checks count and shapes first, so nothing is half-set."""
-        assign_all(self.weights, weights, f"Layer {self.name!r}")
-
-    def count_params(self) -> int:
-        return int(sum(w.size for w in self._weights))
 
     # ------------------------------------------------------------------ shapes
     def build(self, input_shape) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 from .. import backend
 from ..layers.input_layer import Input
 from ..naming import snake_case
-from ..variables import assign_all
+from ..variables import WeightOwner
 from .compile import Compiling
 from .evaluation import Evaluation
 from .gradients import Gradients
@@ -35,7 +35,7 @@ from .training import Training
 
 
 class Model(Compiling, DataPreparation, Gradients, Training, Evaluation, Prediction,
-            Network):
+            Network, WeightOwner):
     """A DAG of layers with Keras' training API.
 
     >>> import nnlite as keras
@@ -45,6 +45,8 @@ class Model(Compiling, DataPreparation, Gradients, Training, Evaluation, Predict
     >>> model.count_params()
     301
     """
+
+    owner_kind = "Model"
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         self.name = name or backend.unique_name(self._default_name())
@@ -129,16 +131,6 @@ class Model(Compiling, DataPreparation, Gradients, Training, Evaluation, Predict
     def trainable(self, value: bool) -> None:
         for layer in self.layers:
             layer.trainable = value
-
-    def get_weights(self) -> list[np.ndarray]:
-        return [w.numpy() for w in self.weights]
-
-    def set_weights(self, weights) -> None:
-        """Set all weights (checked first, so a mismatch changes nothing)."""
-        assign_all(self.weights, weights, f"Model {self.name!r}")
-
-    def count_params(self) -> int:
-        return int(sum(w.size for w in self.weights))
 
     @property
     def input(self):
