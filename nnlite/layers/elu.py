@@ -5,13 +5,11 @@ Its equations: :class:`ELU`.
 
 from __future__ import annotations
 
-from .. import _kernels as kernels
 from .. import activations
-from .base import Layer
-from .leaky_relu import check_slope
+from .sloped_activation import SlopedActivation, check_slope
 
 
-class ELU(Layer):
+class ELU(SlopedActivation):
     r"""``keras.layers.ELU(alpha=1.0)`` as its own layer.
 
     Equations
@@ -26,23 +24,8 @@ class ELU(Layer):
     ``activation="elu"`` on any layer does the same with α = 1.
     """
 
+    function = activations.elu
+
     def __init__(self, alpha: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = check_slope(f'ELU layer "{self.name}"', "alpha", alpha)
-
-    def as_activation(self) -> activations.KernelActivation:
-        """The same function for ``Dense(..., activation=ELU(alpha))``."""
-        return activations.elu.with_alpha(self.alpha)
-
-    def forward(self, x, training=False):
-        a = kernels.activation_forward(x, "elu", self.alpha)
-        self._cache = a
-        return a
-
-    def backward(self, grad_output):
-        if not self.need_input_grad:
-            return None
-        return kernels.activation_backward(self._cache, grad_output, "elu", self.alpha)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "alpha": self.alpha}

@@ -5,25 +5,11 @@ Its equations: :class:`LeakyReLU`.
 
 from __future__ import annotations
 
-import math
-
-from .. import _kernels as kernels
 from .. import activations
-from .base import Layer
+from .sloped_activation import SlopedActivation, check_slope
 
 
-def check_slope(where: str, name: str, value) -> float:
-    """A finite float ≥ 0, or a ValueError naming the argument and the value received."""
-    try:
-        slope = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{where}: {name} must be a number >= 0, got {value!r}") from None
-    if not slope >= 0 or math.isinf(slope):
-        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {value!r}")
-    return slope
-
-
-class LeakyReLU(Layer):
+class LeakyReLU(SlopedActivation):
     r"""``keras.layers.LeakyReLU(alpha=0.2)`` — usually right after a linear Dense layer.
 
     Equations
@@ -43,6 +29,8 @@ class LeakyReLU(Layer):
     (a > 0 ⇔ x > 0) by the fused activation kernels.
     """
 
+    function = activations.leaky_relu
+
     def __init__(self, alpha: float | None = None, negative_slope: float | None = None,
                  **kwargs):
         super().__init__(**kwargs)
@@ -58,20 +46,3 @@ class LeakyReLU(Layer):
     def negative_slope(self) -> float:
         """Keras 3 name of ``alpha``."""
         return self.alpha
-
-    def as_activation(self) -> activations.KernelActivation:
-        """The same function for ``Dense(..., activation=LeakyReLU(alpha=0.2))``."""
-        return activations.leaky_relu.with_alpha(self.alpha)
-
-    def forward(self, x, training=False):
-        a = kernels.activation_forward(x, "leaky_relu", self.alpha)
-        self._cache = a
-        return a
-
-    def backward(self, grad_output):
-        if not self.need_input_grad:
-            return None
-        return kernels.activation_backward(self._cache, grad_output, "leaky_relu", self.alpha)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "alpha": self.alpha}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .. import _kernels as kernels
 from .. import activations
 from .base import Layer
-from .leaky_relu import check_slope
+from .sloped_activation import check_slope
 
 
 class ReLU(Layer):

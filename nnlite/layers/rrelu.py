@@ -3,7 +3,7 @@ r"""``RReLU``: randomized leaky ReLU (Xu et al. 2015); equations: :class:`RReLU`
 from __future__ import annotations
 
 from .. import _kernels as kernels
-from .leaky_relu import check_slope
+from .sloped_activation import check_slope
 from .stochastic import StochasticLayer
 
 

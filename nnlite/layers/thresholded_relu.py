@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import _kernels as kernels
 from .base import Layer
-from .leaky_relu import check_slope
+from .sloped_activation import check_slope
 
 
 class ThresholdedReLU(Layer):
