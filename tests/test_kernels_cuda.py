@@ -133,6 +133,27 @@ def test_sim_norm_has_the_same_bits_on_every_run():
 
 
 @sim_only
+@pytest.mark.parametrize("name", ["softmax_xent_dense", "xent_dense_from_probs", "sigmoid_bce",
+                                  "bce_from_probs"])
+def test_sim_dense_target_losses_take_device_arrays(name):
+    # a cuda fit with one-hot targets passes device arrays: loss and gradient stay there
+    from numba import cuda
+
+    from nnlite._kernels import reference as ref
+    from nnlite._kernels.cuda import losses
+
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((5, 4))
+    scores = {"softmax_xent_dense": z, "sigmoid_bce": z, "bce_from_probs": 1 / (1 + np.exp(-z)),
+              "xent_dense_from_probs": np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)}[name]
+    t = np.eye(4)[[0, 1, 2, 3, 0]]
+    got = getattr(losses, name)(cuda.to_device(scores), cuda.to_device(t), 0.5)
+    for g, expected in zip(got, getattr(ref, name)(scores, t, 0.5)):
+        assert _on_device(g)
+        np.testing.assert_allclose(g.copy_to_host(), expected, rtol=1e-12, atol=1e-15)
+
+
+@sim_only
 def test_sim_dropout_mask_into_device_array():
     from numba import cuda
 

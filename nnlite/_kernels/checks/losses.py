@@ -14,9 +14,10 @@ from .common import fail, same_shape
 
 
 def _scores(kernel: str, name: str, z: np.ndarray) -> None:
-    if z.ndim == 0 or z.shape[-1] == 0:
+    shape = tuple(z.shape)  # a tuple also for device arrays (the simulator's has no shape[-1])
+    if not shape or shape[-1] == 0:
         fail(kernel, f"{name} must have a last axis of at least one class (shape (..., k), "
-                     f"k ≥ 1), got shape {z.shape}")
+                     f"k ≥ 1), got shape {shape}")
 
 
 def _labels(kernel: str, name: str, z: np.ndarray, y: np.ndarray) -> None:
