@@ -30,6 +30,14 @@ def standardized(x, mean, inv_std, i, j):
     return (x[i, j] - mean[j]) * inv_std[j]
 
 
+@cuda.jit(device=True, inline=True)
+def standardized_entry(x, mean, inv_std, idx):
+    """(i, j, x̂ at (i, j)) of entry ``idx`` of x's N·C entries in row-major order."""
+    c = x.shape[1]
+    i, j = idx // c, idx % c
+    return i, j, standardized(x, mean, inv_std, i, j)
+
+
 @cuda.jit
 def _block_stats(x, rows, bmean, bm2):
     n, c = x.shape
@@ -52,10 +60,8 @@ def _block_stats(x, rows, bmean, bm2):
 
 @cuda.jit
 def _normalize(x, mean, inv_std, gamma, beta, xhat, y, want_xhat):
-    n, c = x.shape
-    for idx in range(cuda.grid(1), n * c, cuda.gridsize(1)):
-        i, j = idx // c, idx % c
-        h = standardized(x, mean, inv_std, i, j)
+    for idx in range(cuda.grid(1), x.size, cuda.gridsize(1)):
+        i, j, h = standardized_entry(x, mean, inv_std, idx)
         if want_xhat:
             xhat[i, j] = h
         y[i, j] = gamma[j] * h + beta[j]
@@ -80,8 +86,7 @@ def _grad_sums(dy, x, mean, inv_std, rows, bsum, bdot):
 def _bn_dx(dy, x, mean, inv_std, scale, dbeta, dgamma, dx):
     n, c = dy.shape
     for idx in range(cuda.grid(1), n * c, cuda.gridsize(1)):
-        i, j = idx // c, idx % c
-        h = standardized(x, mean, inv_std, i, j)
+        i, j, h = standardized_entry(x, mean, inv_std, idx)
         dx[i, j] = scale[j] * (n * dy[i, j] - dbeta[j] - h * dgamma[j])
 
 
