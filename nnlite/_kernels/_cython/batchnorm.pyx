@@ -2,8 +2,9 @@
 """Cython batch-norm kernels (x of shape (N, C), statistics per column).
 
 The public kernels (``bn_stats`` … ``bn_moving_update``, the reference's
-names and signatures) check their arguments, prepare C-contiguous arrays and
-outputs, and run the typed loops below (OpenMP ``prange`` over rows or row blocks).
+names and signatures) name the typed loops below (OpenMP ``prange`` over rows
+or row blocks) and hand them to ``host_side/batchnorm.py``, which checks the
+arguments, prepares C-contiguous arrays and outputs, and runs the loops.
 
 Statistics use *two-level sums* (:func:`batch_moments`): rows are cut into
 blocks of ``ROWS``; each cache-resident block gets its exact two-pass mean

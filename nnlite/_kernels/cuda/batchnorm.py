@@ -5,7 +5,8 @@ the exact two-pass mean and M₂ of its block (float64); the host merges the
 blocks with Chan's formula exactly like the CPU backends (``batch_moments``).
 The launchers (``block_stats``, ``normalize``, ``grad_sums``, ``bn_dx``) take
 NumPy or device arrays; the public kernels (``bn_stats`` … ``bn_moving_update``,
-the reference's names and signatures) check their arguments and call them.  Neighbouring
+the reference's names and signatures) hand them to ``host_side/batchnorm.py``,
+which checks the arguments and calls them.  Neighbouring
 threads take neighbouring columns, so a warp reads one contiguous stretch of
 a row (coalesced).  (A teaching kernel: a production one would also split
 the rows of a block across threads and reduce in shared memory.)

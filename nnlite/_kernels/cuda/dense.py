@@ -2,7 +2,8 @@ r"""CUDA dense kernels: a tiled GEMM for the products, one fused pass for the re
 
 ``dense_forward`` and ``dense_backward`` have the reference's names and
 signatures (the equations: :class:`nnlite.layers.Dense`).  Given NumPy
-arrays they copy them to the device and the results back; given device
+arrays they hand their launchers to ``host_side/dense.py``, which copies
+nothing itself (the launchers copy to the device and back); given device
 arrays (a ``fit`` on the ``cuda`` backend) they work on the device and return
 device arrays, copying nothing.
 Forward: the product xW is written into ``out``, then bias and φ in place in

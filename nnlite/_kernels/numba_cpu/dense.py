@@ -1,7 +1,8 @@
 """Numba dense kernels: NumPy's BLAS for the products, one fused numba pass for the rest.
 
 ``dense_forward`` and ``dense_backward`` have the reference's names and
-signatures (the equations: :class:`nnlite.layers.Dense`).  Forward: the
+signatures (the equations: :class:`nnlite.layers.Dense`); they hand their
+loops to ``host_side/dense.py``, which checks and prepares.  Forward: the
 product xW is written into ``out``, then bias and φ in place
 (``activations.bias_act``).  Backward: δ ⊙ φ' and its column sum ∂b in one
 pass (``activations.act_grad_2d``), then ∂W and ∂x with BLAS.  The GEMM is
