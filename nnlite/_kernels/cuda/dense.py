@@ -2,7 +2,8 @@ r"""CUDA dense kernels: a tiled GEMM for the products, one fused pass for the re
 
 ``dense_forward`` and ``dense_backward`` have the reference's names and
 signatures (the equations: :class:`nnlite.layers.Dense`).  Given NumPy
-arrays they copy them to the device and the results back; given device
+arrays they hand their launchers to ``host_side/dense.py``, which copies
+nothing itself (the launchers copy to the device and back); given device
 arrays (a ``fit`` on the ``cuda`` backend) they work on the device and return
 device arrays, copying nothing.
 Forward: the product xW is written into ``out``, then bias and φ in place in
@@ -23,8 +24,8 @@ import numpy as np
 from numba import cuda, float32, float64
 
 from .. import checks
-from ..activation_codes import FROM_Z_CODES, act_code, derivative_input
-from ..host_arrays import contiguous, deliver, matmul_with
+from ..activation_codes import FROM_Z_CODES, act_code
+from ..host_side import dense as host
 from . import cublas
 from ._launch import SIMULATED, device_empty, launcher, no_array, on_device
 from .activations import act_grad_2d, bias_act_2d
@@ -99,17 +100,10 @@ def gemm(A, B, C, ta, tb, beta):
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
                   alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
     """Dense layer output for x of shape (n, d_in) and W of shape (d_in, d_out), on the device."""
-    checks.dense_forward(x, W, b, act, alpha, out)
-    code = act_code(act)
     if on_device(x):
-        return _dense_forward_device(x, W, b, code, float(alpha), out)
-    z = matmul_with(gemm, x, W, out)
-    if z.size == 0:
-        return z
-    work = contiguous(z, z.dtype)  # z itself when the loop can write it
-    bias = work[0, :0] if b is None else contiguous(b, work.dtype)
-    bias_act_2d(work, bias, work, code, float(alpha))
-    return deliver(work, z)
+        checks.dense_forward(x, W, b, act, alpha, out)
+        return _dense_forward_device(x, W, b, act_code(act), float(alpha), out)
+    return host.dense_forward(x, W, b, act, alpha, out, gemm=gemm, bias_act=bias_act_2d)
 
 
 def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
@@ -117,29 +111,14 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
                    dW: np.ndarray | None = None, db: np.ndarray | None = None,
                    z: np.ndarray | None = None,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
-    checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
-    code = act_code(act)
+    """Return (∂W, ∂b, ∂x), on the device for device arrays; ∂x None when ``need_dx`` is False."""
     if on_device(x):
+        checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
+        code = act_code(act)
         return _dense_backward_device(x, W, z if code in FROM_Z_CODES else a, delta, code,
                                       float(alpha), need_dx, dW, db)
-    dtype = a.dtype if a.dtype == delta.dtype else np.result_type(a.dtype, delta.dtype)
-    a2, d2 = contiguous(derivative_input(a, z, code), dtype), contiguous(delta, dtype)
-    g = np.empty(d2.shape, dtype=dtype)
-    db_work = db if db is not None and db.flags.c_contiguous and db.dtype == dtype \
-        else np.empty(d2.shape[1], dtype=dtype)
-    if d2.shape[0] == 0:
-        g[...] = d2
-        db_work[...] = 0
-    else:
-        act_grad_2d(a2, d2, g, db_work, code, float(alpha))
-    if db is None:
-        db = db_work
-    elif db_work is not db:
-        db[...] = db_work
-    dW = matmul_with(gemm, x if x.dtype == dtype else contiguous(x, dtype), g, dW, ta=True)
-    dx = matmul_with(gemm, g, contiguous(W, W.dtype), None, tb=True) if need_dx else None
-    return dW, db, dx
+    return host.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z,
+                               gemm=gemm, act_grad=act_grad_2d)
 
 
 # ----------------------------------------------------------------------------

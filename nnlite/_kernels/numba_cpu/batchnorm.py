@@ -1,8 +1,9 @@
 r"""Numba batch-norm kernels (x of shape (N, C), statistics per column).
 
 The public kernels (``bn_stats`` … ``bn_moving_update``, the reference's
-names and signatures) check their arguments, prepare C-contiguous arrays and
-outputs, and run the ``@jit`` loops below (parallel over rows or row blocks).
+names and signatures) name the ``@jit`` loops below (parallel over rows or
+row blocks) and hand them to ``host_side/batchnorm.py``, which checks the
+arguments, prepares C-contiguous arrays and outputs, and runs the loops.
 
 Statistics use *two-level sums* (:func:`batch_moments`): rows are cut into
 blocks of ``ROWS``; each cache-resident block gets its exact two-pass mean
@@ -21,8 +22,7 @@ import numpy as np
 from numba import prange
 
 from .. import checks
-from ..host_arrays import block_buffers, deliver, output_for
-from ..reference.batchnorm import inverse_std
+from ..host_side import batchnorm as host
 from ._jit import jit, jit_parallel
 
 ROWS = 64  # rows per statistics block
@@ -131,22 +131,12 @@ def batch_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
       δ = μ_b − μ_a,  μ = μ_a + δ n_b/n,  M₂ = M₂a + M₂b + δ² n_a n_b/n,  σ² = M₂/N,
     equal to the book's form up to rounding (test_kernels_rearranged.py).
     """
-    n, c = x.shape
-    bmean, bm2 = block_buffers(-(-n // ROWS), c)
-    _block_stats(x, ROWS, bmean, bm2)
-    mean, var = np.empty(c), np.empty(c)
-    _merge_stats(n, ROWS, bmean, bm2, mean, var)
-    return mean, var
+    return host.batch_moments(x, rows=ROWS, block_stats=_block_stats, merge_stats=_merge_stats)
 
 
 def bn_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-column mean and biased variance (float64 two-level sums, x's dtype)."""
-    checks.bn_stats(x)
-    if x.shape[0] == 0:
-        nan = np.full(x.shape[1:], np.nan, dtype=x.dtype)
-        return nan, nan.copy()
-    mean, var = batch_moments(np.ascontiguousarray(x))
-    return mean.astype(x.dtype), var.astype(x.dtype)
+    return host.bn_stats(x, moments=batch_moments)
 
 
 def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float,
@@ -157,36 +147,14 @@ def bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: fl
 
     Equations: nnlite.layers.BatchNormalization.
     """
-    checks.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat)
-    x = np.ascontiguousarray(x)
-    dt = x.dtype
-    if x.shape[0] == 0:
-        mean, var = bn_stats(x)
-        inv = inverse_std(var, eps).astype(dt)
-        xhat = deliver(x.copy(), xhat_out) if keep_xhat else None
-        return deliver(x.copy(), out), xhat, mean, var, inv
-    mean, var = batch_moments(x)
-    inv_std = inverse_std(var, eps)
-    y = output_for(x, out)
-    xhat = output_for(x, xhat_out) if keep_xhat else y  # y: a placeholder, not written
-    _normalize(x, mean.astype(dt), inv_std.astype(dt), np.ascontiguousarray(gamma, dt),
-               np.ascontiguousarray(beta, dt), xhat, y, keep_xhat)
-    return (deliver(y, out), deliver(xhat, xhat_out) if keep_xhat else None,
-            mean.astype(dt), var.astype(dt), inv_std.astype(dt))
+    return host.bn_forward_train(x, gamma, beta, eps, out, xhat_out=xhat_out, keep_xhat=keep_xhat,
+                                 moments=batch_moments, normalize=_normalize)
 
 
 def bn_forward_infer(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np.ndarray,
                      beta: np.ndarray, eps: float, out: np.ndarray | None = None) -> np.ndarray:
     """Batch norm's inference forward with given statistics (nnlite.layers.BatchNormalization)."""
-    checks.bn_forward_infer(x, mean, var, gamma, beta, eps, out)
-    x = np.ascontiguousarray(x)
-    dt = x.dtype
-    inv_std = inverse_std(var, eps).astype(dt)
-    y = output_for(x, out)
-    if x.size:
-        _normalize(x, np.ascontiguousarray(mean, dt), inv_std, np.ascontiguousarray(gamma, dt),
-                   np.ascontiguousarray(beta, dt), y, y, False)
-    return deliver(y, out)
+    return host.bn_forward_infer(x, mean, var, gamma, beta, eps, out, normalize=_normalize)
 
 
 def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np.ndarray,
@@ -197,28 +165,8 @@ def bn_backward(dy: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, inv_std: np
     With ``mean`` given, ``xhat`` is the input x and x̂ = (x − μ)·inv_std;
     ``need_dx=False``: ∂x is not computed (None).
     """
-    checks.bn_backward(dy, xhat, gamma, inv_std, dx_out=dx_out, mean=mean, need_dx=need_dx)
-    dy = np.ascontiguousarray(dy)
-    dt = dy.dtype
-    x = np.ascontiguousarray(xhat, dtype=dt)
-    n, c = dy.shape
-    if mean is None:  # x̂ given: (x̂ − 0)·1 = x̂ exactly
-        mu, inv = np.zeros(c, dt), np.ones(c, dt)
-    else:
-        mu, inv = np.ascontiguousarray(mean, dt), np.ascontiguousarray(inv_std, dt)
-    if n:
-        bsum, bdot = block_buffers(-(-n // ROWS), c)
-        _grad_sums(dy, x, mu, inv, ROWS, bsum, bdot)
-        dbeta, dgamma = bsum.sum(axis=0), bdot.sum(axis=0)
-    else:
-        dbeta, dgamma = np.zeros(c), np.zeros(c)
-    if not need_dx:
-        return None, dgamma.astype(dt), dbeta.astype(dt)
-    scale = (np.asarray(gamma, np.float64) * inv_std / max(n, 1)).astype(dt)
-    dx = output_for(dy, dx_out)
-    if n:
-        _bn_dx(dy, x, mu, inv, scale, dbeta.astype(dt), dgamma.astype(dt), dx)
-    return deliver(dx, dx_out), dgamma.astype(dt), dbeta.astype(dt)
+    return host.bn_backward(dy, xhat, gamma, inv_std, dx_out=dx_out, mean=mean, need_dx=need_dx,
+                            rows=ROWS, grad_sums=_grad_sums, bn_dx=_bn_dx)
 
 
 def bn_moving_update(moving: np.ndarray, batch_value: np.ndarray, momentum: float) -> None:
