@@ -7,9 +7,12 @@ arguments (:mod:`..checks`), make C-contiguous arrays of the loops' dtype,
 use or allocate the output buffers (:mod:`..host_arrays`), handle the empty
 cases, call the loops the backend passes in, and deliver the results.
 
-No part of any equation lives here.  The loops stay in each backend's module
-of the family's name (``numba_cpu/batchnorm.py``, ``_cython/batchnorm.pyx``,
-``cuda/batchnorm.py``); that module's public ``def`` names its loops where it
-calls this package, so a reader goes from the public kernel to the line that
-computes without opening another file.
-"""
+The arithmetic over the arrays runs in the backends' loops, which stay in
+each backend's module of the family's name (``numba_cpu/batchnorm.py``,
+``_cython/batchnorm.pyx``, ``cuda/batchnorm.py``); that module's public
+``def`` names its loops where it calls this package, so a reader goes from
+the public kernel to the loop that computes without opening another file.
+What is here besides the plumbing is the order of a kernel's steps (dense
+backward: δ ⊙ φ' and ∂b by the loop, then ∂W = xᵀg and ∂x = gWᵀ by the
+backend's GEMM) and a few scalars the loops take (BN's γ·inv_std/N, Adam's
+1 − β₁), each with a comment naming where its equation is written.
