@@ -1,23 +1,15 @@
 """The dense kernels' host side (``_kernels/host_side/dense.py``).
 
-Plain Python "loops" stand in for a backend's compiled ones: the products by a
-backend's ``gemm`` or, with ``gemm=None``, NumPy's matmul, and an empty batch
-that calls no loop.
+Plain Python "loops" stand in for a backend's compiled ones (the products are
+the backends' own, outside the host side); an empty batch calls no loop.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from nnlite._kernels.host_side import dense as host
 from nnlite._kernels.reference import dense as reference
-
-
-def gemm(A, B, C, ta, tb, beta):
-    """C ← op(A)·op(B) + β C, after checking what a compiled GEMM is handed."""
-    assert A.flags.c_contiguous and B.flags.c_contiguous and C.flags.c_contiguous
-    C[...] = (A.T if ta else A) @ (B.T if tb else B) + beta * C
 
 
 def bias_linear(z2, bias, out2, code, alpha):
@@ -34,20 +26,31 @@ def no_loop(*args):
     raise AssertionError("a loop was called for an empty batch")
 
 
-@pytest.mark.parametrize("with_gemm", [gemm, None])
-def test_forward_and_backward_match_the_reference(with_gemm):
+def test_bias_and_activation_then_gradient_at_z_match_the_reference():
     rng = np.random.default_rng(1)
     x, W, b, delta = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2), \
         rng.normal(size=(4, 2))
-    a = host.dense_forward(x, W, b, "linear", gemm=with_gemm, bias_act=bias_linear)
+    a = host.bias_and_activation(x @ W, b, "linear", 0, bias_act=bias_linear)
     np.testing.assert_allclose(a, reference.dense_forward(x, W, b, "linear"))
-    got = host.dense_backward(x, W, a, delta, "linear", gemm=with_gemm,
-                              act_grad=act_grad_linear)
-    for g, r in zip(got, reference.dense_backward(x, W, a, delta, "linear")):
-        np.testing.assert_allclose(g, r)
+    x32, g, db = host.gradient_at_z(x.astype(np.float32), a, delta, "linear", 0.0, None, None,
+                                    act_grad=act_grad_linear)
+    assert x32.dtype == g.dtype == np.float64  # x in the gradient's dtype, for the products
+    dW, expected_db, _ = reference.dense_backward(x, W, a, delta, "linear")
+    np.testing.assert_allclose(x32.T @ g, dW, rtol=1e-6)
+    np.testing.assert_allclose(db, expected_db)
+
+
+def test_the_bias_gradient_lands_in_db():
+    delta = np.arange(6.0).reshape(3, 2)
+    db = np.empty(2)
+    _, _, got = host.gradient_at_z(np.ones((3, 4)), delta, delta, "linear", 0.0, db, None,
+                                   act_grad=act_grad_linear)
+    assert got is db and np.array_equal(db, [6.0, 9.0])
 
 
 def test_an_empty_batch_calls_no_loop():
-    x, W, delta = np.empty((0, 3)), np.ones((3, 2)), np.empty((0, 2))
-    dW, db, dx = host.dense_backward(x, W, delta, delta, "relu", gemm=None, act_grad=no_loop)
-    assert not dW.any() and not db.any() and dx.shape == (0, 3)
+    delta = np.empty((0, 2))
+    assert host.bias_and_activation(delta, np.ones(2), "relu", 0.0, bias_act=no_loop) is delta
+    _, g, db = host.gradient_at_z(np.empty((0, 3)), delta, delta, "relu", 0.0, None, None,
+                                  act_grad=no_loop)
+    assert g.shape == (0, 2) and not db.any()

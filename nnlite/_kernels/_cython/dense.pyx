@@ -2,9 +2,10 @@
 """Cython dense kernels: BLAS sgemm/dgemm for the products, one fused pass for the rest.
 
 ``dense_forward`` and ``dense_backward`` have the reference's names and
-signatures (the equations: :class:`nnlite.layers.Dense`); they hand their
-loops to ``host_side/dense.py``, which checks and prepares.  Forward: the
-product xW is written into ``out``, then bias and φ in place
+signatures (the equations: :class:`nnlite.layers.Dense`): each checks its
+arguments, computes the products itself and hands its loops to
+``host_side/dense.py``, which prepares the arrays.  Forward: the product
+xW is written into ``out``, then bias and φ in place
 (``activations.bias_act``).  Backward: δ ⊙ φ' and its column sum ∂b in one
 pass (``activations.act_grad_2d``), then ∂W and ∂x with :func:`gemm_rm`.
 
@@ -15,6 +16,8 @@ row-major product op(A)·op(B) is computed as the column-major op(B)ᵀ·op(A)�
 import numpy as np
 from scipy.linalg.cython_blas cimport sgemm, dgemm
 
+from nnlite._kernels import checks
+from nnlite._kernels.host_arrays import contiguous, matmul_with
 from nnlite._kernels.host_side import dense as host
 
 from ._floats cimport real
@@ -49,10 +52,16 @@ def gemm_rm(const real[:, ::1] A, const real[:, ::1] B, real[:, ::1] C, bint ta,
 
 def dense_forward(x, W, b, act, alpha=0.0, out=None):
     """Dense layer output for x of shape (n, d_in) and W of shape (d_in, d_out)."""
-    return host.dense_forward(x, W, b, act, alpha, out, gemm=gemm_rm, bias_act=bias_act)
+    checks.dense_forward(x, W, b, act, alpha, out)
+    z = matmul_with(gemm_rm, x, W, out)  # z = xW
+    return host.bias_and_activation(z, b, act, alpha, bias_act=bias_act)
 
 
 def dense_backward(x, W, a, delta, act, alpha=0.0, need_dx=True, dW=None, db=None, z=None):
     """Return (∂W, ∂b, ∂x); ∂x is None when ``need_dx`` is False."""
-    return host.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z,
-                               gemm=gemm_rm, act_grad=act_grad_2d)
+    checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
+    x, g, db = host.gradient_at_z(x, a, delta, act, alpha, db, z, act_grad=act_grad_2d)
+    dW = matmul_with(gemm_rm, x, g, dW, ta=True)  # ∂W = xᵀg
+    # ∂x = gWᵀ
+    dx = matmul_with(gemm_rm, g, contiguous(W, W.dtype), None, tb=True) if need_dx else None
+    return dW, db, dx

@@ -2,8 +2,9 @@ r"""CUDA dense kernels: a tiled GEMM for the products, one fused pass for the re
 
 ``dense_forward`` and ``dense_backward`` have the reference's names and
 signatures (the equations: :class:`nnlite.layers.Dense`).  Given NumPy
-arrays they hand their launchers to ``host_side/dense.py``, which copies
-nothing itself (the launchers copy to the device and back); given device
+arrays they compute the products with :func:`gemm` and hand their
+launchers to ``host_side/dense.py``, which prepares the arrays (the
+launchers copy to the device and back); given device
 arrays (a ``fit`` on the ``cuda`` backend) they work on the device and return
 device arrays, copying nothing.
 Forward: the product xW is written into ``out``, then bias and φ in place in
@@ -25,6 +26,7 @@ from numba import cuda, float32, float64
 
 from .. import checks
 from ..activation_codes import FROM_Z_CODES, act_code
+from ..host_arrays import contiguous, matmul_with
 from ..host_side import dense as host
 from . import cublas
 from ._launch import SIMULATED, device_empty, launcher, no_array, on_device
@@ -100,10 +102,11 @@ def gemm(A, B, C, ta, tb, beta):
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, act: str,
                   alpha: float = 0.0, out: np.ndarray | None = None) -> np.ndarray:
     """Dense layer output for x of shape (n, d_in) and W of shape (d_in, d_out), on the device."""
+    checks.dense_forward(x, W, b, act, alpha, out)
     if on_device(x):
-        checks.dense_forward(x, W, b, act, alpha, out)
         return _dense_forward_device(x, W, b, act_code(act), float(alpha), out)
-    return host.dense_forward(x, W, b, act, alpha, out, gemm=gemm, bias_act=bias_act_2d)
+    z = matmul_with(gemm, x, W, out)  # z = xW
+    return host.bias_and_activation(z, b, act, alpha, bias_act=bias_act_2d)
 
 
 def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarray,
@@ -112,13 +115,15 @@ def dense_backward(x: np.ndarray, W: np.ndarray, a: np.ndarray, delta: np.ndarra
                    z: np.ndarray | None = None,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Return (∂W, ∂b, ∂x), on the device for device arrays; ∂x None when ``need_dx`` is False."""
+    checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
     if on_device(x):
-        checks.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z)
         code = act_code(act)
         return _dense_backward_device(x, W, z if code in FROM_Z_CODES else a, delta, code,
                                       float(alpha), need_dx, dW, db)
-    return host.dense_backward(x, W, a, delta, act, alpha, need_dx, dW, db, z,
-                               gemm=gemm, act_grad=act_grad_2d)
+    x, g, db = host.gradient_at_z(x, a, delta, act, alpha, db, z, act_grad=act_grad_2d)
+    dW = matmul_with(gemm, x, g, dW, ta=True)  # ∂W = xᵀg
+    dx = matmul_with(gemm, g, contiguous(W, W.dtype), None, tb=True) if need_dx else None  # gWᵀ
+    return dW, db, dx
 
 
 # ----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ each backend's module of the family's name (``numba_cpu/batchnorm.py``,
 ``_cython/batchnorm.pyx``, ``cuda/batchnorm.py``); that module's public
 ``def`` names its loops where it calls this package, so a reader goes from
 the public kernel to the loop that computes without opening another file.
-What is here besides the plumbing is the order of a kernel's steps (dense
-backward: δ ⊙ φ' and ∂b by the loop, then ∂W = xᵀg and ∂x = gWᵀ by the
-backend's GEMM) and a few scalars the loops take (BN's γ·inv_std/N, Adam's
-1 − β₁), each with a comment naming where its equation is written.
+What is here besides the plumbing is the order of some kernels' steps (batch
+norm's statistics, then x̂ and y) and a few scalars the loops take (BN's
+γ·inv_std/N, Adam's 1 − β₁), each with a comment naming where its equation
+is written; a dense layer's products stay in each backend's ``def``.
+"""
