@@ -1,13 +1,12 @@
 # cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Cython dense kernels: BLAS sgemm/dgemm for the products, one fused pass for the rest.
 
-``dense_forward`` and ``dense_backward`` have the reference's names and
-signatures (the equations: :class:`nnlite.layers.Dense`): each checks its
-arguments, computes the products itself and hands its loops to
-``host_side/dense.py``, which prepares the arrays.  Forward: the product
-xW is written into ``out``, then bias and φ in place
-(``activations.bias_act``).  Backward: δ ⊙ φ' and its column sum ∂b in one
-pass (``activations.act_grad_2d``), then ∂W and ∂x with :func:`gemm_rm`.
+``dense_forward`` and ``dense_backward`` (the reference's names and
+signatures; the equations: :class:`nnlite.layers.Dense`) check their
+arguments and call :func:`gemm_rm` for xW, xᵀg and gWᵀ; ``host_side/dense.py``
+prepares the arrays for the one fused pass on each side of the products:
+bias and φ after xW (``activations.bias_act``), g = δ ⊙ φ' and its column sum
+∂b before xᵀg (``activations.act_grad_2d``).
 
 ``gemm_rm`` calls ``scipy.linalg.cython_blas``.  BLAS is column-major; a
 row-major (r, c) array is the column-major (c, r) transpose, so the
